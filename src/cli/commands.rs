@@ -1,0 +1,211 @@
+//! The subcommands' bodies.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use regex::Regex;
+
+use super::{Command, ExportFormat};
+use crate::export;
+use crate::io::import::import_paths;
+use crate::io::project_file::{self, TextStorage};
+use crate::model::{ArticleId, Project, Span, Timestamp, ops, stats};
+
+/// Runs one subcommand; returns the exit code for a normal outcome.
+///
+/// # Errors
+/// A fatal error (exit code 2).
+pub fn run_command(command: Command) -> Result<u8> {
+    match command {
+        Command::Import { project, paths } => import(&project, &paths),
+        Command::Tag {
+            project,
+            pattern,
+            tag,
+            article,
+        } => tag_matches(&project, &pattern, &tag, article),
+        Command::Export {
+            project,
+            format,
+            output,
+        } => export_project(&project, format, output.as_deref()),
+        Command::Check { project, resync } => super::check::check(&project, resync),
+        Command::Stats { project, json } => print_stats(&project, json),
+    }
+}
+
+/// Opens an existing project.
+pub(super) fn open(path: &Path) -> Result<(Project, TextStorage)> {
+    let loaded = project_file::load(path)?;
+    for w in &loaded.warnings {
+        eprintln!("gloss: warning: {w}");
+    }
+    Ok((loaded.project, loaded.storage))
+}
+
+pub(super) fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<()> {
+    project_file::save(project, path, storage)?;
+    Ok(())
+}
+
+fn import(path: &Path, paths: &[PathBuf]) -> Result<u8> {
+    let (mut project, storage) = if path.exists() {
+        open(path)?
+    } else {
+        (Project::new(), TextStorage::default())
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} reading {pos}/{len} files {wide_bar} {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let (action, report) = import_paths(&mut project, paths, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    project
+        .apply(action)
+        .context("adding the imported articles")?;
+    save(&project, path, storage)?;
+    for d in &report.duplicates {
+        eprintln!(
+            "gloss: duplicate: {} has the same text as {}",
+            d.path.display(),
+            d.same_as
+        );
+    }
+    for (p, w) in &report.warnings {
+        eprintln!("gloss: warning: {}: {w}", p.display());
+    }
+    for r in &report.refused {
+        eprintln!("gloss: refused: {}: {}", r.path.display(), r.reason);
+    }
+    println!(
+        "imported {}, duplicates {}, refused {} (project {}: {} articles)",
+        report.imported.len(),
+        report.duplicates.len(),
+        report.refused.len(),
+        path.display(),
+        project.articles().len()
+    );
+    Ok(u8::from(!report.refused.is_empty()))
+}
+
+/// Char spans of every non-empty match of `re` in `text`.
+#[must_use]
+pub fn match_spans(re: &Regex, text: &crate::model::Text) -> Vec<Span> {
+    re.find_iter(text.as_str())
+        .filter(|m| !m.is_empty())
+        .map(|m| Span::between(text.char_of(m.start()), text.char_of(m.end())))
+        .collect()
+}
+
+fn tag_matches(path: &Path, pattern: &str, tag_path: &str, article: Option<u64>) -> Result<u8> {
+    let re =
+        Regex::new(pattern).with_context(|| format!("invalid regular expression {pattern:?}"))?;
+    let (mut project, storage) = open(path)?;
+    let targets: Vec<ArticleId> = match article {
+        Some(id) => {
+            let id = ArticleId(id);
+            if project.article(id).is_none() {
+                bail!("{id} does not exist in {}", path.display());
+            }
+            vec![id]
+        }
+        None => project.articles().map(|a| a.id).collect(),
+    };
+    let (tag, mut actions) = ops::ensure_tag_path(&mut project, tag_path)
+        .with_context(|| format!("invalid tag {tag_path:?}"))?;
+    let now = Timestamp::now();
+    let mut tagged = 0;
+    let mut articles = 0;
+    for id in targets {
+        let spans = match project.article(id) {
+            Some(a) => match_spans(&re, &a.text),
+            None => continue,
+        };
+        let (mut acts, n) = ops::tag_spans(&mut project, id, &spans, tag, now)?;
+        if n > 0 {
+            articles += 1;
+        }
+        tagged += n;
+        actions.append(&mut acts);
+    }
+    project.apply(crate::model::Action::Batch {
+        label: format!("tag matches of {pattern}"),
+        actions,
+    })?;
+    save(&project, path, storage)?;
+    println!("tagged {tagged} passage(s) in {articles} article(s) with {tag_path}");
+    Ok(0)
+}
+
+fn export_project(path: &Path, format: ExportFormat, output: Option<&Path>) -> Result<u8> {
+    let (project, _) = open(path)?;
+    let base = project_file::project_dir(path);
+    let bytes = match format {
+        ExportFormat::Csv => export::csv::to_csv(&project, Some(&base))?,
+        ExportFormat::W3c => {
+            let name = path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            let mut v =
+                serde_json::to_vec_pretty(&export::w3c::to_w3c(&project, &name, Some(&base)))?;
+            v.push(b'\n');
+            v
+        }
+    };
+    match output {
+        Some(out) => crate::io::atomic::write_atomic(out, &bytes, false)
+            .with_context(|| format!("cannot write {}", out.display()))?,
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(0)
+}
+
+fn print_stats(path: &Path, json: bool) -> Result<u8> {
+    let (project, _) = open(path)?;
+    let s = stats::stats(&project);
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &s)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    writeln!(
+        out,
+        "articles     {} ({} unread, {} in progress, {} done)",
+        s.articles, s.unread, s.in_progress, s.done
+    )?;
+    writeln!(out, "annotations  {}", s.annotations)?;
+    if s.orphans > 0 {
+        writeln!(out, "orphans      {}", s.orphans)?;
+    }
+    writeln!(out, "tags         {}", s.tags)?;
+    if !s.per_tag.is_empty() {
+        let w = s
+            .per_tag
+            .iter()
+            .map(|t| t.path.chars().count())
+            .max()
+            .unwrap_or(3)
+            .max(3);
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<w$}  {:>8}  {:>8}  {:>8}",
+            "tag", "passages", "articles", "chars"
+        )?;
+        for t in &s.per_tag {
+            writeln!(
+                out,
+                "{:<w$}  {:>8}  {:>8}  {:>8}",
+                t.path, t.passages, t.articles, t.chars
+            )?;
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,33 @@
+//! Exports: pure functions from a project to bytes.
+
+pub mod csv;
+pub mod w3c;
+
+use std::path::Path;
+
+use crate::model::{Annotation, Project};
+
+/// Annotations in export order: by article, then position, then id.
+#[must_use]
+pub fn ordered(project: &Project) -> Vec<&Annotation> {
+    let mut v: Vec<&Annotation> = project.annotations().collect();
+    v.sort_by_key(|a| (a.article, a.span.start(), a.span.end(), a.id));
+    v
+}
+
+/// The tags of an annotation as sorted full paths (`Parent/Child`).
+#[must_use]
+pub fn tag_paths(project: &Project, a: &Annotation) -> Vec<String> {
+    let mut v: Vec<String> = a.tags.iter().map(|t| project.codebook().path(*t)).collect();
+    v.sort();
+    v
+}
+
+/// How an article's source path is written: relative to `base` when given.
+#[must_use]
+pub fn source_path(source: &Path, base: Option<&Path>) -> String {
+    match base {
+        Some(b) => crate::io::project_file::relative_to(source, b),
+        None => source.to_string_lossy().into_owned(),
+    }
+}

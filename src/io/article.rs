@@ -1,0 +1,318 @@
+//! Reading one article file: bytes → text → normalised text + metadata.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use regex::Regex;
+
+use super::decode::{DecodeError, decode};
+use super::html;
+use crate::model::text::normalise;
+use crate::model::{Metadata, SourceFormat};
+
+/// Longest title taken from the first sentence, in chars.
+pub const TITLE_MAX: usize = 100;
+
+/// An article read from a file, not yet part of a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadArticle {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Normalised text.
+    pub text: String,
+    /// A title found in the file.
+    pub title: String,
+    /// Metadata.
+    pub meta: Metadata,
+    /// A warning about the reading (e.g. replaced invalid bytes).
+    pub warning: Option<String>,
+}
+
+/// Why a file could not be read as an article.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// Not a supported kind of file.
+    #[error("unsupported file type {0:?} (Gloss reads .txt, .md, .markdown, .html and .htm)")]
+    Unsupported(String),
+    /// Not text, or nothing in it.
+    #[error("{0}")]
+    Decode(#[from] DecodeError),
+    /// An HTML page with no readable text.
+    #[error("the HTML page has no readable text")]
+    NoText,
+}
+
+/// The format of a path by its extension, if supported.
+#[must_use]
+pub fn format_of(path: &Path) -> Option<SourceFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "text" => Some(SourceFormat::Text),
+        "md" | "markdown" => Some(SourceFormat::Markdown),
+        "html" | "htm" | "xhtml" => Some(SourceFormat::Html),
+        _ => None,
+    }
+}
+
+/// Reads an article file.
+///
+/// # Errors
+/// [`ReadError`] naming what is wrong with the file.
+pub fn read_article(path: &Path) -> Result<ReadArticle, ReadError> {
+    let format = format_of(path).ok_or_else(|| {
+        ReadError::Unsupported(path.extension().map_or_else(
+            || "(no extension)".to_owned(),
+            |e| format!(".{}", e.to_string_lossy()),
+        ))
+    })?;
+    let bytes = std::fs::read(path)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_article(&bytes, format, path.to_path_buf(), file_name)
+}
+
+/// Reads an article from bytes already in memory.
+///
+/// # Errors
+/// [`ReadError`] for binary, empty or text-less input.
+pub fn parse_article(
+    bytes: &[u8],
+    format: SourceFormat,
+    path: PathBuf,
+    file_name: String,
+) -> Result<ReadArticle, ReadError> {
+    let decoded = decode(bytes)?;
+    let mut meta = Metadata {
+        file_name,
+        format,
+        encoding: decoded.encoding.to_owned(),
+        ..Metadata::default()
+    };
+    let (text, found_title) = match format {
+        SourceFormat::Html => {
+            let h = html::extract(&normalise(&decoded.text));
+            if h.text.trim().is_empty() {
+                return Err(ReadError::NoText);
+            }
+            meta.date = h.date.as_deref().and_then(parse_loose_date);
+            (h.text, h.title)
+        }
+        SourceFormat::Markdown => {
+            let text = normalise(&decoded.text);
+            let title = text
+                .lines()
+                .find_map(|l| l.strip_prefix("# "))
+                .map(|t| t.trim().to_owned());
+            (text, title)
+        }
+        SourceFormat::Text => (normalise(&decoded.text), None),
+    };
+    let header = parse_news_header(&text);
+    meta.date = header.date.or(meta.date);
+    meta.posted = header.posted;
+    meta.credit = header.credit;
+    let title = found_title
+        .filter(|t| !t.is_empty())
+        .or_else(|| first_sentence(&text[header.body_start..]))
+        .unwrap_or_else(|| {
+            Path::new(&meta.file_name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    Ok(ReadArticle {
+        path,
+        text,
+        title,
+        meta,
+        warning: decoded.warning,
+    })
+}
+
+/// The news layout's header, as far as present.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct NewsHeader {
+    /// `date YYYY-MM-DD`.
+    pub date: Option<NaiveDate>,
+    /// `posted on MM/DD/YYYY h:mm AM`.
+    pub posted: Option<NaiveDateTime>,
+    /// `(credit: …)`.
+    pub credit: Option<String>,
+    /// Byte offset where the body starts (after the header lines).
+    pub body_start: usize,
+}
+
+static DATE_LINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+posted\s+on\s+(\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}\s*[AaPp][Mm]))?\s*$").ok()
+});
+static CREDIT_LINE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^\s*\(credit:\s*(.*?)\)\s*$").ok());
+
+/// Parses the ` date … posted on …` and `(credit: …)` lines at the top of a
+/// news article, skipping blank lines.
+#[must_use]
+pub fn parse_news_header(text: &str) -> NewsHeader {
+    let mut h = NewsHeader::default();
+    let mut offset = 0;
+    let mut seen_date = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            offset += line.len();
+            continue;
+        }
+        if !seen_date
+            && h.credit.is_none()
+            && let Some(c) = DATE_LINE.as_ref().and_then(|r| r.captures(trimmed))
+        {
+            seen_date = true;
+            h.date = c
+                .get(1)
+                .and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok());
+            h.posted = c.get(2).and_then(|m| {
+                let s = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+                let s = s.to_ascii_uppercase();
+                NaiveDateTime::parse_from_str(&s, "%m/%d/%Y %I:%M %p")
+                    .or_else(|_| NaiveDateTime::parse_from_str(&s, "%m/%d/%Y %I:%M%p"))
+                    .ok()
+            });
+            offset += line.len();
+            continue;
+        }
+        if h.credit.is_none()
+            && let Some(c) = CREDIT_LINE.as_ref().and_then(|r| r.captures(trimmed))
+        {
+            h.credit = c.get(1).map(|m| m.as_str().trim().to_owned());
+            offset += line.len();
+            continue;
+        }
+        break;
+    }
+    if seen_date || h.credit.is_some() {
+        h.body_start = offset;
+    }
+    h
+}
+
+/// A title from the first sentence of the body: at most about
+/// [`TITLE_MAX`] chars, cut at a word boundary with an ellipsis.
+#[must_use]
+pub fn first_sentence(body: &str) -> Option<String> {
+    let para = body.split("\n\n").map(str::trim).find(|p| !p.is_empty())?;
+    let para = para.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut end = para.len();
+    let bytes = para.as_bytes();
+    for (i, c) in para.char_indices() {
+        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
+            let next = i + c.len_utf8();
+            if next >= bytes.len() || bytes[next] == b' ' {
+                // Skip common abbreviations and initials ("U.S.", "Mr.").
+                let word_start = para[..i].rfind(' ').map_or(0, |s| s + 1);
+                let word = &para[word_start..i];
+                let abbrev = word.len() <= 3 && word.chars().next().is_some_and(char::is_uppercase)
+                    || word.contains('.');
+                if !abbrev || next >= bytes.len() {
+                    end = if c == '.' { i } else { next };
+                    break;
+                }
+            }
+        }
+    }
+    let sentence = para[..end].trim();
+    if sentence.chars().count() <= TITLE_MAX {
+        return Some(sentence.to_owned());
+    }
+    let cut: String = sentence.chars().take(TITLE_MAX).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > TITLE_MAX / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    Some(format!("{}…", cut.trim_end_matches([',', ';', ':', ' '])))
+}
+
+/// A date from the start of an ISO-like string (`2022-01-05T10:00:00Z` → 2022-01-05).
+fn parse_loose_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEWS: &str = " date 2022-01-14 posted on 01/13/2022 9:05 PM\r\n\r\n\r\n\r\n(credit: Ana Ribeiro/AFP)\r\n\r\nOfficials in Rotterdam said on Thursday that a ransomware attack had halted the container terminal. More text.\r\n\r\nSecond paragraph.\r\n";
+
+    #[test]
+    fn news_layout_metadata_and_title() {
+        let a = parse_article(
+            NEWS.as_bytes(),
+            SourceFormat::Text,
+            "x.txt".into(),
+            "x.txt".into(),
+        )
+        .unwrap();
+        assert!(!a.text.contains('\r'));
+        assert_eq!(a.meta.date, NaiveDate::from_ymd_opt(2022, 1, 14));
+        assert_eq!(
+            a.meta.posted.map(|p| p.to_string()),
+            Some("2022-01-13 21:05:00".to_owned())
+        );
+        assert_eq!(a.meta.credit.as_deref(), Some("Ana Ribeiro/AFP"));
+        assert_eq!(
+            a.title,
+            "Officials in Rotterdam said on Thursday that a ransomware attack had halted the container terminal"
+        );
+        assert!(
+            a.text.starts_with(" date 2022-01-14"),
+            "the text keeps the header so offsets match the file"
+        );
+    }
+
+    #[test]
+    fn long_first_sentence_is_cut_at_a_word() {
+        let body = "word ".repeat(60);
+        let t = first_sentence(&body).unwrap();
+        assert!(t.ends_with('…'));
+        assert!(t.chars().count() <= TITLE_MAX + 1);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_the_title() {
+        assert_eq!(
+            first_sentence("The U.S. and Mr. Smith met in Geneva. Then they left.").as_deref(),
+            Some("The U.S. and Mr. Smith met in Geneva")
+        );
+    }
+
+    #[test]
+    fn files_without_the_header() {
+        let a = parse_article(
+            b"Just text here.\n",
+            SourceFormat::Text,
+            "n.txt".into(),
+            "n.txt".into(),
+        )
+        .unwrap();
+        assert_eq!((a.title.as_str(), a.meta.date), ("Just text here", None));
+        let md = parse_article(
+            b"Intro\n\n# The Heading\n\nBody.",
+            SourceFormat::Markdown,
+            "m.md".into(),
+            "m.md".into(),
+        )
+        .unwrap();
+        assert_eq!(md.title, "The Heading");
+        assert_eq!(md.text, "Intro\n\n# The Heading\n\nBody.");
+    }
+
+    #[test]
+    fn unsupported_extension_is_refused() {
+        let e = read_article(Path::new("/nonexistent/photo.jpg")).unwrap_err();
+        assert!(e.to_string().contains(".jpg"), "{e}");
+    }
+}

@@ -1,0 +1,182 @@
+//! Importing files and folders of articles into a project.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::article::{ReadArticle, format_of, read_article};
+use crate::model::{Action, Article, ArticleId, ContentHash, Project, ReviewStatus, Text, ops};
+
+/// A file that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The file.
+    pub path: PathBuf,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+/// A file whose text is already in the project (or earlier in the same import).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The skipped file.
+    pub path: PathBuf,
+    /// The article that has the same text.
+    pub same_as: ArticleId,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// New articles, in import order.
+    pub imported: Vec<ArticleId>,
+    /// Files skipped because their text is already there.
+    pub duplicates: Vec<Duplicate>,
+    /// Files that could not be imported.
+    pub refused: Vec<Refusal>,
+    /// Imported files with something to note (path, warning).
+    pub warnings: Vec<(PathBuf, String)>,
+}
+
+/// Lists the article files named by `paths`: files as they are, folders
+/// recursively (hidden entries skipped), in a stable order. Missing paths and
+/// unsupported files inside folders are refused.
+#[must_use]
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Refusal>) {
+    let mut files = Vec::new();
+    let mut refused = Vec::new();
+    for p in paths {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        if p.is_dir() {
+            let walker = walkdir::WalkDir::new(&p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
+            for entry in walker {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        if format_of(e.path()).is_some() {
+                            files.push(e.into_path());
+                        } else {
+                            refused.push(Refusal {
+                                reason: "unsupported file type (Gloss reads .txt, .md, .markdown, .html and .htm)".into(),
+                                path: e.into_path(),
+                            });
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(err) => refused.push(Refusal {
+                        path: err.path().map_or_else(|| p.clone(), Path::to_path_buf),
+                        reason: format!("cannot read: {err}"),
+                    }),
+                }
+            }
+        } else if p.exists() {
+            files.push(p);
+        } else {
+            refused.push(Refusal {
+                path: p,
+                reason: "no such file or folder".into(),
+            });
+        }
+    }
+    (files, refused)
+}
+
+/// Reads files in parallel; `progress` is called with the number done so far.
+#[must_use]
+pub fn read_files(
+    files: &[PathBuf],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Result<ReadArticle, Refusal>> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    files
+        .par_iter()
+        .map(|path| {
+            let r = read_article(path).map_err(|e| Refusal {
+                path: path.clone(),
+                reason: e.to_string(),
+            });
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n);
+            r
+        })
+        .collect()
+}
+
+/// Turns read files into new articles of `project`, skipping texts already
+/// present. Returns one undoable action adding them all, and the report.
+/// Ids are allocated from the project; apply the action to add the articles.
+pub fn build_import(
+    project: &mut Project,
+    read: Vec<Result<ReadArticle, Refusal>>,
+    mut report: ImportReport,
+) -> (Action, ImportReport) {
+    let mut batch_hashes: HashMap<ContentHash, ArticleId> = HashMap::new();
+    let mut articles = Vec::new();
+    for r in read {
+        let a = match r {
+            Ok(a) => a,
+            Err(refusal) => {
+                report.refused.push(refusal);
+                continue;
+            }
+        };
+        let hash = ContentHash::of(&a.text);
+        if let Some(same_as) = project
+            .article_by_hash(&hash)
+            .or_else(|| batch_hashes.get(&hash).copied())
+        {
+            report.duplicates.push(Duplicate {
+                path: a.path,
+                same_as,
+            });
+            continue;
+        }
+        let id = project.allocate_article_id();
+        batch_hashes.insert(hash.clone(), id);
+        if let Some(w) = a.warning {
+            report.warnings.push((a.path.clone(), w));
+        }
+        report.imported.push(id);
+        articles.push(Article {
+            id,
+            source: a.path,
+            text: Text::new(a.text),
+            hash,
+            meta: a.meta,
+            title: a.title,
+            status: ReviewStatus::Unread,
+            note: String::new(),
+        });
+    }
+    (ops::add_articles(articles), report)
+}
+
+/// Collects, reads and prepares the import of `paths` in one call.
+pub fn import_paths(
+    project: &mut Project,
+    paths: &[PathBuf],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> (Action, ImportReport) {
+    let (files, refused) = collect_files(paths);
+    let total = files.len();
+    let read = read_files(&files, &|n| progress(n, total));
+    build_import(
+        project,
+        read,
+        ImportReport {
+            refused,
+            ..ImportReport::default()
+        },
+    )
+}

@@ -1,0 +1,11 @@
+//! File input and output: reading article files (encodings, formats,
+//! metadata), importing folders, and the project file.
+
+pub mod article;
+pub mod atomic;
+pub mod decode;
+pub mod html;
+pub mod import;
+pub mod project_file;
+
+pub use project_file::{LoadError, Loaded, SaveError, TextStorage, load, save};

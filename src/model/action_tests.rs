@@ -1,0 +1,349 @@
+//! Tests of actions, their inverses and the undo history.
+#![allow(clippy::many_single_char_names, reason = "short names keep the generated cases readable")]
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+
+use super::annotation::Timestamp;
+use super::article::ReviewStatus;
+use super::codebook::{Colour, TagProps};
+use super::error::ModelError;
+use super::history::Session;
+use super::ids::{AnnotationId, TagId};
+use super::ops::{self, UntaggedPolicy};
+use super::span::Span;
+use super::testing::project;
+use super::{Action, Project};
+
+fn t0() -> Timestamp {
+    Timestamp::from_unix(1_700_000_000)
+}
+
+fn sample() -> Project {
+    project(&[
+        "Putin warned of [“military measures”]{Threat/Military} if [NATO]{Actor} expands. [Kraków]{Place} reacted.",
+        "[Ransomware]{Threat/Cyber} hit the port; [officials]{Actor} said [the [attack]{Threat} was contained]{Claim}.",
+        "Прогноз: [санкции]{Sanctions} и [угрозы]{Threat,Sanctions}. 😀 end",
+    ])
+    .0
+}
+
+#[test]
+fn deleting_a_used_tag_is_explicit_and_undoable() {
+    let p = sample();
+    let threat = p.codebook().find_path("Threat").unwrap();
+    let (action, impact) =
+        ops::delete_tag(&p, threat, UntaggedPolicy::DeletePassages, t0()).unwrap();
+    assert_eq!(impact.nested_tags, 2);
+    assert_eq!(impact.lose_tag, 1, "угрозы keeps Sanctions");
+    assert_eq!(impact.left_untagged, 3);
+    let mut s = Session::new(p.clone());
+    s.apply(action).unwrap();
+    assert!(s.project().codebook().find_path("Threat").is_none());
+    assert_eq!(s.project().annotations().len(), p.annotations().len() - 3);
+    s.undo();
+    assert_eq!(s.project(), &p);
+}
+
+#[test]
+fn deleting_a_tag_can_retag_instead() {
+    let p = sample();
+    let threat = p.codebook().find_path("Threat").unwrap();
+    let claim = p.codebook().find_path("Claim").unwrap();
+    let (action, _) = ops::delete_tag(&p, threat, UntaggedPolicy::Retag(claim), t0()).unwrap();
+    let mut q = p.clone();
+    q.apply(action).unwrap();
+    assert_eq!(q.annotations().len(), p.annotations().len());
+    assert!(q.annotations().all(|a| !a.tags.is_empty()));
+}
+
+#[test]
+fn removing_a_used_tag_directly_is_refused() {
+    let mut p = sample();
+    let actor = p.codebook().find_path("Actor").unwrap();
+    let before = p.clone();
+    assert_eq!(
+        p.apply(Action::RemoveTag(actor)),
+        Err(ModelError::TagInUse {
+            tag: actor,
+            count: 2
+        })
+    );
+    assert_eq!(p, before);
+}
+
+#[test]
+fn merging_tags_moves_passages_and_children() {
+    let mut p = sample();
+    let threat = p.codebook().find_path("Threat").unwrap();
+    let sanctions = p.codebook().find_path("Sanctions").unwrap();
+    let a = ops::merge_tags(&p, threat, sanctions, t0()).unwrap();
+    p.apply(a).unwrap();
+    assert!(p.codebook().find_path("Sanctions/Military").is_some());
+    assert!(p.codebook().get(threat).is_none());
+    let with_sanctions = p
+        .annotations()
+        .filter(|a| a.tags.contains(&sanctions))
+        .count();
+    // санкции, угрозы (already both) and "attack" (was Threat); the nested tags keep their own ids.
+    assert_eq!(with_sanctions, 3);
+}
+
+#[test]
+fn failed_batch_leaves_project_unchanged() {
+    let mut p = sample();
+    let before = p.clone();
+    let batch = Action::Batch {
+        label: "x".into(),
+        actions: vec![Action::SetMemo("new".into()), Action::RemoveTag(TagId(999))],
+    };
+    assert!(p.apply(batch).is_err());
+    assert_eq!(p, before);
+}
+
+#[test]
+fn typing_merges_into_one_undo_step_until_sealed() {
+    let mut s = Session::new(sample());
+    for memo in ["a", "ab", "abc"] {
+        s.apply(Action::SetMemo(memo.into())).unwrap();
+    }
+    s.seal();
+    s.apply(Action::SetMemo("abcd".into())).unwrap();
+    assert!(s.is_dirty());
+    s.undo();
+    assert_eq!(s.project().memo(), "abc");
+    s.undo();
+    assert_eq!(s.project().memo(), "");
+    assert!(!s.is_dirty());
+    s.redo();
+    assert_eq!(s.project().memo(), "abc");
+}
+
+#[test]
+fn tag_spans_never_tags_twice() {
+    let (mut p, ids) = project(&["one [two]{A} three two"]);
+    let a = p.codebook().find_path("A").unwrap();
+    let spans = [Span::new(4, 7).unwrap(), Span::new(14, 17).unwrap()];
+    let (actions, n) = ops::tag_spans(&mut p, ids[0], &spans, a, t0()).unwrap();
+    assert_eq!(n, 1);
+    for x in actions {
+        p.apply(x).unwrap();
+    }
+    assert_eq!(p.annotations().len(), 2);
+}
+
+#[test]
+fn ids_are_never_reused_after_undo() {
+    let mut s = Session::new(sample());
+    let art = s.project().articles().next().unwrap().id;
+    let tag = s.project().codebook().iter().next().unwrap().id;
+    let tags = BTreeSet::from([tag]);
+    let a = ops::add_annotation(
+        s.ids(),
+        art,
+        Span::new(0, 3).unwrap(),
+        tags.clone(),
+        String::new(),
+        t0(),
+    )
+    .unwrap();
+    let Action::AddAnnotation(first) = &a else {
+        panic!()
+    };
+    let first_id = first.id;
+    s.apply(a).unwrap();
+    s.undo();
+    let b = ops::add_annotation(
+        s.ids(),
+        art,
+        Span::new(0, 3).unwrap(),
+        tags,
+        String::new(),
+        t0(),
+    )
+    .unwrap();
+    let Action::AddAnnotation(second) = &b else {
+        panic!()
+    };
+    assert_ne!(first_id, second.id);
+}
+
+/// A random change, described by indexes resolved against the current project.
+#[derive(Clone, Debug)]
+enum Op {
+    Annotate(usize, usize, usize, usize),
+    RemoveAnnotation(usize),
+    ToggleTag(usize, usize),
+    Move(usize, usize, usize),
+    Note(usize, String),
+    Title(usize, String),
+    Status(usize, usize),
+    NewTag(String, Option<usize>),
+    RenameTag(usize, String),
+    Reparent(usize, Option<usize>),
+    DeleteTag(usize, bool),
+    Merge(usize, usize),
+    RemoveArticle(usize),
+    Memo(String),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (any::<usize>(), any::<usize>(), 1usize..20, any::<usize>())
+            .prop_map(|(a, s, l, t)| Op::Annotate(a, s, l, t)),
+        any::<usize>().prop_map(Op::RemoveAnnotation),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, t)| Op::ToggleTag(a, t)),
+        (any::<usize>(), any::<usize>(), 1usize..10).prop_map(|(a, s, l)| Op::Move(a, s, l)),
+        (any::<usize>(), "\\PC{0,12}").prop_map(|(a, n)| Op::Note(a, n)),
+        (any::<usize>(), "\\PC{0,12}").prop_map(|(a, n)| Op::Title(a, n)),
+        (any::<usize>(), 0usize..3).prop_map(|(a, s)| Op::Status(a, s)),
+        ("[A-Za-zé]{1,6}", proptest::option::of(any::<usize>()))
+            .prop_map(|(n, p)| Op::NewTag(n, p)),
+        (any::<usize>(), "[A-Za-zж]{1,6}").prop_map(|(t, n)| Op::RenameTag(t, n)),
+        (any::<usize>(), proptest::option::of(any::<usize>()))
+            .prop_map(|(t, p)| Op::Reparent(t, p)),
+        (any::<usize>(), any::<bool>()).prop_map(|(t, d)| Op::DeleteTag(t, d)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Op::Merge(a, b)),
+        any::<usize>().prop_map(Op::RemoveArticle),
+        "\\PC{0,20}".prop_map(Op::Memo),
+    ]
+}
+
+fn pick<T: Copy>(v: &[T], i: usize) -> Option<T> {
+    if v.is_empty() {
+        None
+    } else {
+        Some(v[i % v.len()])
+    }
+}
+
+fn build(p: &mut Project, op: &Op) -> Option<Action> {
+    let arts: Vec<_> = p.articles().map(|a| a.id).collect();
+    let tags: Vec<TagId> = p.codebook().iter().map(|t| t.id).collect();
+    let anns: Vec<AnnotationId> = p.annotations().map(|a| a.id).collect();
+    let now = t0();
+    match op.clone() {
+        Op::Annotate(a, s, l, t) => {
+            let art = pick(&arts, a)?;
+            let len = p.article(art)?.text.char_len();
+            let start = s % len.max(1);
+            let span = Span::new(start, (start + l).min(len)).ok()?;
+            let tag = pick(&tags, t)?;
+            ops::add_annotation(p, art, span, BTreeSet::from([tag]), String::new(), now).ok()
+        }
+        Op::RemoveAnnotation(i) => Some(Action::RemoveAnnotation(pick(&anns, i)?)),
+        Op::ToggleTag(a, t) => ops::toggle_tag(p, pick(&anns, a)?, pick(&tags, t)?, now).ok(),
+        Op::Move(a, s, l) => {
+            let id = pick(&anns, a)?;
+            let len = p.article(p.annotation(id)?.article)?.text.char_len();
+            let start = s % len.max(1);
+            Some(Action::SetAnnotationSpan {
+                annotation: id,
+                span: Span::new(start, (start + l).min(len)).ok()?,
+                modified: now,
+            })
+        }
+        Op::Note(a, note) => Some(Action::SetAnnotationNote {
+            annotation: pick(&anns, a)?,
+            note,
+            modified: now,
+        }),
+        Op::Title(a, title) => Some(Action::SetArticleTitle {
+            article: pick(&arts, a)?,
+            title,
+        }),
+        Op::Status(a, s) => Some(Action::SetArticleStatus {
+            article: pick(&arts, a)?,
+            status: ReviewStatus::ALL[s],
+        }),
+        Op::NewTag(name, parent) => {
+            let parent = parent.and_then(|i| pick(&tags, i));
+            let path = match parent {
+                Some(t) => format!("{}/{name}", p.codebook().path(t)),
+                None => name,
+            };
+            let (_, actions) = ops::ensure_tag_path(p, &path).ok()?;
+            Some(Action::Batch {
+                label: "new tag".into(),
+                actions,
+            })
+        }
+        Op::RenameTag(t, name) => {
+            let id = pick(&tags, t)?;
+            let props = TagProps {
+                name,
+                ..p.codebook().get(id)?.props.clone()
+            };
+            Some(Action::SetTagProps { tag: id, props })
+        }
+        Op::Reparent(t, parent) => {
+            let id = pick(&tags, t)?;
+            let props = TagProps {
+                parent: parent.and_then(|i| pick(&tags, i)),
+                colour: Colour([1, 2, 3]),
+                ..p.codebook().get(id)?.props.clone()
+            };
+            Some(Action::SetTagProps { tag: id, props })
+        }
+        Op::DeleteTag(t, delete) => {
+            let id = pick(&tags, t)?;
+            let policy = if delete {
+                UntaggedPolicy::DeletePassages
+            } else {
+                UntaggedPolicy::Retag(
+                    *tags
+                        .iter()
+                        .find(|x| !p.codebook().with_descendants(id).contains(x))?,
+                )
+            };
+            ops::delete_tag(p, id, policy, now).ok().map(|(a, _)| a)
+        }
+        Op::Merge(a, b) => ops::merge_tags(p, pick(&tags, a)?, pick(&tags, b)?, now).ok(),
+        Op::RemoveArticle(a) => ops::remove_article(p, pick(&arts, a)?).ok(),
+        Op::Memo(m) => Some(Action::SetMemo(m)),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn action_then_inverse_restores_the_project(ops in proptest::collection::vec(op(), 1..25)) {
+        let mut p = sample();
+        for o in &ops {
+            let Some(action) = build(&mut p, o) else { continue };
+            let before = p.clone();
+            match p.apply(action) {
+                Ok(inverse) => {
+                    prop_assert!(p.validate().is_empty(), "invalid after {:?}: {:?}", o, p.validate());
+                    let mut q = p.clone();
+                    q.apply(inverse).expect("inverse applies");
+                    prop_assert_eq!(&q, &before);
+                }
+                Err(_) => prop_assert_eq!(&p, &before),
+            }
+        }
+    }
+
+    #[test]
+    fn undo_all_then_redo_all(ops in proptest::collection::vec(op(), 1..25)) {
+        let start = sample();
+        let mut s = Session::new(start.clone());
+        for o in &ops {
+            s.seal();
+            if let Some(action) = build(s.ids(), o) {
+                let _ = s.apply(action);
+            }
+        }
+        let end = s.project().clone();
+        while s.undo().is_some() {}
+        // Ids handed out stay handed out; everything else is back.
+        let mut expected = start.clone();
+        expected.next = s.project().next;
+        prop_assert_eq!(s.project(), &expected);
+        prop_assert!(!s.is_dirty());
+        while s.redo().is_some() {}
+        prop_assert_eq!(s.project(), &end);
+    }
+}

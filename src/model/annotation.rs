@@ -1,0 +1,99 @@
+//! Annotations: tagged passages of an article.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::ids::{AnnotationId, ArticleId, TagId};
+use super::span::Span;
+use super::text::Text;
+
+/// Chars of context kept before and after a quote.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// A point in time, to the second, written as RFC 3339 UTC (`2024-05-01T09:30:00Z`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub DateTime<Utc>);
+
+impl Timestamp {
+    /// The current time, truncated to whole seconds so it survives a save.
+    #[must_use]
+    pub fn now() -> Self {
+        Self(Utc::now().trunc_subsecs(0))
+    }
+
+    /// A fixed time from seconds since the Unix epoch (for tests and fixtures).
+    #[must_use]
+    pub fn from_unix(secs: i64) -> Self {
+        Self(DateTime::from_timestamp(secs, 0).unwrap_or_default())
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&s)
+            .map(|t| Timestamp(t.with_timezone(&Utc).trunc_subsecs(0)))
+            .map_err(|e| serde::de::Error::custom(format!("bad timestamp {s:?}: {e}")))
+    }
+}
+
+/// The quoted text of a passage with a little context on each side (the W3C
+/// `TextQuoteSelector` idea), used to find the passage again when the text changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The passage itself.
+    pub exact: String,
+    /// Up to [`CONTEXT_CHARS`] chars before it.
+    pub prefix: String,
+    /// Up to [`CONTEXT_CHARS`] chars after it.
+    pub suffix: String,
+}
+
+impl Quote {
+    /// Captures the quote of `span` in `text`.
+    #[must_use]
+    pub fn capture(text: &Text, span: Span) -> Self {
+        Self {
+            exact: text.slice(span).to_owned(),
+            prefix: text.before(span.start(), CONTEXT_CHARS).to_owned(),
+            suffix: text.after(span.end(), CONTEXT_CHARS).to_owned(),
+        }
+    }
+}
+
+/// A passage of an article with one or more tags and an optional note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    /// Stable id.
+    pub id: AnnotationId,
+    /// The article it belongs to.
+    pub article: ArticleId,
+    /// Char span into the article's normalised text.
+    pub span: Span,
+    /// The passage's text and context.
+    pub quote: Quote,
+    /// Tags, at least one.
+    pub tags: BTreeSet<TagId>,
+    /// The analyst's note on the passage.
+    pub note: String,
+    /// Who made it, when known.
+    pub author: Option<String>,
+    /// When it was made.
+    pub created: Timestamp,
+    /// When it last changed.
+    pub modified: Timestamp,
+}

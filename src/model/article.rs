@@ -1,0 +1,125 @@
+//! Articles: one imported news article with its normalised text and metadata.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::ids::ArticleId;
+use super::text::Text;
+
+/// How far the analyst has got with an article.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum ReviewStatus {
+    /// Not opened yet.
+    #[default]
+    Unread,
+    /// Opened, not finished.
+    InProgress,
+    /// Fully reviewed.
+    Done,
+}
+
+impl ReviewStatus {
+    /// All statuses in workflow order.
+    pub const ALL: [ReviewStatus; 3] = [Self::Unread, Self::InProgress, Self::Done];
+
+    /// A short human label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unread => "unread",
+            Self::InProgress => "in progress",
+            Self::Done => "done",
+        }
+    }
+
+    /// Parses a label as written by [`ReviewStatus::label`] (also accepts
+    /// `in-progress` and `in_progress`).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], " ")
+            .as_str()
+        {
+            "unread" => Some(Self::Unread),
+            "in progress" => Some(Self::InProgress),
+            "done" => Some(Self::Done),
+            _ => None,
+        }
+    }
+}
+
+/// The kind of file an article came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SourceFormat {
+    /// Plain text.
+    #[default]
+    Text,
+    /// Markdown, kept as source text.
+    Markdown,
+    /// HTML, reduced to its readable text.
+    Html,
+}
+
+/// A content hash of an article's normalised text (BLAKE3, hex).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ContentHash(pub String);
+
+impl ContentHash {
+    /// Hashes normalised text.
+    #[must_use]
+    pub fn of(text: &str) -> Self {
+        Self(blake3::hash(text.as_bytes()).to_hex().to_string())
+    }
+}
+
+impl std::fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What the importer found out about an article.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The `date` of the news layout, or a publication date found in HTML.
+    pub date: Option<NaiveDate>,
+    /// The `posted on` date-time of the news layout.
+    pub posted: Option<NaiveDateTime>,
+    /// The `(credit: …)` line's content (photo or agency credit).
+    pub credit: Option<String>,
+    /// The source file's name.
+    pub file_name: String,
+    /// The kind of source file.
+    pub format: SourceFormat,
+    /// The encoding the file was decoded from.
+    pub encoding: String,
+}
+
+/// One article in a project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Article {
+    /// Stable id.
+    pub id: ArticleId,
+    /// Where the article was imported from (absolute in memory; stored
+    /// relative to the project file where possible).
+    pub source: PathBuf,
+    /// The normalised text every offset refers to.
+    pub text: Text,
+    /// Hash of `text`.
+    pub hash: ContentHash,
+    /// Imported metadata.
+    pub meta: Metadata,
+    /// Display title (editable).
+    pub title: String,
+    /// Review status.
+    pub status: ReviewStatus,
+    /// The analyst's note on the article.
+    pub note: String,
+}

@@ -1,0 +1,34 @@
+//! The pure domain model: articles, codebook, annotations, the project, its
+//! actions and undo history, and re-anchoring. Nothing here knows about the
+//! window or the file system.
+
+pub mod action;
+pub mod anchor;
+pub mod annotation;
+pub mod article;
+pub mod codebook;
+pub mod error;
+pub mod history;
+pub mod ids;
+pub mod ops;
+pub mod project;
+pub mod span;
+pub mod stats;
+pub mod text;
+
+pub use action::Action;
+pub use annotation::{Annotation, Quote, Timestamp};
+pub use article::{Article, ContentHash, Metadata, ReviewStatus, SourceFormat};
+pub use codebook::{Codebook, Colour, Tag, TagProps};
+pub use error::ModelError;
+pub use history::Session;
+pub use ids::{AnnotationId, ArticleId, NextIds, TagId};
+pub use project::{Problem, Project};
+pub use span::Span;
+pub use text::Text;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
+mod action_tests;

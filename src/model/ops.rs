@@ -1,0 +1,473 @@
+//! Builders for the changes users make, as [`Action`]s. They read the project
+//! and return one action (often a batch) that [`Project::apply`] then applies,
+//! so every user-level change is a single undo step.
+
+use std::collections::BTreeSet;
+
+use super::action::Action;
+use super::annotation::{Annotation, Quote, Timestamp};
+use super::article::Article;
+use super::codebook::{Tag, TagProps};
+use super::error::ModelError;
+use super::ids::{AnnotationId, ArticleId, TagId};
+use super::project::{Project, check_tag_name};
+use super::span::Span;
+
+/// A new annotation on `article` over `span` with `tags`.
+///
+/// # Errors
+/// When the article does not exist (the span and tags are checked on apply).
+pub fn add_annotation(
+    project: &mut Project,
+    article: ArticleId,
+    span: Span,
+    tags: BTreeSet<TagId>,
+    note: String,
+    now: Timestamp,
+) -> Result<Action, ModelError> {
+    let text = &project
+        .article(article)
+        .ok_or(ModelError::NoSuchArticle(article))?
+        .text;
+    let quote = Quote::capture(text, span);
+    let id = project.allocate_annotation_id();
+    Ok(Action::AddAnnotation(Box::new(Annotation {
+        id,
+        article,
+        span,
+        quote,
+        tags,
+        note,
+        author: None,
+        created: now,
+        modified: now,
+    })))
+}
+
+/// Finds the tag at `path` (`Parent/Child`), or builds the actions that create
+/// the missing tags along it. Returns the tag id and the actions (empty when
+/// the tag exists).
+///
+/// # Errors
+/// [`ModelError::BadTagName`] when a path segment is not a valid name.
+pub fn ensure_tag_path(
+    project: &mut Project,
+    path: &str,
+) -> Result<(TagId, Vec<Action>), ModelError> {
+    let mut parent: Option<TagId> = None;
+    let mut actions = Vec::new();
+    let mut created = 0;
+    for name in path.split('/') {
+        let name = name.trim();
+        check_tag_name(name)?;
+        let existing = if actions.is_empty() {
+            project
+                .codebook()
+                .children(parent)
+                .into_iter()
+                .find(|t| t.props.name == name)
+                .map(|t| t.id)
+        } else {
+            None
+        };
+        let id = if let Some(id) = existing {
+            id
+        } else {
+            let id = project.allocate_tag_id();
+            let colour = super::codebook::PALETTE
+                [(project.codebook().len() + created) % super::codebook::PALETTE.len()];
+            created += 1;
+            actions.push(Action::AddTag(Tag {
+                id,
+                props: TagProps {
+                    name: name.to_owned(),
+                    colour,
+                    parent,
+                    shortcut: None,
+                    description: String::new(),
+                },
+            }));
+            id
+        };
+        parent = Some(id);
+    }
+    parent
+        .map(|p| (p, actions))
+        .ok_or_else(|| ModelError::BadTagName(path.to_owned()))
+}
+
+/// Tags every span in `spans` of `article` with `tag`: spans that already have
+/// an annotation with exactly that span get the tag added (or are skipped if
+/// they have it); the others get a new annotation. Returns the action and the
+/// number of passages newly tagged.
+///
+/// # Errors
+/// When the article does not exist.
+pub fn tag_spans(
+    project: &mut Project,
+    article: ArticleId,
+    spans: &[Span],
+    tag: TagId,
+    now: Timestamp,
+) -> Result<(Vec<Action>, usize), ModelError> {
+    if project.article(article).is_none() {
+        return Err(ModelError::NoSuchArticle(article));
+    }
+    let existing: std::collections::HashMap<Span, (AnnotationId, BTreeSet<TagId>)> = project
+        .annotations_of(article)
+        .map(|a| (a.span, (a.id, a.tags.clone())))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut actions = Vec::new();
+    for &span in spans {
+        if span.is_empty() || !seen.insert(span) {
+            continue;
+        }
+        match existing.get(&span) {
+            Some((_, tags)) if tags.contains(&tag) => {}
+            Some((id, tags)) => {
+                let mut tags = tags.clone();
+                tags.insert(tag);
+                actions.push(Action::SetAnnotationTags {
+                    annotation: *id,
+                    tags,
+                    modified: now,
+                });
+            }
+            None => actions.push(add_annotation(
+                project,
+                article,
+                span,
+                BTreeSet::from([tag]),
+                String::new(),
+                now,
+            )?),
+        }
+    }
+    let n = actions.len();
+    Ok((actions, n))
+}
+
+/// Adds `tag` to an annotation, or removes it; removing the last tag deletes
+/// the annotation.
+///
+/// # Errors
+/// When the annotation does not exist.
+pub fn toggle_tag(
+    project: &Project,
+    annotation: AnnotationId,
+    tag: TagId,
+    now: Timestamp,
+) -> Result<Action, ModelError> {
+    let a = project
+        .annotation(annotation)
+        .ok_or(ModelError::NoSuchAnnotation(annotation))?;
+    let mut tags = a.tags.clone();
+    if !tags.remove(&tag) {
+        tags.insert(tag);
+    }
+    Ok(if tags.is_empty() {
+        Action::RemoveAnnotation(annotation)
+    } else {
+        Action::SetAnnotationTags {
+            annotation,
+            tags,
+            modified: now,
+        }
+    })
+}
+
+/// What to do with passages that would be left without any tag when their
+/// only tag is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UntaggedPolicy {
+    /// Delete those passages (undo brings them back).
+    DeletePassages,
+    /// Give them this tag instead.
+    Retag(TagId),
+}
+
+/// What deleting a tag does, for the confirmation dialog and the CLI.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteTagImpact {
+    /// Passages that keep other tags and only lose this one (or its nested tags).
+    pub lose_tag: usize,
+    /// Passages that had only this tag (or its nested tags).
+    pub left_untagged: usize,
+    /// Nested tags deleted with it.
+    pub nested_tags: usize,
+    /// Orphaned passages affected.
+    pub orphans: usize,
+}
+
+/// Deletes a tag and the tags nested in it, removing them from every passage.
+/// Passages left without tags follow `policy`. Returns one batch action and
+/// what it does.
+///
+/// # Errors
+/// When the tag does not exist, or the retag target is being deleted.
+pub fn delete_tag(
+    project: &Project,
+    tag: TagId,
+    policy: UntaggedPolicy,
+    now: Timestamp,
+) -> Result<(Action, DeleteTagImpact), ModelError> {
+    let cb = project.codebook();
+    let doomed: BTreeSet<TagId> = cb.with_descendants(tag).into_iter().collect();
+    if cb.get(tag).is_none() {
+        return Err(ModelError::NoSuchTag(tag));
+    }
+    if let UntaggedPolicy::Retag(t) = policy {
+        if doomed.contains(&t) {
+            return Err(ModelError::MergeIntoSelf);
+        }
+        if cb.get(t).is_none() {
+            return Err(ModelError::NoSuchTag(t));
+        }
+    }
+    let mut impact = DeleteTagImpact {
+        nested_tags: doomed.len() - 1,
+        ..DeleteTagImpact::default()
+    };
+    let mut actions = Vec::new();
+    let mut orphan_readds = Vec::new();
+    for a in project.annotations() {
+        if a.tags.is_disjoint(&doomed) {
+            continue;
+        }
+        let mut tags: BTreeSet<TagId> = a.tags.difference(&doomed).copied().collect();
+        if tags.is_empty() {
+            impact.left_untagged += 1;
+            match policy {
+                UntaggedPolicy::DeletePassages => {
+                    actions.push(Action::RemoveAnnotation(a.id));
+                    continue;
+                }
+                UntaggedPolicy::Retag(t) => {
+                    tags.insert(t);
+                }
+            }
+        } else {
+            impact.lose_tag += 1;
+        }
+        actions.push(Action::SetAnnotationTags {
+            annotation: a.id,
+            tags,
+            modified: now,
+        });
+    }
+    for o in project.orphans() {
+        if o.tags.is_disjoint(&doomed) {
+            continue;
+        }
+        impact.orphans += 1;
+        let mut tags: BTreeSet<TagId> = o.tags.difference(&doomed).copied().collect();
+        actions.push(Action::RemoveOrphan(o.id));
+        if tags.is_empty() {
+            match policy {
+                UntaggedPolicy::DeletePassages => continue,
+                UntaggedPolicy::Retag(t) => {
+                    tags.insert(t);
+                }
+            }
+        }
+        let mut o = o.clone();
+        o.tags = tags;
+        o.modified = now;
+        orphan_readds.push(Action::AddOrphan(Box::new(o)));
+    }
+    actions.extend(orphan_readds);
+    // Children before parents.
+    let mut order: Vec<TagId> = cb.with_descendants(tag);
+    order.reverse();
+    actions.extend(order.into_iter().map(Action::RemoveTag));
+    let name = cb.path(tag);
+    Ok((
+        Action::Batch {
+            label: format!("delete tag {name}"),
+            actions,
+        },
+        impact,
+    ))
+}
+
+/// Merges tag `from` into `into`: every passage with `from` gets `into`
+/// instead, tags nested in `from` move under `into`, and `from` is deleted.
+///
+/// # Errors
+/// When either tag is missing, they are the same, or `into` is nested in `from`.
+pub fn merge_tags(
+    project: &Project,
+    from: TagId,
+    into: TagId,
+    now: Timestamp,
+) -> Result<Action, ModelError> {
+    let cb = project.codebook();
+    if from == into {
+        return Err(ModelError::MergeIntoSelf);
+    }
+    let (Some(f), Some(i)) = (cb.get(from), cb.get(into)) else {
+        return Err(ModelError::NoSuchTag(if cb.get(from).is_none() {
+            from
+        } else {
+            into
+        }));
+    };
+    if cb.with_descendants(from).contains(&into) {
+        return Err(ModelError::Cycle(into));
+    }
+    let mut actions = Vec::new();
+    for child in cb.children(Some(from)) {
+        let mut props = child.props.clone();
+        props.parent = Some(into);
+        actions.push(Action::SetTagProps {
+            tag: child.id,
+            props,
+        });
+    }
+    for a in project.annotations() {
+        if a.tags.contains(&from) {
+            let mut tags = a.tags.clone();
+            tags.remove(&from);
+            tags.insert(into);
+            actions.push(Action::SetAnnotationTags {
+                annotation: a.id,
+                tags,
+                modified: now,
+            });
+        }
+    }
+    for o in project.orphans() {
+        if o.tags.contains(&from) {
+            let mut o2 = o.clone();
+            o2.tags.remove(&from);
+            o2.tags.insert(into);
+            o2.modified = now;
+            actions.push(Action::RemoveOrphan(o.id));
+            actions.push(Action::AddOrphan(Box::new(o2)));
+        }
+    }
+    actions.push(Action::RemoveTag(from));
+    Ok(Action::Batch {
+        label: format!("merge tag {} into {}", f.props.name, i.props.name),
+        actions,
+    })
+}
+
+/// Removes an article with all its passages (undo restores them).
+///
+/// # Errors
+/// When the article does not exist.
+pub fn remove_article(project: &Project, article: ArticleId) -> Result<Action, ModelError> {
+    let a = project
+        .article(article)
+        .ok_or(ModelError::NoSuchArticle(article))?;
+    let mut actions: Vec<Action> = project
+        .annotations_of(article)
+        .map(|x| Action::RemoveAnnotation(x.id))
+        .collect();
+    actions.extend(
+        project
+            .orphans()
+            .filter(|o| o.article == article)
+            .map(|o| Action::RemoveOrphan(o.id)),
+    );
+    actions.push(Action::RemoveArticle(article));
+    Ok(Action::Batch {
+        label: format!("remove article {}", a.title),
+        actions,
+    })
+}
+
+/// Adds articles as one step.
+#[must_use]
+pub fn add_articles(articles: Vec<Article>) -> Action {
+    let n = articles.len();
+    Action::Batch {
+        label: format!("import {n} article(s)"),
+        actions: articles
+            .into_iter()
+            .map(|a| Action::AddArticle(Box::new(a)))
+            .collect(),
+    }
+}
+
+/// What re-syncing one article with a changed text did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResyncReport {
+    /// Passages still at their old position.
+    pub unchanged: usize,
+    /// Passages found verbatim elsewhere.
+    pub moved: usize,
+    /// Passages found approximately (text around or inside them changed).
+    pub fuzzy: usize,
+    /// Passages that could not be found; kept as orphans.
+    pub orphaned: Vec<AnnotationId>,
+    /// Earlier orphans found again.
+    pub recovered: usize,
+}
+
+/// Replaces an article's text and re-anchors its passages (and any earlier
+/// orphans of it); passages that cannot be found become orphans, never
+/// deleted. One undoable action.
+///
+/// # Errors
+/// When the article does not exist.
+pub fn replace_text(
+    project: &Project,
+    article: ArticleId,
+    text: &super::text::Text,
+) -> Result<(Action, ResyncReport), ModelError> {
+    use super::anchor::{Anchor, reanchor};
+    if project.article(article).is_none() {
+        return Err(ModelError::NoSuchArticle(article));
+    }
+    let mut report = ResyncReport::default();
+    let mut actions: Vec<Action> = project
+        .annotations_of(article)
+        .map(|a| Action::RemoveAnnotation(a.id))
+        .collect();
+    let old_orphans: Vec<&Annotation> =
+        project.orphans().filter(|o| o.article == article).collect();
+    actions.extend(old_orphans.iter().map(|o| Action::RemoveOrphan(o.id)));
+    actions.push(Action::SetArticleText {
+        article,
+        text: text.clone(),
+    });
+    let current: Vec<&Annotation> = project.annotations_of(article).collect();
+    for (a, was_orphan) in current
+        .into_iter()
+        .map(|a| (a, false))
+        .chain(old_orphans.into_iter().map(|o| (o, true)))
+    {
+        let found = reanchor(text, a.span, &a.quote);
+        let mut moved = a.clone();
+        match found {
+            Anchor::Orphan => {
+                if !was_orphan {
+                    report.orphaned.push(a.id);
+                }
+                actions.push(Action::AddOrphan(Box::new(moved)));
+                continue;
+            }
+            Anchor::Unchanged(_) => report.unchanged += 1,
+            Anchor::Moved(_) => report.moved += 1,
+            Anchor::Fuzzy(..) => report.fuzzy += 1,
+        }
+        if was_orphan {
+            report.recovered += 1;
+        }
+        if let Some(span) = found.span() {
+            moved.span = span;
+            moved.quote = Quote::capture(text, span);
+        }
+        actions.push(Action::AddAnnotation(Box::new(moved)));
+    }
+    Ok((
+        Action::Batch {
+            label: "re-sync article with its source".into(),
+            actions,
+        },
+        report,
+    ))
+}

@@ -1,0 +1,356 @@
+//! The project: articles, codebook, annotations and notes, with the
+//! invariants kept on every change.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::annotation::{Annotation, Quote};
+use super::article::{Article, ContentHash};
+use super::codebook::Codebook;
+use super::error::ModelError;
+use super::ids::{AnnotationId, ArticleId, NextIds, TagId};
+
+/// A review project. Fields are private: every change goes through
+/// [`Project::apply`] (see [`super::action`]), which keeps the invariants.
+#[derive(Clone, Debug, Default)]
+pub struct Project {
+    pub(crate) memo: String,
+    pub(crate) articles: BTreeMap<ArticleId, Article>,
+    pub(crate) codebook: Codebook,
+    pub(crate) annotations: BTreeMap<AnnotationId, Annotation>,
+    pub(crate) orphans: BTreeMap<AnnotationId, Annotation>,
+    pub(crate) next: NextIds,
+    /// Derived: annotations of each article.
+    pub(crate) by_article: HashMap<ArticleId, BTreeSet<AnnotationId>>,
+    /// Derived: article of each content hash.
+    pub(crate) by_hash: HashMap<ContentHash, ArticleId>,
+}
+
+impl PartialEq for Project {
+    fn eq(&self, o: &Self) -> bool {
+        self.memo == o.memo
+            && self.articles == o.articles
+            && self.codebook == o.codebook
+            && self.annotations == o.annotations
+            && self.orphans == o.orphans
+            && self.next == o.next
+    }
+}
+impl Eq for Project {}
+
+/// One broken invariant, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong, e.g. `annotation 17`.
+    pub location: String,
+    /// The problem, in words.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+impl Project {
+    /// An empty project.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds a project from loaded parts, checking every invariant. Returns
+    /// every problem found, not just the first.
+    ///
+    /// # Errors
+    /// The list of problems when any invariant is broken.
+    pub fn from_parts(
+        memo: String,
+        articles: Vec<Article>,
+        codebook: Codebook,
+        annotations: Vec<Annotation>,
+        orphans: Vec<Annotation>,
+        next: NextIds,
+    ) -> Result<Self, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut p = Project {
+            memo,
+            codebook,
+            next,
+            ..Project::default()
+        };
+        for a in articles {
+            if p.articles.contains_key(&a.id) {
+                problems.push(problem(a.id, "appears twice"));
+                continue;
+            }
+            p.articles.insert(a.id, a);
+        }
+        for a in annotations {
+            if p.annotations.contains_key(&a.id) {
+                problems.push(problem(a.id, "appears twice"));
+                continue;
+            }
+            p.annotations.insert(a.id, a);
+        }
+        for a in orphans {
+            if p.annotations.contains_key(&a.id) || p.orphans.contains_key(&a.id) {
+                problems.push(problem(a.id, "appears twice (as orphan)"));
+                continue;
+            }
+            p.orphans.insert(a.id, a);
+        }
+        p.reindex();
+        problems.extend(p.validate());
+        if problems.is_empty() {
+            Ok(p)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Rebuilds the derived indexes.
+    pub(crate) fn reindex(&mut self) {
+        self.by_article.clear();
+        for a in self.annotations.values() {
+            self.by_article.entry(a.article).or_default().insert(a.id);
+        }
+        self.by_hash = self
+            .articles
+            .values()
+            .map(|a| (a.hash.clone(), a.id))
+            .collect();
+    }
+
+    /// Checks every invariant and lists what is broken.
+    #[must_use]
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut hashes: HashMap<&ContentHash, ArticleId> = HashMap::new();
+        for a in self.articles.values() {
+            if a.id.0 >= self.next.article {
+                out.push(problem(a.id, "id is not below next_ids.article"));
+            }
+            if ContentHash::of(a.text.as_str()) != a.hash {
+                out.push(problem(a.id, "text does not match its content hash"));
+            }
+            if let Some(other) = hashes.insert(&a.hash, a.id) {
+                out.push(problem(a.id, format!("has the same text as {other}")));
+            }
+        }
+        let mut shortcuts: HashMap<char, TagId> = HashMap::new();
+        let mut names: HashMap<(Option<TagId>, &str), TagId> = HashMap::new();
+        for t in self.codebook.iter() {
+            if t.id.0 >= self.next.tag {
+                out.push(problem(t.id, "id is not below next_ids.tag"));
+            }
+            if let Err(e) = check_tag_name(&t.props.name) {
+                out.push(problem(t.id, e.to_string()));
+            }
+            if let Some(p) = t.props.parent {
+                if self.codebook.get(p).is_none() {
+                    out.push(problem(t.id, format!("parent {p} does not exist")));
+                } else if self.codebook.would_cycle(t.id, Some(p)) {
+                    out.push(problem(t.id, "is nested inside itself"));
+                }
+            }
+            if let Some(k) = t.props.shortcut
+                && let Some(other) = shortcuts.insert(k, t.id)
+            {
+                out.push(problem(t.id, format!("shortcut {k:?} is also {other}'s")));
+            }
+            if let Some(other) = names.insert((t.props.parent, &t.props.name), t.id) {
+                out.push(problem(
+                    t.id,
+                    format!(
+                        "name {:?} is also {other}'s, under the same parent",
+                        t.props.name
+                    ),
+                ));
+            }
+        }
+        for a in self.annotations.values().chain(self.orphans.values()) {
+            if a.id.0 >= self.next.annotation {
+                out.push(problem(a.id, "id is not below next_ids.annotation"));
+            }
+            if a.tags.is_empty() {
+                out.push(problem(a.id, "has no tags"));
+            }
+            for t in &a.tags {
+                if self.codebook.get(*t).is_none() {
+                    out.push(problem(a.id, format!("{t} does not exist")));
+                }
+            }
+            if !self.articles.contains_key(&a.article) {
+                out.push(problem(a.id, format!("{} does not exist", a.article)));
+            }
+        }
+        for a in self.annotations.values() {
+            let Some(art) = self.articles.get(&a.article) else {
+                continue;
+            };
+            if a.span.is_empty() {
+                out.push(problem(a.id, "has an empty span"));
+            }
+            if a.span.end() > art.text.char_len() {
+                out.push(problem(
+                    a.id,
+                    format!(
+                        "span {} lies outside {}'s text ({} chars)",
+                        a.span,
+                        art.id,
+                        art.text.char_len()
+                    ),
+                ));
+                continue;
+            }
+            let q = Quote::capture(&art.text, a.span);
+            if q.exact != a.quote.exact {
+                out.push(problem(
+                    a.id,
+                    format!(
+                        "quote {:?} does not match the text at {} ({:?})",
+                        short(&a.quote.exact),
+                        a.span,
+                        short(&q.exact)
+                    ),
+                ));
+            } else if q != a.quote {
+                out.push(problem(
+                    a.id,
+                    "quote prefix or suffix does not match the text",
+                ));
+            }
+        }
+        out
+    }
+
+    /// The project memo.
+    #[must_use]
+    pub fn memo(&self) -> &str {
+        &self.memo
+    }
+
+    /// The codebook.
+    #[must_use]
+    pub fn codebook(&self) -> &Codebook {
+        &self.codebook
+    }
+
+    /// The article with this id.
+    #[must_use]
+    pub fn article(&self, id: ArticleId) -> Option<&Article> {
+        self.articles.get(&id)
+    }
+
+    /// All articles in id order.
+    pub fn articles(&self) -> impl ExactSizeIterator<Item = &Article> {
+        self.articles.values()
+    }
+
+    /// The article with this content hash.
+    #[must_use]
+    pub fn article_by_hash(&self, hash: &ContentHash) -> Option<ArticleId> {
+        self.by_hash.get(hash).copied()
+    }
+
+    /// The annotation with this id.
+    #[must_use]
+    pub fn annotation(&self, id: AnnotationId) -> Option<&Annotation> {
+        self.annotations.get(&id)
+    }
+
+    /// All annotations in id order.
+    pub fn annotations(&self) -> impl ExactSizeIterator<Item = &Annotation> {
+        self.annotations.values()
+    }
+
+    /// Annotations that could not be re-anchored after their article's text
+    /// changed; kept so nothing is lost.
+    pub fn orphans(&self) -> impl ExactSizeIterator<Item = &Annotation> {
+        self.orphans.values()
+    }
+
+    /// The annotations of one article, in id order.
+    pub fn annotations_of(&self, article: ArticleId) -> impl Iterator<Item = &Annotation> {
+        self.by_article
+            .get(&article)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.annotations.get(id))
+    }
+
+    /// Number of annotations on one article.
+    #[must_use]
+    pub fn annotation_count(&self, article: ArticleId) -> usize {
+        self.by_article.get(&article).map_or(0, BTreeSet::len)
+    }
+
+    /// The id counters.
+    #[must_use]
+    pub fn next_ids(&self) -> NextIds {
+        self.next
+    }
+
+    /// Reserves a new article id.
+    pub fn allocate_article_id(&mut self) -> ArticleId {
+        let id = ArticleId(self.next.article);
+        self.next.article += 1;
+        id
+    }
+
+    /// Reserves a new tag id.
+    pub fn allocate_tag_id(&mut self) -> TagId {
+        let id = TagId(self.next.tag);
+        self.next.tag += 1;
+        id
+    }
+
+    /// Reserves a new annotation id.
+    pub fn allocate_annotation_id(&mut self) -> AnnotationId {
+        let id = AnnotationId(self.next.annotation);
+        self.next.annotation += 1;
+        id
+    }
+
+    /// Number of annotations (not counting orphans) carrying each tag.
+    #[must_use]
+    pub fn tag_usage(&self) -> HashMap<TagId, usize> {
+        let mut m = HashMap::new();
+        for a in self.annotations.values() {
+            for t in &a.tags {
+                *m.entry(*t).or_insert(0) += 1;
+            }
+        }
+        m
+    }
+}
+
+/// Checks that a tag name is usable.
+///
+/// # Errors
+/// [`ModelError::BadTagName`] for an empty name, one with `/`, or one with
+/// leading or trailing white space.
+pub fn check_tag_name(name: &str) -> Result<(), ModelError> {
+    if name.is_empty() || name.contains('/') || name.trim() != name || name.contains('\n') {
+        Err(ModelError::BadTagName(name.to_owned()))
+    } else {
+        Ok(())
+    }
+}
+
+fn problem(location: impl std::fmt::Display, message: impl Into<String>) -> Problem {
+    Problem {
+        location: location.to_string(),
+        message: message.into(),
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        s.to_owned()
+    }
+}

@@ -1,0 +1,107 @@
+//! Test helpers, including a readable notation for annotated text:
+//! `"The [quick]{Threat} fox"` is the text `The quick fox` with the span 4..9
+//! tagged `Threat`. Brackets may nest: `"[The [quick]{A} fox]{B,C}"`.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::annotation::Timestamp;
+use super::article::{Article, ContentHash, Metadata, ReviewStatus};
+use super::ids::ArticleId;
+use super::ops;
+use super::project::Project;
+use super::span::Span;
+use super::text::Text;
+
+/// Parses the notation into the plain text and `(span, tag paths)` pairs.
+pub fn parse(marked: &str) -> (String, Vec<(Span, Vec<String>)>) {
+    let mut text = String::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    let mut chars = marked.chars().peekable();
+    let mut n = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            '[' => open.push(n),
+            ']' => {
+                let start = open.pop().expect("unbalanced ]");
+                assert_eq!(chars.next(), Some('{'), "] must be followed by {{tags}}");
+                let mut tags = String::new();
+                for t in chars.by_ref() {
+                    if t == '}' {
+                        break;
+                    }
+                    tags.push(t);
+                }
+                out.push((
+                    Span::new(start, n).expect("ordered"),
+                    tags.split(',').map(|s| s.trim().to_owned()).collect(),
+                ));
+            }
+            _ => {
+                text.push(c);
+                n += 1;
+            }
+        }
+    }
+    assert!(open.is_empty(), "unbalanced [");
+    (text, out)
+}
+
+/// A plain article with this text.
+pub fn article(project: &mut Project, text: &str) -> Article {
+    let id = project.allocate_article_id();
+    Article {
+        id,
+        source: PathBuf::from(format!("/tmp/article-{}.txt", id.0)),
+        text: Text::new(text),
+        hash: ContentHash::of(text),
+        meta: Metadata::default(),
+        title: format!("Article {}", id.0),
+        status: ReviewStatus::Unread,
+        note: String::new(),
+    }
+}
+
+/// A project with one article per marked-up string, tags created as needed.
+pub fn project(marked: &[&str]) -> (Project, Vec<ArticleId>) {
+    let mut p = Project::new();
+    let mut ids = Vec::new();
+    for m in marked {
+        let (text, spans) = parse(m);
+        let a = article(&mut p, &text);
+        let id = a.id;
+        ids.push(id);
+        p.apply(ops::add_articles(vec![a])).expect("add article");
+        for (span, paths) in spans {
+            let mut tags = BTreeSet::new();
+            for path in paths {
+                let (t, actions) = ops::ensure_tag_path(&mut p, &path).expect("tag");
+                for a in actions {
+                    p.apply(a).expect("add tag");
+                }
+                tags.insert(t);
+            }
+            let a = ops::add_annotation(
+                &mut p,
+                id,
+                span,
+                tags,
+                String::new(),
+                Timestamp::from_unix(0),
+            )
+            .expect("annotation");
+            p.apply(a).expect("apply annotation");
+        }
+    }
+    (p, ids)
+}
+
+#[test]
+fn notation_parses_nested_marks() {
+    let (text, spans) = parse("[The [quick]{A} fox]{B, C}");
+    assert_eq!(text, "The quick fox");
+    assert_eq!(spans[0], (Span::new(4, 9).unwrap(), vec!["A".to_owned()]));
+    assert_eq!(spans[1].0, Span::new(0, 13).unwrap());
+    assert_eq!(spans[1].1, ["B", "C"]);
+}

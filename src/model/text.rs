@@ -1,0 +1,206 @@
+//! Article text: normalisation and fast char ↔ byte offset conversion.
+
+use std::sync::Arc;
+
+use super::span::Span;
+
+/// Chars between two recorded byte positions in a non-ASCII [`Text`].
+const STRIDE: usize = 256;
+
+/// Normalises raw decoded text the way every offset in Gloss expects: drops a
+/// leading byte-order mark and turns CRLF and lone CR into LF. Nothing else
+/// changes: no trimming, no Unicode normalisation.
+#[must_use]
+pub fn normalise(raw: &str) -> String {
+    let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    if !raw.contains('\r') {
+        return raw.to_owned();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = memchr::memchr(b'\r', rest.as_bytes()) {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = &rest[i + 1..];
+        if rest.starts_with('\n') {
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An immutable, cheaply cloned article text that converts char offsets to
+/// byte offsets in O(1) plus a short scan.
+#[derive(Clone)]
+pub struct Text {
+    s: Arc<str>,
+    char_len: usize,
+    /// Byte offset of every `STRIDE`-th char; empty when the text is ASCII.
+    marks: Arc<[usize]>,
+}
+
+impl Text {
+    /// Wraps already normalised text.
+    #[must_use]
+    pub fn new(s: impl Into<Arc<str>>) -> Self {
+        let s: Arc<str> = s.into();
+        if s.is_ascii() {
+            return Self {
+                char_len: s.len(),
+                s,
+                marks: Arc::from([]),
+            };
+        }
+        let mut marks = Vec::with_capacity(s.len() / STRIDE + 1);
+        let mut char_len = 0;
+        for (i, (b, _)) in s.char_indices().enumerate() {
+            if i % STRIDE == 0 {
+                marks.push(b);
+            }
+            char_len = i + 1;
+        }
+        Self {
+            s,
+            char_len,
+            marks: marks.into(),
+        }
+    }
+
+    /// The text as a string slice.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.s
+    }
+
+    /// The shared string.
+    #[must_use]
+    pub fn shared(&self) -> &Arc<str> {
+        &self.s
+    }
+
+    /// Number of chars.
+    #[must_use]
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    /// True when the text is ASCII, so char and byte offsets agree.
+    #[must_use]
+    pub fn is_ascii(&self) -> bool {
+        self.marks.is_empty()
+    }
+
+    /// Byte offset of char offset `c` (`c == char_len()` gives the byte length).
+    /// Offsets past the end are clamped to the end.
+    #[must_use]
+    pub fn byte_of(&self, c: usize) -> usize {
+        if c >= self.char_len {
+            return self.s.len();
+        }
+        if self.marks.is_empty() {
+            return c;
+        }
+        let base = self.marks[c / STRIDE];
+        let skip = c % STRIDE;
+        match self.s[base..].char_indices().nth(skip) {
+            Some((b, _)) => base + b,
+            None => self.s.len(),
+        }
+    }
+
+    /// Char offset of byte offset `b`, which must lie on a char boundary
+    /// (a byte inside a char counts as that char's start).
+    #[must_use]
+    pub fn char_of(&self, b: usize) -> usize {
+        if b >= self.s.len() {
+            return self.char_len;
+        }
+        if self.marks.is_empty() {
+            return b;
+        }
+        let k = self.marks.partition_point(|&m| m <= b) - 1;
+        let base = self.marks[k];
+        k * STRIDE + self.s[base..b].chars().count()
+    }
+
+    /// The text of a span (clamped to the text).
+    #[must_use]
+    pub fn slice(&self, span: Span) -> &str {
+        &self.s[self.byte_of(span.start())..self.byte_of(span.end())]
+    }
+
+    /// Up to `n` chars ending at char offset `c`.
+    #[must_use]
+    pub fn before(&self, c: usize, n: usize) -> &str {
+        &self.s[self.byte_of(c.saturating_sub(n))..self.byte_of(c)]
+    }
+
+    /// Up to `n` chars starting at char offset `c`.
+    #[must_use]
+    pub fn after(&self, c: usize, n: usize) -> &str {
+        &self.s[self.byte_of(c)..self.byte_of(c.saturating_add(n))]
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.s == other.s
+    }
+}
+impl Eq for Text {}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Text({} chars)", self.char_len)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Self::new(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Self::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn normalises_line_endings_and_bom_only() {
+        assert_eq!(normalise("\u{feff}a\r\nb\rc\n\r\n  "), "a\nb\nc\n\n  ");
+        assert_eq!(normalise("\r\r\n"), "\n\n");
+        assert_eq!(normalise("e\u{301}"), "e\u{301}");
+    }
+
+    #[test]
+    fn converts_offsets_in_mixed_text() {
+        let t = Text::new("aé😀b");
+        assert_eq!(t.char_len(), 4);
+        assert_eq!(t.byte_of(2), 3);
+        assert_eq!(t.byte_of(3), 7);
+        assert_eq!(t.char_of(7), 3);
+        assert_eq!(t.slice(Span::new(1, 3).unwrap()), "é😀");
+        assert_eq!(t.before(3, 10), "aé😀");
+        assert_eq!(t.after(3, 10), "b");
+    }
+
+    proptest! {
+        #[test]
+        fn byte_of_agrees_with_char_indices(s in "(\\PC|é|ж|😀){0,700}") {
+            let t = Text::new(s.as_str());
+            let expected: Vec<usize> = s.char_indices().map(|(b, _)| b).chain([s.len()]).collect();
+            for (c, b) in expected.iter().enumerate() {
+                prop_assert_eq!(t.byte_of(c), *b);
+                prop_assert_eq!(t.char_of(*b), c);
+            }
+        }
+    }
+}
