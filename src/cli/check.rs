@@ -82,7 +82,7 @@ pub(super) fn check(path: &Path, resync: bool) -> Result<u8> {
         for o in project.orphans() {
             println!(
                 "{}: orphan in {} (was {}): {:?}",
-                o.id, o.article, o.span, o.quote.exact
+                o.annotation.id, o.annotation.article, o.annotation.span, o.quote.exact
             );
         }
     }

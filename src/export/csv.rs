@@ -41,7 +41,7 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
             super::tag_paths(project, a).join(";"),
             a.span.start().to_string(),
             a.span.end().to_string(),
-            a.quote.exact.clone(),
+            project.passage(a).to_owned(),
             a.note.clone(),
         ])?;
     }

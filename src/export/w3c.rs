@@ -31,6 +31,7 @@ pub fn to_w3c(project: &Project, label: &str, base: Option<&Path>) -> Value {
                 }));
             }
             let article = project.article(a.article);
+            let quote = project.quote(a);
             let mut source = json!({
                 "id": article.map_or_else(String::new, |x| source_iri(&x.source, base)),
                 "type": "Text",
@@ -53,9 +54,9 @@ pub fn to_w3c(project: &Project, label: &str, base: Option<&Path>) -> Value {
                     "selector": [
                         {
                             "type": "TextQuoteSelector",
-                            "exact": a.quote.exact,
-                            "prefix": a.quote.prefix,
-                            "suffix": a.quote.suffix,
+                            "exact": quote.exact,
+                            "prefix": quote.prefix,
+                            "suffix": quote.suffix,
                         },
                         {
                             "type": "TextPositionSelector",

@@ -19,6 +19,19 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// # Errors
 /// Any I/O error; `path` is then untouched.
 pub fn write_atomic(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::Result<()> {
+    write_atomic_with(path, keep_backup, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the content written by `write` into a buffered
+/// writer on the temporary file (so large files are never held in memory).
+///
+/// # Errors
+/// Any I/O error, or the error `write` returns; `path` is then untouched.
+pub fn write_atomic_with(
+    path: &Path,
+    keep_backup: bool,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -31,7 +44,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::Re
         .prefix(&prefix)
         .suffix(".tmp")
         .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut w)?;
+        w.flush()?;
+    }
     tmp.as_file().sync_all()?;
     if keep_backup && path.exists() {
         let bak = backup_path(path);

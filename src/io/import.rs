@@ -53,7 +53,7 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Refusal>) {
     let mut files = Vec::new();
     let mut refused = Vec::new();
     for p in paths {
-        let p = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        let p = super::project_file::absolute(p);
         if p.is_dir() {
             let walker = walkdir::WalkDir::new(&p)
                 .sort_by_file_name()

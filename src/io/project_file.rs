@@ -3,7 +3,8 @@
 //!
 //! See `docs/project-format.md` for the format field by field.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -12,7 +13,9 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::atomic::{sync_dir, write_atomic};
+use super::atomic::{sync_dir, write_atomic, write_atomic_with};
+use crate::model::Orphan;
+use crate::model::annotation::CONTEXT_CHARS;
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleId, Codebook, Colour, ContentHash, Metadata, NextIds,
     Problem, Project, Quote, ReviewStatus, SourceFormat, Span, Tag, TagId, TagProps, Text,
@@ -113,66 +116,219 @@ pub struct Loaded {
 }
 
 // ---------------------------------------------------------------- the records
+//
+// The same record types serve writing (borrowing from the project, built one
+// element at a time while serialising) and reading (owned). Annotations are
+// read as compact records: their quote strings are hashed and dropped at once,
+// so opening a large project never holds the quotes twice.
 
-#[derive(Serialize, Deserialize)]
-struct FileV1 {
+/// The file as written. Lists serialise straight from the project.
+#[derive(Serialize)]
+struct FileOut<'a> {
+    format: &'static str,
+    version: u32,
+    memo: &'a str,
+    next_ids: NextIds,
+    texts: Option<String>,
+    codebook: Tags<'a>,
+    articles: Articles<'a>,
+    annotations: Annotations<'a>,
+    orphans: Orphans<'a>,
+}
+
+/// The file as read.
+#[derive(Deserialize)]
+struct FileIn {
+    #[allow(dead_code, reason = "checked by peeking at the header before parsing")]
     format: String,
+    #[allow(dead_code, reason = "checked by peeking at the header before parsing")]
     version: u32,
     memo: String,
     next_ids: NextIds,
     /// Folder of texts, relative to the project file; `None` for inline texts.
     #[serde(default)]
     texts: Option<String>,
-    codebook: Vec<TagRec>,
-    articles: Vec<ArticleRec>,
-    annotations: Vec<AnnotationRec>,
+    codebook: Vec<TagRec<'static>>,
+    articles: Vec<ArticleRec<'static>>,
+    annotations: Vec<CompactAnnotation>,
     #[serde(default)]
-    orphans: Vec<AnnotationRec>,
+    orphans: Vec<AnnotationRec<'static>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct TagRec {
+struct TagRec<'a> {
     id: TagId,
-    name: String,
+    name: Cow<'a, str>,
     colour: Colour,
     parent: Option<TagId>,
     shortcut: Option<char>,
-    description: String,
+    description: Cow<'a, str>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct ArticleRec {
+struct ArticleRec<'a> {
     id: ArticleId,
-    title: String,
+    title: Cow<'a, str>,
     status: ReviewStatus,
     date: Option<NaiveDate>,
     posted: Option<NaiveDateTime>,
-    credit: Option<String>,
-    source: String,
-    file_name: String,
+    credit: Option<Cow<'a, str>>,
+    source: Cow<'a, str>,
+    file_name: Cow<'a, str>,
     format: SourceFormat,
-    encoding: String,
-    hash: ContentHash,
+    encoding: Cow<'a, str>,
+    hash: Cow<'a, str>,
     chars: usize,
-    note: String,
+    note: Cow<'a, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
+    text: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct AnnotationRec {
+struct AnnotationRec<'a> {
     id: AnnotationId,
     article: ArticleId,
     start: usize,
     end: usize,
     tags: Vec<TagId>,
-    quote: String,
-    prefix: String,
-    suffix: String,
-    note: String,
-    author: Option<String>,
+    quote: Cow<'a, str>,
+    prefix: Cow<'a, str>,
+    suffix: Cow<'a, str>,
+    note: Cow<'a, str>,
+    author: Option<Cow<'a, str>>,
     created: Timestamp,
     modified: Timestamp,
+}
+
+/// An annotation record with its quote reduced to a hash, checked against the
+/// text once the texts are loaded.
+struct CompactAnnotation {
+    annotation: Result<Annotation, Problem>,
+    quote_hash: u64,
+}
+
+impl<'de> Deserialize<'de> for CompactAnnotation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = AnnotationRec::deserialize(d)?;
+        let quote_hash = quote_hash(&r.quote, &r.prefix, &r.suffix);
+        Ok(Self {
+            annotation: annotation_of(r),
+            quote_hash,
+        })
+    }
+}
+
+fn quote_hash(exact: &str, prefix: &str, suffix: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (exact, prefix, suffix).hash(&mut h);
+    h.finish()
+}
+
+fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem> {
+    let span = Span::new(r.start, r.end).map_err(|e| problem(r.id, e.to_string()))?;
+    Ok(Annotation {
+        id: r.id,
+        article: r.article,
+        span,
+        tags: r.tags.into_iter().collect(),
+        note: r.note.into_owned(),
+        author: r.author.map(Cow::into_owned),
+        created: r.created,
+        modified: r.modified,
+    })
+}
+
+struct Tags<'a>(&'a Project);
+struct Articles<'a>(&'a Project, &'a Path, TextStorage);
+struct Annotations<'a>(&'a Project);
+struct Orphans<'a>(&'a Project);
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.codebook().iter().map(|t| TagRec {
+            id: t.id,
+            name: Cow::Borrowed(&t.props.name),
+            colour: t.props.colour,
+            parent: t.props.parent,
+            shortcut: t.props.shortcut,
+            description: Cow::Borrowed(&t.props.description),
+        }))
+    }
+}
+
+impl Serialize for Articles<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Articles(project, base, storage) = *self;
+        s.collect_seq(project.articles().map(|a| ArticleRec {
+            id: a.id,
+            title: Cow::Borrowed(&a.title),
+            status: a.status,
+            date: a.meta.date,
+            posted: a.meta.posted,
+            credit: a.meta.credit.as_deref().map(Cow::Borrowed),
+            source: Cow::Owned(relative_to(&a.source, base)),
+            file_name: Cow::Borrowed(&a.meta.file_name),
+            format: a.meta.format,
+            encoding: Cow::Borrowed(&a.meta.encoding),
+            hash: Cow::Borrowed(&a.hash.0),
+            chars: a.text.char_len(),
+            note: Cow::Borrowed(&a.note),
+            text: (storage == TextStorage::Inline).then(|| Cow::Borrowed(a.text.as_str())),
+        }))
+    }
+}
+
+fn annotation_rec<'a>(
+    a: &'a Annotation,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+) -> AnnotationRec<'a> {
+    AnnotationRec {
+        id: a.id,
+        article: a.article,
+        start: a.span.start(),
+        end: a.span.end(),
+        tags: a.tags.iter().copied().collect(),
+        quote: Cow::Borrowed(exact),
+        prefix: Cow::Borrowed(prefix),
+        suffix: Cow::Borrowed(suffix),
+        note: Cow::Borrowed(&a.note),
+        author: a.author.as_deref().map(Cow::Borrowed),
+        created: a.created,
+        modified: a.modified,
+    }
+}
+
+impl Serialize for Annotations<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        s.collect_seq(p.annotations().map(|a| {
+            let text = p.article(a.article).map(|art| &art.text);
+            let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| {
+                (
+                    t.slice(a.span),
+                    t.before(a.span.start(), CONTEXT_CHARS),
+                    t.after(a.span.end(), CONTEXT_CHARS),
+                )
+            });
+            annotation_rec(a, exact, prefix, suffix)
+        }))
+    }
+}
+
+impl Serialize for Orphans<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.orphans().map(|o| {
+            annotation_rec(
+                &o.annotation,
+                &o.quote.exact,
+                &o.quote.prefix,
+                &o.quote.suffix,
+            )
+        }))
+    }
 }
 
 // ---------------------------------------------------------------- saving
@@ -186,83 +342,56 @@ pub fn texts_folder_name(project_path: &Path) -> String {
     format!("{stem}.texts")
 }
 
-/// Serialises a project to the RON text of its file. Texts are inlined for
+fn pretty() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .depth_limit(2)
+        .indentor("    ".to_owned())
+        .new_line("\n".to_owned())
+}
+
+/// Writes the RON text of a project's file to `w`. Texts are inlined for
 /// [`TextStorage::Inline`]; otherwise they are referred to by hash in the
-/// folder `texts` (which [`save`] fills).
+/// texts folder (which [`save`] fills).
 ///
 /// # Errors
-/// [`SaveError::Serialise`] (should not happen for a valid project).
+/// [`SaveError::Serialise`] when writing fails.
+pub fn write_ron(
+    w: &mut dyn std::io::Write,
+    project: &Project,
+    project_path: &Path,
+    storage: TextStorage,
+) -> Result<(), SaveError> {
+    let base = project_dir(project_path);
+    let file = FileOut {
+        format: FORMAT_NAME,
+        version: CURRENT_VERSION,
+        memo: project.memo(),
+        next_ids: project.next_ids(),
+        texts: (storage == TextStorage::Folder).then(|| texts_folder_name(project_path)),
+        codebook: Tags(project),
+        articles: Articles(project, &base, storage),
+        annotations: Annotations(project),
+        orphans: Orphans(project),
+    };
+    ron::Options::default()
+        .to_io_writer_pretty(&mut *w, &file, pretty())
+        .map_err(|e| SaveError::Serialise(e.to_string()))?;
+    w.write_all(b"\n")
+        .map_err(|e| SaveError::Serialise(e.to_string()))
+}
+
+/// The RON text of a project's file, as [`write_ron`] writes it.
+///
+/// # Errors
+/// [`SaveError::Serialise`] (should not happen).
 pub fn to_ron(
     project: &Project,
     project_path: &Path,
     storage: TextStorage,
 ) -> Result<String, SaveError> {
-    let base = project_dir(project_path);
-    let cb = project.codebook();
-    let file = FileV1 {
-        format: FORMAT_NAME.to_owned(),
-        version: CURRENT_VERSION,
-        memo: project.memo().to_owned(),
-        next_ids: project.next_ids(),
-        texts: (storage == TextStorage::Folder).then(|| texts_folder_name(project_path)),
-        codebook: cb
-            .iter()
-            .map(|t| TagRec {
-                id: t.id,
-                name: t.props.name.clone(),
-                colour: t.props.colour,
-                parent: t.props.parent,
-                shortcut: t.props.shortcut,
-                description: t.props.description.clone(),
-            })
-            .collect(),
-        articles: project
-            .articles()
-            .map(|a| ArticleRec {
-                id: a.id,
-                title: a.title.clone(),
-                status: a.status,
-                date: a.meta.date,
-                posted: a.meta.posted,
-                credit: a.meta.credit.clone(),
-                source: relative_to(&a.source, &base),
-                file_name: a.meta.file_name.clone(),
-                format: a.meta.format,
-                encoding: a.meta.encoding.clone(),
-                hash: a.hash.clone(),
-                chars: a.text.char_len(),
-                note: a.note.clone(),
-                text: (storage == TextStorage::Inline).then(|| a.text.as_str().to_owned()),
-            })
-            .collect(),
-        annotations: project.annotations().map(annotation_rec).collect(),
-        orphans: project.orphans().map(annotation_rec).collect(),
-    };
-    let config = ron::ser::PrettyConfig::new()
-        .depth_limit(2)
-        .indentor("    ".to_owned())
-        .new_line("\n".to_owned());
-    let mut s = ron::ser::to_string_pretty(&file, config)
-        .map_err(|e| SaveError::Serialise(e.to_string()))?;
-    s.push('\n');
-    Ok(s)
-}
-
-fn annotation_rec(a: &Annotation) -> AnnotationRec {
-    AnnotationRec {
-        id: a.id,
-        article: a.article,
-        start: a.span.start(),
-        end: a.span.end(),
-        tags: a.tags.iter().copied().collect(),
-        quote: a.quote.exact.clone(),
-        prefix: a.quote.prefix.clone(),
-        suffix: a.quote.suffix.clone(),
-        note: a.note.clone(),
-        author: a.author.clone(),
-        created: a.created,
-        modified: a.modified,
-    }
+    let mut v = Vec::new();
+    write_ron(&mut v, project, project_path, storage)?;
+    String::from_utf8(v).map_err(|e| SaveError::Serialise(e.to_string()))
 }
 
 /// Saves a project atomically to `path`, keeping the previous file as
@@ -274,7 +403,7 @@ fn annotation_rec(a: &Annotation) -> AnnotationRec {
 /// # Errors
 /// [`SaveError`]; on error the previous project file is untouched.
 pub fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<(), SaveError> {
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = absolute(path);
     if path.exists() {
         match peek_header(&path) {
             Ok(Header { version, .. }) if version <= CURRENT_VERSION => {}
@@ -284,11 +413,19 @@ pub fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<(), 
     if storage == TextStorage::Folder {
         write_texts(project, &path)?;
     }
-    let ron = to_ron(project, &path, storage)?;
-    write_atomic(&path, ron.as_bytes(), true).map_err(|source| SaveError::Io {
-        path: path.clone(),
-        source,
-    })
+    let mut failure = None;
+    let written = write_atomic_with(&path, true, |w| {
+        write_ron(w, project, &path, storage).map_err(|e| {
+            let msg = e.to_string();
+            failure = Some(e);
+            std::io::Error::other(msg)
+        })
+    });
+    match (written, failure) {
+        (Ok(()), _) => Ok(()),
+        (Err(_), Some(e)) => Err(e),
+        (Err(source), None) => Err(SaveError::Io { path, source }),
+    }
 }
 
 fn write_texts(project: &Project, path: &Path) -> Result<(), SaveError> {
@@ -353,13 +490,16 @@ fn header_of(start: &str) -> Option<Header> {
 /// # Errors
 /// [`LoadError`] saying what is wrong and where.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = absolute(path);
     let bytes = std::fs::read(&path).map_err(|source| LoadError::Io {
         path: path.clone(),
         source,
     })?;
     let text = String::from_utf8(bytes).map_err(|_| LoadError::NotAProject(path.clone()))?;
-    from_ron(&text, &path)
+    // The file's text is dropped before the article texts are read.
+    let file = parse(&text, &path)?;
+    drop(text);
+    from_file(file, &path)
 }
 
 /// Reads a project from the RON text of a file at `path` (used to resolve the
@@ -368,6 +508,10 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// # Errors
 /// As [`load`].
 pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
+    from_file(parse(text, path)?, path)
+}
+
+fn parse(text: &str, path: &Path) -> Result<FileIn, LoadError> {
     let header = header_of(text).ok_or_else(|| LoadError::NotAProject(path.to_path_buf()))?;
     debug_assert_eq!(header.format, FORMAT_NAME);
     if header.version > CURRENT_VERSION {
@@ -376,16 +520,15 @@ pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
             version: header.version,
         });
     }
-    let file = migrate(text, header.version, path)?;
-    from_file(file, path)
+    migrate(text, header.version, path)
 }
 
 /// Brings any supported version to the current records. Version 1 is the
 /// first; later versions add one function per step here, each tested against
 /// a fixture that never changes (`tests/fixtures/v1/…`).
-fn migrate(text: &str, version: u32, path: &Path) -> Result<FileV1, LoadError> {
+fn migrate(text: &str, version: u32, path: &Path) -> Result<FileIn, LoadError> {
     match version {
-        1 => ron::from_str::<FileV1>(text).map_err(|e| LoadError::Parse {
+        1 => ron::from_str::<FileIn>(text).map_err(|e| LoadError::Parse {
             path: path.to_path_buf(),
             line: e.span.start.line,
             col: e.span.start.col,
@@ -398,7 +541,7 @@ fn migrate(text: &str, version: u32, path: &Path) -> Result<FileV1, LoadError> {
     }
 }
 
-fn from_file(file: FileV1, path: &Path) -> Result<Loaded, LoadError> {
+fn from_file(file: FileIn, path: &Path) -> Result<Loaded, LoadError> {
     let base = project_dir(path);
     let folder = file.texts.as_ref().map(|f| base.join(f));
     let storage = if folder.is_some() {
@@ -417,11 +560,11 @@ fn from_file(file: FileV1, path: &Path) -> Result<Loaded, LoadError> {
         codebook.insert(Tag {
             id: t.id,
             props: TagProps {
-                name: t.name,
+                name: t.name.into_owned(),
                 colour: t.colour,
                 parent: t.parent,
                 shortcut: t.shortcut,
-                description: t.description,
+                description: t.description.into_owned(),
             },
         });
     }
@@ -440,72 +583,92 @@ fn from_file(file: FileV1, path: &Path) -> Result<Loaded, LoadError> {
             Err(p) => problems.push(p),
         }
     }
-    let convert = |recs: Vec<AnnotationRec>, problems: &mut Vec<Problem>| {
-        let mut out = Vec::with_capacity(recs.len());
-        for r in recs {
-            match Span::new(r.start, r.end) {
-                Ok(span) => out.push(Annotation {
-                    id: r.id,
-                    article: r.article,
-                    span,
-                    quote: Quote {
-                        exact: r.quote,
-                        prefix: r.prefix,
-                        suffix: r.suffix,
-                    },
-                    tags: r.tags.into_iter().collect(),
-                    note: r.note,
-                    author: r.author,
-                    created: r.created,
-                    modified: r.modified,
-                }),
-                Err(e) => problems.push(problem(r.id, e.to_string())),
+    // Each stored quote must be the text at its span.
+    let texts: HashMap<ArticleId, &Text> = articles.iter().map(|a| (a.id, &a.text)).collect();
+    let mut annotations = Vec::with_capacity(file.annotations.len());
+    for c in file.annotations {
+        let a = match c.annotation {
+            Ok(a) => a,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        if let Some(text) = texts.get(&a.article)
+            && a.span.end() <= text.char_len()
+        {
+            let q = Quote::capture(text, a.span);
+            if quote_hash(&q.exact, &q.prefix, &q.suffix) != c.quote_hash {
+                problems.push(problem(
+                    a.id,
+                    format!(
+                        "its quote, prefix or suffix does not match the text at {} (the text there reads {:?})",
+                        a.span,
+                        short(&q.exact)
+                    ),
+                ));
             }
         }
-        out
-    };
-    let annotations = convert(file.annotations, &mut problems);
-    let orphans = convert(file.orphans, &mut problems);
-    if !problems.is_empty() {
-        // Structural problems first; the model's checks would only repeat them.
-        return Err(LoadError::Invalid {
-            path: path.to_path_buf(),
-            problems,
-        });
+        annotations.push(a);
     }
-    match Project::from_parts(
-        file.memo,
-        articles,
-        codebook,
-        annotations,
-        orphans,
-        file.next_ids,
-    ) {
-        Ok(project) => Ok(Loaded {
+    let mut orphans = Vec::with_capacity(file.orphans.len());
+    for r in file.orphans {
+        let quote = Quote {
+            exact: r.quote.to_string(),
+            prefix: r.prefix.to_string(),
+            suffix: r.suffix.to_string(),
+        };
+        match annotation_of(r) {
+            Ok(annotation) => orphans.push(Orphan { annotation, quote }),
+            Err(p) => problems.push(p),
+        }
+    }
+    drop(texts);
+    let memo = file.memo;
+    let next = file.next_ids;
+    match Project::from_parts(memo, articles, codebook, annotations, orphans, next) {
+        Ok(project) if problems.is_empty() => Ok(Loaded {
             project,
             storage,
             warnings,
         }),
-        Err(problems) => Err(LoadError::Invalid {
+        Ok(_) => Err(LoadError::Invalid {
             path: path.to_path_buf(),
             problems,
         }),
+        Err(more) => {
+            problems.extend(more);
+            Err(LoadError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            })
+        }
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        s.to_owned()
     }
 }
 
 fn load_article(
-    rec: ArticleRec,
+    rec: ArticleRec<'static>,
     base: &Path,
     folder: Option<&Path>,
 ) -> (Result<Article, Problem>, Option<String>) {
     let source = resolve(base, &rec.source);
+    let hash = ContentHash(rec.hash.into_owned());
     let mut warning = None;
     let text = match (rec.text, folder) {
-        (Some(t), _) => Ok(t),
+        (Some(t), _) => Ok(t.into_owned()),
         (None, Some(folder)) => {
-            let p = folder.join(text_file_name(&rec.hash));
+            let p = folder.join(text_file_name(&hash));
             match std::fs::read_to_string(&p) {
-                Ok(t) if ContentHash::of(&t) == rec.hash => Ok(t),
+                Ok(t) if ContentHash::of(&t) == hash => Ok(t),
                 other => {
                     let why = match other {
                         Ok(_) => format!("text file {} does not match its hash", p.display()),
@@ -513,7 +676,7 @@ fn load_article(
                     };
                     // Fall back to the source file if it still has the same text.
                     match super::article::read_article(&source) {
-                        Ok(r) if ContentHash::of(&r.text) == rec.hash => {
+                        Ok(r) if ContentHash::of(&r.text) == hash => {
                             warning = Some(format!(
                                 "{}: {why}; recovered the text from its source {}",
                                 rec.id,
@@ -560,14 +723,14 @@ fn load_article(
             meta: Metadata {
                 date: rec.date,
                 posted: rec.posted,
-                credit: rec.credit,
-                file_name: rec.file_name,
+                credit: rec.credit.map(Cow::into_owned),
+                file_name: rec.file_name.into_owned(),
                 format: rec.format,
-                encoding: rec.encoding,
+                encoding: rec.encoding.into_owned(),
             },
-            title: rec.title,
+            title: rec.title.into_owned(),
             status: rec.status,
-            note: rec.note,
+            note: rec.note.into_owned(),
         }),
         warning,
     )
@@ -585,7 +748,7 @@ fn problem(location: impl std::fmt::Display, message: impl Into<String>) -> Prob
 /// The absolute folder of a project file.
 #[must_use]
 pub fn project_dir(project_path: &Path) -> PathBuf {
-    let abs = std::path::absolute(project_path).unwrap_or_else(|_| project_path.to_path_buf());
+    let abs = absolute(project_path);
     abs.parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
@@ -594,7 +757,20 @@ pub fn project_dir(project_path: &Path) -> PathBuf {
 /// otherwise `path` as it is.
 pub(crate) fn relative_to(path: &Path, base: &Path) -> String {
     let rel = if path.is_absolute() {
-        pathdiff::diff_paths(path, base).unwrap_or_else(|| path.to_path_buf())
+        match pathdiff::diff_paths(path, base) {
+            // Only when the two share more than the file system root: a path
+            // that climbs all the way up is clearer, and as portable, absolute.
+            Some(rel)
+                if rel
+                    .components()
+                    .take_while(|c| matches!(c, Component::ParentDir))
+                    .count()
+                    < base.components().count().saturating_sub(1) =>
+            {
+                rel
+            }
+            _ => path.to_path_buf(),
+        }
     } else {
         path.to_path_buf()
     };
@@ -611,9 +787,20 @@ pub(crate) fn relative_to(path: &Path, base: &Path) -> String {
 
 /// `base/rel` with `.` and `..` resolved lexically.
 fn resolve(base: &Path, rel: &str) -> PathBuf {
-    let joined = base.join(rel);
+    lexical(&base.join(rel))
+}
+
+/// An absolute path with `.` and `..` resolved lexically (not following
+/// links, the same way stored relative paths are resolved), so that
+/// `../proj/p.ron` and `/home/ana/proj/p.ron` are the same project.
+#[must_use]
+pub fn absolute(path: &Path) -> PathBuf {
+    lexical(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+fn lexical(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for c in joined.components() {
+    for c in path.components() {
         match c {
             Component::ParentDir => {
                 out.pop();
@@ -624,6 +811,10 @@ fn resolve(base: &Path, rel: &str) -> PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "project_file_tests.rs"]
+mod file_tests;
 
 #[cfg(test)]
 mod tests {
@@ -643,5 +834,10 @@ mod tests {
         let rel = relative_to(src, base);
         assert_eq!(rel, "../articles/a b.txt");
         assert_eq!(resolve(base, &rel), src);
+        assert_eq!(relative_to(Path::new("/tmp/a.txt"), base), "/tmp/a.txt");
+        assert_eq!(
+            absolute(Path::new("/a/b/../c/./d.ron")),
+            Path::new("/a/c/d.ron")
+        );
     }
 }

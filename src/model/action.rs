@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::annotation::{Annotation, Quote, Timestamp};
+use super::annotation::{Annotation, Orphan, Timestamp};
 use super::article::{Article, ContentHash, ReviewStatus};
 use super::codebook::{Tag, TagProps};
 use super::error::ModelError;
@@ -71,7 +71,7 @@ pub enum Action {
         /// The new modification time.
         modified: Timestamp,
     },
-    /// Moves an annotation's bounds; its quote follows.
+    /// Moves an annotation's bounds.
     SetAnnotationSpan {
         /// Which annotation.
         annotation: AnnotationId,
@@ -90,7 +90,7 @@ pub enum Action {
         modified: Timestamp,
     },
     /// Keeps an annotation that could not be re-anchored.
-    AddOrphan(Box<Annotation>),
+    AddOrphan(Box<Orphan>),
     /// Drops an orphan (used only to undo [`Action::AddOrphan`]).
     RemoveOrphan(AnnotationId),
     /// Sets the project memo.
@@ -173,7 +173,10 @@ impl Project {
     ///
     /// # Errors
     /// A [`ModelError`] saying why the change is not allowed.
-    #[allow(clippy::too_many_lines, reason = "one arm per action; splitting them apart hides their symmetry")]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per action; splitting them apart hides their symmetry"
+    )]
     pub fn apply(&mut self, action: Action) -> Result<Action, ModelError> {
         match action {
             Action::Batch { label, actions } => {
@@ -198,7 +201,9 @@ impl Project {
             }
             Action::AddArticle(a) => self.add_article(*a),
             Action::RemoveArticle(id) => {
-                if self.annotation_count(id) > 0 || self.orphans.values().any(|o| o.article == id) {
+                if self.annotation_count(id) > 0
+                    || self.orphans.values().any(|o| o.annotation.article == id)
+                {
                     return Err(ModelError::ArticleHasAnnotations(id));
                 }
                 let a = self
@@ -266,7 +271,7 @@ impl Project {
                 let count = self
                     .annotations
                     .values()
-                    .chain(self.orphans.values())
+                    .chain(self.orphans.values().map(|o| &o.annotation))
                     .filter(|a| a.tags.contains(&id))
                     .count();
                 if count > 0 {
@@ -303,8 +308,7 @@ impl Project {
                     .get(&a.article)
                     .ok_or(ModelError::NoSuchArticle(a.article))?;
                 check_span(&art.text, a.span)?;
-                let mut a = *a;
-                a.quote = Quote::capture(&art.text, a.span);
+                let a = *a;
                 let id = a.id;
                 self.by_article.entry(a.article).or_default().insert(id);
                 self.annotations.insert(id, a);
@@ -348,17 +352,15 @@ impl Project {
                     .get(&annotation)
                     .ok_or(ModelError::NoSuchAnnotation(annotation))?
                     .article;
-                let text = self
+                let text = &self
                     .articles
                     .get(&article)
                     .ok_or(ModelError::NoSuchArticle(article))?
-                    .text
-                    .clone();
-                check_span(&text, span)?;
+                    .text;
+                check_span(text, span)?;
                 let a = self.annotation_mut(annotation)?;
                 let old = std::mem::replace(&mut a.span, span);
                 let old_mod = std::mem::replace(&mut a.modified, modified);
-                a.quote = Quote::capture(&text, span);
                 Ok(Action::SetAnnotationSpan {
                     annotation,
                     span: old,
@@ -379,7 +381,8 @@ impl Project {
                     modified: old_mod,
                 })
             }
-            Action::AddOrphan(a) => {
+            Action::AddOrphan(o) => {
+                let a = &o.annotation;
                 if self.annotations.contains_key(&a.id) || self.orphans.contains_key(&a.id) {
                     return Err(ModelError::AnnotationExists(a.id));
                 }
@@ -388,7 +391,7 @@ impl Project {
                 }
                 self.check_tags(&a.tags)?;
                 let id = a.id;
-                self.orphans.insert(id, *a);
+                self.orphans.insert(id, *o);
                 Ok(Action::RemoveOrphan(id))
             }
             Action::RemoveOrphan(id) => {

@@ -1,5 +1,8 @@
 //! Tests of actions, their inverses and the undo history.
-#![allow(clippy::many_single_char_names, reason = "short names keep the generated cases readable")]
+#![allow(
+    clippy::many_single_char_names,
+    reason = "short names keep the generated cases readable"
+)]
 
 use std::collections::BTreeSet;
 

@@ -82,10 +82,9 @@ pub struct Annotation {
     pub id: AnnotationId,
     /// The article it belongs to.
     pub article: ArticleId,
-    /// Char span into the article's normalised text.
+    /// Char span into the article's normalised text. The passage's text and
+    /// context are derived from it ([`super::Project::quote`]), never stored twice.
     pub span: Span,
-    /// The passage's text and context.
-    pub quote: Quote,
     /// Tags, at least one.
     pub tags: BTreeSet<TagId>,
     /// The analyst's note on the passage.
@@ -96,4 +95,15 @@ pub struct Annotation {
     pub created: Timestamp,
     /// When it last changed.
     pub modified: Timestamp,
+}
+
+/// A passage that could not be found again after its article's text changed.
+/// It keeps the quote it had, so it can be re-attached by hand or by a later
+/// re-sync; nothing is deleted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orphan {
+    /// The annotation as it was (its span refers to the old text).
+    pub annotation: Annotation,
+    /// Its text and context in the old text.
+    pub quote: Quote,
 }

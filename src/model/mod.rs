@@ -17,7 +17,7 @@ pub mod stats;
 pub mod text;
 
 pub use action::Action;
-pub use annotation::{Annotation, Quote, Timestamp};
+pub use annotation::{Annotation, Orphan, Quote, Timestamp};
 pub use article::{Article, ContentHash, Metadata, ReviewStatus, SourceFormat};
 pub use codebook::{Codebook, Colour, Tag, TagProps};
 pub use error::ModelError;

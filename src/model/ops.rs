@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::action::Action;
-use super::annotation::{Annotation, Quote, Timestamp};
+use super::annotation::{Annotation, Orphan, Quote, Timestamp};
 use super::article::Article;
 use super::codebook::{Tag, TagProps};
 use super::error::ModelError;
@@ -25,17 +25,14 @@ pub fn add_annotation(
     note: String,
     now: Timestamp,
 ) -> Result<Action, ModelError> {
-    let text = &project
-        .article(article)
-        .ok_or(ModelError::NoSuchArticle(article))?
-        .text;
-    let quote = Quote::capture(text, span);
+    if project.article(article).is_none() {
+        return Err(ModelError::NoSuchArticle(article));
+    }
     let id = project.allocate_annotation_id();
     Ok(Action::AddAnnotation(Box::new(Annotation {
         id,
         article,
         span,
-        quote,
         tags,
         note,
         author: None,
@@ -257,12 +254,12 @@ pub fn delete_tag(
         });
     }
     for o in project.orphans() {
-        if o.tags.is_disjoint(&doomed) {
+        if o.annotation.tags.is_disjoint(&doomed) {
             continue;
         }
         impact.orphans += 1;
-        let mut tags: BTreeSet<TagId> = o.tags.difference(&doomed).copied().collect();
-        actions.push(Action::RemoveOrphan(o.id));
+        let mut tags: BTreeSet<TagId> = o.annotation.tags.difference(&doomed).copied().collect();
+        actions.push(Action::RemoveOrphan(o.annotation.id));
         if tags.is_empty() {
             match policy {
                 UntaggedPolicy::DeletePassages => continue,
@@ -272,8 +269,8 @@ pub fn delete_tag(
             }
         }
         let mut o = o.clone();
-        o.tags = tags;
-        o.modified = now;
+        o.annotation.tags = tags;
+        o.annotation.modified = now;
         orphan_readds.push(Action::AddOrphan(Box::new(o)));
     }
     actions.extend(orphan_readds);
@@ -338,12 +335,12 @@ pub fn merge_tags(
         }
     }
     for o in project.orphans() {
-        if o.tags.contains(&from) {
+        if o.annotation.tags.contains(&from) {
             let mut o2 = o.clone();
-            o2.tags.remove(&from);
-            o2.tags.insert(into);
-            o2.modified = now;
-            actions.push(Action::RemoveOrphan(o.id));
+            o2.annotation.tags.remove(&from);
+            o2.annotation.tags.insert(into);
+            o2.annotation.modified = now;
+            actions.push(Action::RemoveOrphan(o.annotation.id));
             actions.push(Action::AddOrphan(Box::new(o2)));
         }
     }
@@ -369,8 +366,8 @@ pub fn remove_article(project: &Project, article: ArticleId) -> Result<Action, M
     actions.extend(
         project
             .orphans()
-            .filter(|o| o.article == article)
-            .map(|o| Action::RemoveOrphan(o.id)),
+            .filter(|o| o.annotation.article == article)
+            .map(|o| Action::RemoveOrphan(o.annotation.id)),
     );
     actions.push(Action::RemoveArticle(article));
     Ok(Action::Batch {
@@ -422,32 +419,47 @@ pub fn replace_text(
     if project.article(article).is_none() {
         return Err(ModelError::NoSuchArticle(article));
     }
+    let old_text = &project
+        .article(article)
+        .ok_or(ModelError::NoSuchArticle(article))?
+        .text;
     let mut report = ResyncReport::default();
     let mut actions: Vec<Action> = project
         .annotations_of(article)
         .map(|a| Action::RemoveAnnotation(a.id))
         .collect();
-    let old_orphans: Vec<&Annotation> =
-        project.orphans().filter(|o| o.article == article).collect();
-    actions.extend(old_orphans.iter().map(|o| Action::RemoveOrphan(o.id)));
+    let old_orphans: Vec<&Orphan> = project
+        .orphans()
+        .filter(|o| o.annotation.article == article)
+        .collect();
+    actions.extend(
+        old_orphans
+            .iter()
+            .map(|o| Action::RemoveOrphan(o.annotation.id)),
+    );
     actions.push(Action::SetArticleText {
         article,
         text: text.clone(),
     });
-    let current: Vec<&Annotation> = project.annotations_of(article).collect();
-    for (a, was_orphan) in current
-        .into_iter()
-        .map(|a| (a, false))
-        .chain(old_orphans.into_iter().map(|o| (o, true)))
-    {
-        let found = reanchor(text, a.span, &a.quote);
-        let mut moved = a.clone();
+    let candidates = project
+        .annotations_of(article)
+        .map(|a| (a, Quote::capture(old_text, a.span), false))
+        .chain(
+            old_orphans
+                .into_iter()
+                .map(|o| (&o.annotation, o.quote.clone(), true)),
+        );
+    for (a, quote, was_orphan) in candidates {
+        let found = reanchor(text, a.span, &quote);
         match found {
             Anchor::Orphan => {
                 if !was_orphan {
                     report.orphaned.push(a.id);
                 }
-                actions.push(Action::AddOrphan(Box::new(moved)));
+                actions.push(Action::AddOrphan(Box::new(Orphan {
+                    annotation: a.clone(),
+                    quote,
+                })));
                 continue;
             }
             Anchor::Unchanged(_) => report.unchanged += 1,
@@ -457,9 +469,9 @@ pub fn replace_text(
         if was_orphan {
             report.recovered += 1;
         }
+        let mut moved = a.clone();
         if let Some(span) = found.span() {
             moved.span = span;
-            moved.quote = Quote::capture(text, span);
         }
         actions.push(Action::AddAnnotation(Box::new(moved)));
     }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::annotation::{Annotation, Quote};
+use super::annotation::{Annotation, Orphan, Quote};
 use super::article::{Article, ContentHash};
 use super::codebook::Codebook;
 use super::error::ModelError;
@@ -17,7 +17,7 @@ pub struct Project {
     pub(crate) articles: BTreeMap<ArticleId, Article>,
     pub(crate) codebook: Codebook,
     pub(crate) annotations: BTreeMap<AnnotationId, Annotation>,
-    pub(crate) orphans: BTreeMap<AnnotationId, Annotation>,
+    pub(crate) orphans: BTreeMap<AnnotationId, Orphan>,
     pub(crate) next: NextIds,
     /// Derived: annotations of each article.
     pub(crate) by_article: HashMap<ArticleId, BTreeSet<AnnotationId>>,
@@ -69,7 +69,7 @@ impl Project {
         articles: Vec<Article>,
         codebook: Codebook,
         annotations: Vec<Annotation>,
-        orphans: Vec<Annotation>,
+        orphans: Vec<Orphan>,
         next: NextIds,
     ) -> Result<Self, Vec<Problem>> {
         let mut problems = Vec::new();
@@ -93,12 +93,13 @@ impl Project {
             }
             p.annotations.insert(a.id, a);
         }
-        for a in orphans {
-            if p.annotations.contains_key(&a.id) || p.orphans.contains_key(&a.id) {
-                problems.push(problem(a.id, "appears twice (as orphan)"));
+        for o in orphans {
+            let id = o.annotation.id;
+            if p.annotations.contains_key(&id) || p.orphans.contains_key(&id) {
+                problems.push(problem(id, "appears twice (as orphan)"));
                 continue;
             }
-            p.orphans.insert(a.id, a);
+            p.orphans.insert(id, o);
         }
         p.reindex();
         problems.extend(p.validate());
@@ -169,7 +170,11 @@ impl Project {
                 ));
             }
         }
-        for a in self.annotations.values().chain(self.orphans.values()) {
+        for a in self
+            .annotations
+            .values()
+            .chain(self.orphans.values().map(|o| &o.annotation))
+        {
             if a.id.0 >= self.next.annotation {
                 out.push(problem(a.id, "id is not below next_ids.annotation"));
             }
@@ -201,24 +206,6 @@ impl Project {
                         art.id,
                         art.text.char_len()
                     ),
-                ));
-                continue;
-            }
-            let q = Quote::capture(&art.text, a.span);
-            if q.exact != a.quote.exact {
-                out.push(problem(
-                    a.id,
-                    format!(
-                        "quote {:?} does not match the text at {} ({:?})",
-                        short(&a.quote.exact),
-                        a.span,
-                        short(&q.exact)
-                    ),
-                ));
-            } else if q != a.quote {
-                out.push(problem(
-                    a.id,
-                    "quote prefix or suffix does not match the text",
                 ));
             }
         }
@@ -267,8 +254,26 @@ impl Project {
 
     /// Annotations that could not be re-anchored after their article's text
     /// changed; kept so nothing is lost.
-    pub fn orphans(&self) -> impl ExactSizeIterator<Item = &Annotation> {
+    pub fn orphans(&self) -> impl ExactSizeIterator<Item = &Orphan> {
         self.orphans.values()
+    }
+
+    /// The text and context of an annotation's passage, taken from its
+    /// article's text.
+    #[must_use]
+    pub fn quote(&self, a: &Annotation) -> Quote {
+        self.articles
+            .get(&a.article)
+            .map(|art| Quote::capture(&art.text, a.span))
+            .unwrap_or_default()
+    }
+
+    /// The text of an annotation's passage.
+    #[must_use]
+    pub fn passage(&self, a: &Annotation) -> &str {
+        self.articles
+            .get(&a.article)
+            .map_or("", |art| art.text.slice(a.span))
     }
 
     /// The annotations of one article, in id order.
@@ -343,14 +348,5 @@ fn problem(location: impl std::fmt::Display, message: impl Into<String>) -> Prob
     Problem {
         location: location.to_string(),
         message: message.into(),
-    }
-}
-
-fn short(s: &str) -> String {
-    if s.chars().count() > 40 {
-        let head: String = s.chars().take(40).collect();
-        format!("{head}…")
-    } else {
-        s.to_owned()
     }
 }

@@ -1,0 +1,300 @@
+//! Round trips, snapshots, fixtures and hostile input for the project file.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+
+use super::{LoadError, TextStorage, from_ron, load, save, to_ron};
+use crate::model::testing;
+use crate::model::{Action, ArticleId, Project, ReviewStatus, Span, TagProps, Timestamp, ops};
+
+fn t(secs: i64) -> Timestamp {
+    Timestamp::from_unix(1_700_000_000 + secs)
+}
+
+/// A small project with every kind of content, deterministic.
+fn sample(dir: &Path) -> Project {
+    let (mut p, ids) = testing::project(&[
+        " date 2021-12-28 posted on 12/26/2021 5:10 PM\n\n\n\n(credit: A. Writer/AFP)\n\nOfficials said [the port]{Place} was hit by [ransomware]{Threat/Cyber}.\n",
+        "Прогноз: [санкции]{Sanctions} и [угрозы «НАТО»]{Threat, Sanctions}. Zoë 😀\n\n[Second paragraph]{Claim} here.",
+    ]);
+    let mut actions = vec![
+        Action::SetMemo("Project memo:\nfirst pass on port stories.".into()),
+        Action::SetArticleStatus {
+            article: ids[0],
+            status: ReviewStatus::Done,
+        },
+        Action::SetArticleNote {
+            article: ids[1],
+            note: "Check the translation.".into(),
+        },
+    ];
+    let threat = p.codebook().find_path("Threat").unwrap();
+    actions.push(Action::SetTagProps {
+        tag: threat,
+        props: TagProps {
+            shortcut: Some('1'),
+            description: "Any statement of threat.".into(),
+            ..p.codebook().get(threat).unwrap().props.clone()
+        },
+    });
+    let first = p.annotations().next().unwrap().id;
+    actions.push(Action::SetAnnotationNote {
+        annotation: first,
+        note: "Named \"the port\" in the wire copy, quoted 'verbatim'.".into(),
+        modified: t(60),
+    });
+    for a in actions {
+        p.apply(a).unwrap();
+    }
+    relocate(&mut p, dir)
+}
+
+/// Moves every article's source into `dir` (rebuilding the project through
+/// actions so the invariants hold).
+fn relocate(p: &mut Project, dir: &Path) -> Project {
+    let mut q = p.clone();
+    let ids: Vec<ArticleId> = q.articles().map(|a| a.id).collect();
+    for id in ids {
+        let mut a = q.article(id).unwrap().clone();
+        a.source = dir.join("articles").join(format!("{}.txt", id.0));
+        q.articles.insert(id, a);
+    }
+    q
+}
+
+fn round_trip(p: &Project, dir: &Path, storage: TextStorage) -> (Project, String) {
+    let path = dir.join("p.ron");
+    save(p, &path, storage).unwrap();
+    let first = std::fs::read_to_string(&path).unwrap();
+    let loaded = load(&path).unwrap();
+    assert_eq!(loaded.storage, storage);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    save(&loaded.project, &path, storage).unwrap();
+    let second = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(first, second, "two saves of the same project differ");
+    (loaded.project, first)
+}
+
+#[test]
+fn save_load_save_is_identical_in_both_layouts() {
+    for storage in [TextStorage::Folder, TextStorage::Inline] {
+        let dir = tempfile::tempdir().unwrap();
+        let p = sample(dir.path());
+        let (loaded, _) = round_trip(&p, dir.path(), storage);
+        assert_eq!(loaded, p);
+    }
+}
+
+#[test]
+fn ron_snapshot() {
+    let p = sample(Path::new("/work/review"));
+    let ron = to_ron(
+        &p,
+        Path::new("/work/review/saves/review.ron"),
+        TextStorage::Folder,
+    )
+    .unwrap();
+    insta::assert_snapshot!(ron);
+}
+
+#[test]
+fn one_new_tag_is_a_one_line_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = sample(dir.path());
+    let path = dir.path().join("p.ron");
+    let before = to_ron(&p, &path, TextStorage::Folder).unwrap();
+    let (_, actions) = ops::ensure_tag_path(&mut p, "Economy").unwrap();
+    for a in actions {
+        p.apply(a).unwrap();
+    }
+    let after = to_ron(&p, &path, TextStorage::Folder).unwrap();
+    let old: BTreeSet<&str> = before.lines().collect();
+    let new: BTreeSet<&str> = after.lines().collect();
+    let added: Vec<_> = new.difference(&old).collect();
+    let removed: Vec<_> = old.difference(&new).collect();
+    // The new tag's line, and the id counter.
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert_eq!(removed.len(), 1, "{removed:?}");
+}
+
+#[test]
+fn texts_are_written_once_and_recovered_from_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sample(dir.path());
+    let path = dir.path().join("p.ron");
+    save(&p, &path, TextStorage::Folder).unwrap();
+    let folder = dir.path().join("p.texts");
+    let files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2);
+    // Texts are never rewritten: a later save leaves their mtime alone.
+    let mtime = |f: &Path| std::fs::metadata(f).unwrap().modified().unwrap();
+    let before: Vec<_> = files.iter().map(|f| mtime(f)).collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    save(&p, &path, TextStorage::Folder).unwrap();
+    let after: Vec<_> = files.iter().map(|f| mtime(f)).collect();
+    assert_eq!(before, after);
+
+    // Lose one text file: the source, if unchanged, restores it with a warning.
+    let art = p.articles().next().unwrap();
+    std::fs::create_dir_all(art.source.parent().unwrap()).unwrap();
+    std::fs::write(&art.source, art.text.as_str()).unwrap();
+    std::fs::remove_file(folder.join(format!("{}.txt", art.hash))).unwrap();
+    let loaded = load(&path).unwrap();
+    assert_eq!(loaded.project, p);
+    assert_eq!(loaded.warnings.len(), 1);
+
+    // Without the source either, the load fails and names the article.
+    std::fs::remove_file(&art.source).unwrap();
+    match load(&path) {
+        Err(LoadError::Invalid { problems, .. }) => {
+            assert!(problems[0].location.contains("article 1"), "{problems:?}");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+#[test]
+fn corrupt_files_are_reported_and_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let p = sample(dir.path());
+    save(&p, &path, TextStorage::Inline).unwrap();
+    let good = std::fs::read_to_string(&path).unwrap();
+
+    let half = good.char_indices().nth(good.chars().count() / 2).unwrap().0;
+    let truncated = &good[..half];
+    std::fs::write(&path, truncated).unwrap();
+    assert!(matches!(load(&path), Err(LoadError::Parse { .. })));
+    std::fs::write(&path, "not a project at all").unwrap();
+    assert!(matches!(load(&path), Err(LoadError::NotAProject(_))));
+    assert!(save(&p, &path, TextStorage::Inline).is_err());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "not a project at all"
+    );
+
+    let newer = good.replacen("version: 1,", "version: 9,", 1);
+    std::fs::write(&path, &newer).unwrap();
+    let e = load(&path).unwrap_err();
+    assert!(e.to_string().contains("version 9"), "{e}");
+    assert!(
+        save(&p, &path, TextStorage::Inline).is_err(),
+        "never overwrite a newer file"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let p = sample(dir.path());
+    let good = to_ron(&p, &path, TextStorage::Inline).unwrap();
+    let bad = good
+        .replacen("start: 9, end: 16,", "start: 10, end: 17,", 1)
+        .replacen("tags: [4]", "tags: [99]", 1)
+        .replacen("parent: Some(", "parent: Some(4", 1);
+    assert_ne!(bad, good);
+    let e = from_ron(&bad, &path).unwrap_err();
+    let LoadError::Invalid { problems, .. } = &e else {
+        panic!("expected Invalid, got {e}")
+    };
+    let text = e.to_string();
+    assert!(problems.len() >= 3, "{text}");
+    assert!(text.contains("tag 99 does not exist"), "{text}");
+    assert!(text.contains("does not match the text"), "{text}");
+    assert!(text.contains("parent tag 42 does not exist"), "{text}");
+}
+
+#[test]
+fn v1_fixture_still_loads() {
+    // tests/fixtures/v1 never changes: later versions must keep reading it.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/inline.ron");
+    let loaded = load(&path).unwrap();
+    let p = &loaded.project;
+    assert_eq!(loaded.storage, TextStorage::Inline);
+    assert_eq!(p.articles().len(), 2);
+    assert_eq!(p.annotations().len(), 5);
+    assert_eq!(
+        p.codebook()
+            .path(p.codebook().find_path("Threat/Cyber").unwrap()),
+        "Threat/Cyber"
+    );
+    let a = p.annotations().find(|a| p.passage(a) == "санкции").unwrap();
+    assert_eq!(a.span, Span::new(9, 16).unwrap());
+    assert!(p.memo().starts_with("Project memo"));
+}
+
+fn text_strategy() -> impl Strategy<Value = String> {
+    "([a-zA-Z ]|é|ж|😀|\n|\n\n|«|»|\"|\\\\|\t){1,200}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn random_projects_round_trip(
+        texts in proptest::collection::vec(text_strategy(), 1..4),
+        marks in proptest::collection::vec((any::<usize>(), any::<usize>(), 1usize..30, 0usize..3, "\\PC{0,10}"), 0..12),
+        memo in "\\PC{0,40}",
+        inline in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut p = Project::new();
+        let mut ids = Vec::new();
+        for text in &texts {
+            let a = testing::article(&mut p, text);
+            if p.article_by_hash(&a.hash).is_some() { continue; }
+            ids.push(a.id);
+            p.apply(ops::add_articles(vec![a])).unwrap();
+        }
+        let mut tags = Vec::new();
+        for name in ["Alpha", "Alpha/Beta", "Γάμμα"] {
+            let (id, actions) = ops::ensure_tag_path(&mut p, name).unwrap();
+            for a in actions { p.apply(a).unwrap(); }
+            tags.push(id);
+        }
+        for (a, s, l, t, note) in marks {
+            let art = ids[a % ids.len()];
+            let len = p.article(art).unwrap().text.char_len();
+            let start = s % len;
+            let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
+            if span.is_empty() { continue; }
+            let action = ops::add_annotation(&mut p, art, span, BTreeSet::from([tags[t]]), note, t0()).unwrap();
+            p.apply(action).unwrap();
+        }
+        p.apply(Action::SetMemo(memo)).unwrap();
+        let p = relocate(&mut p, dir.path());
+        let storage = if inline { TextStorage::Inline } else { TextStorage::Folder };
+        let (loaded, _) = round_trip(&p, dir.path(), storage);
+        prop_assert_eq!(loaded, p);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_loader(s in "\\PC{0,400}") {
+        let _ = from_ron(&s, Path::new("/tmp/x.ron"));
+        let with_header = format!("(format: \"gloss-project\", version: 1, {s}");
+        let _ = from_ron(&with_header, Path::new("/tmp/x.ron"));
+    }
+
+    #[test]
+    fn damaged_files_never_panic_the_loader(cut in any::<usize>(), at in any::<usize>(), junk in "\\PC{0,8}") {
+        let dir = Path::new("/nonexistent/gloss");
+        let p = sample(dir);
+        let good = to_ron(&p, &dir.join("p.ron"), TextStorage::Inline).unwrap();
+        let mut chars: Vec<char> = good.chars().collect();
+        let at = at % chars.len();
+        let cut = (cut % 16).min(chars.len() - at);
+        chars.splice(at..at + cut, junk.chars());
+        let damaged: String = chars.into_iter().collect();
+        let _ = from_ron(&damaged, &dir.join("p.ron"));
+    }
+}
+
+fn t0() -> Timestamp {
+    t(0)
+}
