@@ -108,3 +108,28 @@ fn source_iri(path: &Path, base: Option<&Path>) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Action;
+    use crate::model::testing::project;
+
+    #[test]
+    fn w3c_snapshot() {
+        let (mut p, _) = project(&[
+            "Officials said [the port]{Place} was hit by [ransomware]{Threat/Cyber}.",
+            "Прогноз: [угрозы «НАТО»]{Threat, Sanctions}. Zoë 😀",
+        ]);
+        let id = p.annotations().next().map(|a| a.id).unwrap();
+        p.apply(Action::SetAnnotationNote {
+            annotation: id,
+            note: "Named in the wire copy.".into(),
+            modified: crate::model::Timestamp::from_unix(86_400),
+        })
+        .unwrap();
+        let v = to_w3c(&p, "sample", None);
+        assert_eq!(v["total"], 3);
+        insta::assert_snapshot!(serde_json::to_string_pretty(&v).unwrap());
+    }
+}
