@@ -9,3 +9,4 @@ pub mod cli;
 pub mod export;
 pub mod io;
 pub mod model;
+pub mod ui;

@@ -9,11 +9,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => exit_code(command),
-        None => {
-            eprintln!(
-                "gloss: the review window is not part of this build yet; use the subcommands (see `gloss --help`)"
-            );
-            ExitCode::from(2)
-        }
+        None => match gloss::ui::run(cli.paths) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("gloss: error: cannot open the window: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }

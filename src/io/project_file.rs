@@ -361,13 +361,29 @@ pub fn write_ron(
     project_path: &Path,
     storage: TextStorage,
 ) -> Result<(), SaveError> {
+    write_ron_with(
+        w,
+        project,
+        project_path,
+        storage,
+        &texts_folder_name(project_path),
+    )
+}
+
+fn write_ron_with(
+    w: &mut dyn std::io::Write,
+    project: &Project,
+    project_path: &Path,
+    storage: TextStorage,
+    texts: &str,
+) -> Result<(), SaveError> {
     let base = project_dir(project_path);
     let file = FileOut {
         format: FORMAT_NAME,
         version: CURRENT_VERSION,
         memo: project.memo(),
         next_ids: project.next_ids(),
-        texts: (storage == TextStorage::Folder).then(|| texts_folder_name(project_path)),
+        texts: (storage == TextStorage::Folder).then(|| texts.to_owned()),
         codebook: Tags(project),
         articles: Articles(project, &base, storage),
         annotations: Annotations(project),
@@ -403,6 +419,21 @@ pub fn to_ron(
 /// # Errors
 /// [`SaveError`]; on error the previous project file is untouched.
 pub fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<(), SaveError> {
+    let texts = texts_folder_name(path);
+    save_with_texts(project, path, storage, &texts)
+}
+
+/// Like [`save`], with the texts folder named explicitly (relative to the
+/// file's folder). Recovery files use this to share the project's texts.
+///
+/// # Errors
+/// As [`save`].
+pub fn save_with_texts(
+    project: &Project,
+    path: &Path,
+    storage: TextStorage,
+    texts: &str,
+) -> Result<(), SaveError> {
     let path = absolute(path);
     if path.exists() {
         match peek_header(&path) {
@@ -411,11 +442,11 @@ pub fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<(), 
         }
     }
     if storage == TextStorage::Folder {
-        write_texts(project, &path)?;
+        write_texts(project, &project_dir(&path).join(texts))?;
     }
     let mut failure = None;
     let written = write_atomic_with(&path, true, |w| {
-        write_ron(w, project, &path, storage).map_err(|e| {
+        write_ron_with(w, project, &path, storage, texts).map_err(|e| {
             let msg = e.to_string();
             failure = Some(e);
             std::io::Error::other(msg)
@@ -428,8 +459,8 @@ pub fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<(), 
     }
 }
 
-fn write_texts(project: &Project, path: &Path) -> Result<(), SaveError> {
-    let folder = project_dir(path).join(texts_folder_name(path));
+fn write_texts(project: &Project, folder: &Path) -> Result<(), SaveError> {
+    let folder = folder.to_path_buf();
     let io_err = |p: &Path| {
         let p = p.to_path_buf();
         move |source| SaveError::Io { path: p, source }

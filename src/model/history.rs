@@ -163,6 +163,15 @@ impl Session {
         self.merge_open = false;
     }
 
+    /// Records that the state `state` (from [`Session::state_id`]) was saved,
+    /// for saves that ran in the background while editing went on.
+    pub fn mark_saved_at(&mut self, state: u64) {
+        self.saved_state = state;
+        if state == self.state {
+            self.merge_open = false;
+        }
+    }
+
     /// An id of the current content, which changes with every step (for
     /// caches that depend on the project).
     #[must_use]

@@ -1,0 +1,243 @@
+//! Every app-level command, with its label and shortcut. Menus, keyboard
+//! shortcuts and the command palette all come from this one enum.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// An app-level command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Start an empty project.
+    NewProject,
+    /// Open a project file.
+    OpenProject,
+    /// Import article files.
+    ImportFiles,
+    /// Import a folder of articles.
+    ImportFolder,
+    /// Save the project.
+    Save,
+    /// Save the project under a new name.
+    SaveAs,
+    /// Export passages as CSV.
+    ExportCsv,
+    /// Export W3C Web Annotations.
+    ExportW3c,
+    /// Quit Gloss.
+    Quit,
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Focus the article filter.
+    Find,
+    /// Show every command.
+    Palette,
+    /// Type a tag name for the selection.
+    QuickTag,
+    /// Tag the selection with the last tag used.
+    RepeatTag,
+    /// Delete the selected passage.
+    DeletePassage,
+    /// Open the next article in the list.
+    NextArticle,
+    /// Open the previous article in the list.
+    PreviousArticle,
+    /// Mark the article unread.
+    MarkUnread,
+    /// Mark the article in progress.
+    MarkInProgress,
+    /// Mark the article done.
+    MarkDone,
+    /// Larger reading text.
+    ZoomIn,
+    /// Smaller reading text.
+    ZoomOut,
+    /// Reset the reading text size.
+    ZoomReset,
+    /// Follow the system theme.
+    ThemeSystem,
+    /// Light theme.
+    ThemeLight,
+    /// Dark theme.
+    ThemeDark,
+    /// Edit the project memo.
+    ProjectMemo,
+    /// Re-read sources and re-anchor changed articles.
+    Resync,
+}
+
+impl Command {
+    /// Every command, in menu order.
+    pub const ALL: [Command; 29] = [
+        Self::NewProject,
+        Self::OpenProject,
+        Self::ImportFiles,
+        Self::ImportFolder,
+        Self::Save,
+        Self::SaveAs,
+        Self::ExportCsv,
+        Self::ExportW3c,
+        Self::Resync,
+        Self::Quit,
+        Self::Undo,
+        Self::Redo,
+        Self::Find,
+        Self::QuickTag,
+        Self::RepeatTag,
+        Self::DeletePassage,
+        Self::ProjectMemo,
+        Self::Palette,
+        Self::NextArticle,
+        Self::PreviousArticle,
+        Self::MarkUnread,
+        Self::MarkInProgress,
+        Self::MarkDone,
+        Self::ZoomIn,
+        Self::ZoomOut,
+        Self::ZoomReset,
+        Self::ThemeSystem,
+        Self::ThemeLight,
+        Self::ThemeDark,
+    ];
+
+    /// The label in menus and the palette.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NewProject => "New project",
+            Self::OpenProject => "Open project…",
+            Self::ImportFiles => "Import articles…",
+            Self::ImportFolder => "Import folder…",
+            Self::Save => "Save",
+            Self::SaveAs => "Save as…",
+            Self::ExportCsv => "Export passages as CSV…",
+            Self::ExportW3c => "Export W3C Web Annotations…",
+            Self::Quit => "Quit",
+            Self::Undo => "Undo",
+            Self::Redo => "Redo",
+            Self::Find => "Find article",
+            Self::Palette => "Command palette",
+            Self::QuickTag => "Tag selection by name…",
+            Self::RepeatTag => "Repeat last tag",
+            Self::DeletePassage => "Delete selected passage",
+            Self::NextArticle => "Next article",
+            Self::PreviousArticle => "Previous article",
+            Self::MarkUnread => "Mark article unread",
+            Self::MarkInProgress => "Mark article in progress",
+            Self::MarkDone => "Mark article done",
+            Self::ZoomIn => "Larger text",
+            Self::ZoomOut => "Smaller text",
+            Self::ZoomReset => "Reset text size",
+            Self::ThemeSystem => "Theme: follow system",
+            Self::ThemeLight => "Theme: light",
+            Self::ThemeDark => "Theme: dark",
+            Self::ProjectMemo => "Project memo",
+            Self::Resync => "Re-sync with source files",
+        }
+    }
+
+    /// The keyboard shortcuts (the first is shown in menus).
+    #[must_use]
+    pub fn shortcuts(self) -> &'static [KeyboardShortcut] {
+        const C: Modifiers = Modifiers::COMMAND;
+        const CS: Modifiers = Modifiers {
+            shift: true,
+            ..Modifiers::COMMAND
+        };
+        const A: Modifiers = Modifiers::ALT;
+        const N: Modifiers = Modifiers::NONE;
+        macro_rules! k {
+            ($m:expr, $key:expr) => {
+                KeyboardShortcut {
+                    modifiers: $m,
+                    logical_key: $key,
+                }
+            };
+        }
+        match self {
+            Self::NewProject => &[k!(C, Key::N)],
+            Self::OpenProject => &[k!(C, Key::O)],
+            Self::ImportFiles => &[k!(C, Key::I)],
+            Self::Save => &[k!(C, Key::S)],
+            Self::SaveAs => &[k!(CS, Key::S)],
+            Self::Quit => &[k!(C, Key::Q)],
+            Self::Undo => &[k!(C, Key::Z)],
+            Self::Redo => &[k!(CS, Key::Z), k!(C, Key::Y)],
+            Self::Find => &[k!(C, Key::F)],
+            Self::Palette => &[k!(CS, Key::P)],
+            Self::QuickTag => &[k!(C, Key::T)],
+            Self::RepeatTag => &[k!(N, Key::Period)],
+            Self::DeletePassage => &[k!(N, Key::Delete)],
+            Self::NextArticle => &[k!(A, Key::ArrowDown)],
+            Self::PreviousArticle => &[k!(A, Key::ArrowUp)],
+            Self::MarkUnread => &[k!(A, Key::Num1)],
+            Self::MarkInProgress => &[k!(A, Key::Num2)],
+            Self::MarkDone => &[k!(A, Key::Num3)],
+            Self::ZoomIn => &[k!(C, Key::Plus), k!(C, Key::Equals)],
+            Self::ZoomOut => &[k!(C, Key::Minus)],
+            Self::ZoomReset => &[k!(C, Key::Num0)],
+            _ => &[],
+        }
+    }
+
+    /// True for commands that act on the text view and must not fire while
+    /// the user types into a text field.
+    #[must_use]
+    pub fn needs_reader_focus(self) -> bool {
+        self.shortcuts()
+            .first()
+            .is_some_and(|s| s.modifiers.is_none() || s.modifiers == Modifiers::ALT)
+    }
+
+    /// Shortcuts in the order they must be checked: more modifiers first, so
+    /// Ctrl+Shift+Z is not taken for Ctrl+Z.
+    #[must_use]
+    pub fn shortcut_order() -> Vec<(Command, KeyboardShortcut)> {
+        let mut v: Vec<(Command, KeyboardShortcut)> = Self::ALL
+            .iter()
+            .flat_map(|c| c.shortcuts().iter().map(move |s| (*c, *s)))
+            .collect();
+        v.sort_by_key(|(_, s)| {
+            std::cmp::Reverse(
+                u8::from(s.modifiers.shift)
+                    + u8::from(s.modifiers.alt)
+                    + u8::from(s.modifiers.command),
+            )
+        });
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Command::ALL {
+            for s in c.shortcuts() {
+                assert!(
+                    seen.insert((
+                        s.modifiers.command,
+                        s.modifiers.shift,
+                        s.modifiers.alt,
+                        s.logical_key
+                    )),
+                    "{c:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn specific_shortcuts_are_checked_first() {
+        let order = Command::shortcut_order();
+        let redo = order
+            .iter()
+            .position(|(c, s)| *c == Command::Redo && s.modifiers.shift)
+            .unwrap();
+        let undo = order.iter().position(|(c, _)| *c == Command::Undo).unwrap();
+        assert!(redo < undo);
+    }
+}

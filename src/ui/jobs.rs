@@ -1,0 +1,146 @@
+//! Work that runs off the UI thread: opening, importing and saving. Each job
+//! reports back through a channel and wakes the UI when it is done.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+use crate::io::article::ReadArticle;
+use crate::io::import::{Refusal, collect_files, read_files};
+use crate::io::project_file::{self, Loaded, TextStorage};
+use crate::model::Project;
+
+/// What a finished job hands back.
+pub enum Done {
+    /// A project was opened.
+    Opened {
+        /// The file.
+        path: PathBuf,
+        /// The result.
+        result: Result<Box<Loaded>, String>,
+    },
+    /// Files were read for import.
+    Read {
+        /// Each file, read or refused.
+        read: Vec<Result<ReadArticle, Refusal>>,
+        /// Paths refused before reading (missing, unsupported).
+        refused: Vec<Refusal>,
+    },
+    /// A save finished.
+    Saved {
+        /// The file written.
+        path: PathBuf,
+        /// The session state that was written.
+        state: u64,
+        /// True for a recovery file (autosave).
+        recovery: bool,
+        /// The outcome.
+        result: Result<(), String>,
+    },
+}
+
+/// A running job.
+pub struct Job {
+    /// What it is doing, for the status bar.
+    pub label: String,
+    /// Items done so far and in total (0 total when unknown).
+    pub progress: Arc<(AtomicUsize, AtomicUsize)>,
+    rx: Receiver<Done>,
+}
+
+impl Job {
+    /// The result, once done.
+    pub fn poll(&self) -> Option<Done> {
+        self.rx.try_recv().ok()
+    }
+
+    /// (done, total) so far.
+    #[must_use]
+    pub fn progress(&self) -> (usize, usize) {
+        (
+            self.progress.0.load(Ordering::Relaxed),
+            self.progress.1.load(Ordering::Relaxed),
+        )
+    }
+}
+
+fn spawn(
+    label: String,
+    ctx: &egui::Context,
+    work: impl FnOnce(&(AtomicUsize, AtomicUsize)) -> Done + Send + 'static,
+) -> Job {
+    let (tx, rx) = channel();
+    let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let p = progress.clone();
+    let ctx = ctx.clone();
+    std::thread::spawn(move || {
+        let done = work(&p);
+        let _ = tx.send(done);
+        ctx.request_repaint();
+    });
+    Job {
+        label,
+        progress,
+        rx,
+    }
+}
+
+/// Opens a project file in the background.
+pub fn open(ctx: &egui::Context, path: PathBuf) -> Job {
+    let label = format!("Opening {}", path.display());
+    spawn(label, ctx, move |_| Done::Opened {
+        result: project_file::load(&path)
+            .map(Box::new)
+            .map_err(|e| e.to_string()),
+        path,
+    })
+}
+
+/// Reads files and folders for import in the background.
+pub fn import(ctx: &egui::Context, paths: Vec<PathBuf>) -> Job {
+    let label = "Importing".to_owned();
+    let repaint = ctx.clone();
+    spawn(label, ctx, move |progress| {
+        let (files, refused) = collect_files(&paths);
+        progress.1.store(files.len(), Ordering::Relaxed);
+        let read = read_files(&files, &|n| {
+            progress.0.store(n, Ordering::Relaxed);
+            if n % 64 == 0 {
+                repaint.request_repaint();
+            }
+        });
+        Done::Read { read, refused }
+    })
+}
+
+/// Saves a snapshot of the project in the background. With `texts`, the file
+/// is a recovery file sharing that texts folder.
+pub fn save(
+    ctx: &egui::Context,
+    project: Project,
+    path: PathBuf,
+    storage: TextStorage,
+    state: u64,
+    texts: Option<String>,
+) -> Job {
+    let recovery = texts.is_some();
+    let label = if recovery {
+        "Autosaving".to_owned()
+    } else {
+        format!("Saving {}", path.display())
+    };
+    spawn(label, ctx, move |_| {
+        let result = match &texts {
+            Some(t) => project_file::save_with_texts(&project, &path, storage, t),
+            None => project_file::save(&project, &path, storage),
+        }
+        .map_err(|e| e.to_string());
+        Done::Saved {
+            path,
+            state,
+            recovery,
+            result,
+        }
+    })
+}

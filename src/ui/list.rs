@@ -1,0 +1,334 @@
+//! The article list: sortable, filterable, virtualised.
+
+use std::collections::HashSet;
+
+use egui::{RichText, Sense};
+use egui_extras::{Column, TableBuilder};
+
+use super::app::Msg;
+use crate::model::{ArticleId, Project, ReviewStatus, TagId};
+
+/// What the list is sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Import order.
+    #[default]
+    Id,
+    /// Article date.
+    Date,
+    /// Title.
+    Title,
+    /// Number of passages.
+    Count,
+    /// Review status.
+    Status,
+}
+
+/// What the cached rows were computed from.
+type CacheKey = (
+    u64,
+    String,
+    Option<ReviewStatus>,
+    Option<TagId>,
+    SortKey,
+    bool,
+);
+
+/// The list's filters, sort order and cached rows.
+#[derive(Default)]
+pub struct ListState {
+    /// Text typed in the filter box (title and text).
+    pub filter: String,
+    /// Only articles with this status.
+    pub status: Option<ReviewStatus>,
+    /// Only articles with a passage carrying this tag.
+    pub tag: Option<TagId>,
+    /// Sort key.
+    pub sort: SortKey,
+    /// Descending order.
+    pub descending: bool,
+    /// The filtered and sorted rows.
+    pub rows: Vec<ArticleId>,
+    cache_key: Option<CacheKey>,
+    /// Set to move keyboard focus to the filter box.
+    pub focus_filter: bool,
+    /// Set to scroll the current article into view.
+    pub scroll_to_current: bool,
+    /// A filter that is not a valid pattern.
+    pub filter_error: Option<String>,
+}
+
+impl ListState {
+    /// Recomputes the rows if the project or the filters changed.
+    pub fn refresh(&mut self, project: &Project, state: u64) {
+        let key = (
+            state,
+            self.filter.clone(),
+            self.status,
+            self.tag,
+            self.sort,
+            self.descending,
+        );
+        if self.cache_key.as_ref() == Some(&key) {
+            return;
+        }
+        self.cache_key = Some(key);
+        let needle = self.filter.trim();
+        let re = if needle.is_empty() {
+            None
+        } else {
+            match regex::RegexBuilder::new(&regex::escape(needle))
+                .case_insensitive(true)
+                .build()
+            {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    self.filter_error = Some(e.to_string());
+                    None
+                }
+            }
+        };
+        let with_tag: Option<HashSet<ArticleId>> = self.tag.map(|t| {
+            let family = project.codebook().with_descendants(t);
+            crate::model::stats::articles_with_tags(project, &family)
+        });
+        let mut rows: Vec<ArticleId> = project
+            .articles()
+            .filter(|a| self.status.is_none_or(|s| a.status == s))
+            .filter(|a| with_tag.as_ref().is_none_or(|set| set.contains(&a.id)))
+            .filter(|a| {
+                re.as_ref()
+                    .is_none_or(|r| r.is_match(&a.title) || r.is_match(a.text.as_str()))
+            })
+            .map(|a| a.id)
+            .collect();
+        let art = |id: &ArticleId| project.article(*id);
+        match self.sort {
+            SortKey::Id => {}
+            SortKey::Date => rows.sort_by_key(|id| art(id).and_then(|a| a.meta.date)),
+            SortKey::Title => rows.sort_by_cached_key(|id| art(id).map(|a| a.title.to_lowercase())),
+            SortKey::Count => rows.sort_by_key(|id| project.annotation_count(*id)),
+            SortKey::Status => rows.sort_by_key(|id| art(id).map(|a| a.status)),
+        }
+        if self.descending {
+            rows.reverse();
+        }
+        self.rows = rows;
+    }
+
+    /// The row after (`step = 1`) or before (`-1`) `current`.
+    #[must_use]
+    pub fn neighbour(&self, current: Option<ArticleId>, step: isize) -> Option<ArticleId> {
+        let i = current.and_then(|c| self.rows.iter().position(|r| *r == c));
+        let next = match i {
+            Some(i) => i.checked_add_signed(step)?,
+            None => 0,
+        };
+        self.rows.get(next).copied()
+    }
+}
+
+/// Paints a review status: an empty ring (unread), a ring with a dot (in
+/// progress) or a full disc (done).
+pub fn status_icon(ui: &mut egui::Ui, s: ReviewStatus) -> egui::Response {
+    let (rect, resp) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), Sense::hover());
+    let c = rect.center();
+    let colour = ui.visuals().text_color();
+    let p = ui.painter();
+    match s {
+        ReviewStatus::Unread => {
+            p.circle_stroke(c, 5.0, egui::Stroke::new(1.2, colour));
+        }
+        ReviewStatus::InProgress => {
+            p.circle_stroke(c, 5.0, egui::Stroke::new(1.2, colour));
+            p.circle_filled(c, 2.5, colour);
+        }
+        ReviewStatus::Done => {
+            p.circle_filled(c, 5.5, colour);
+        }
+    }
+    resp.on_hover_text(s.label())
+}
+
+/// Shows the list panel.
+pub fn show(
+    ui: &mut egui::Ui,
+    project: &Project,
+    state: u64,
+    list: &mut ListState,
+    current: Option<ArticleId>,
+    msgs: &mut Vec<Msg>,
+) {
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut list.filter)
+                .hint_text("Filter title and text (Ctrl+F)")
+                .desired_width(f32::INFINITY),
+        );
+        if list.focus_filter {
+            r.request_focus();
+            list.focus_filter = false;
+        }
+    });
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt("status_filter")
+            .selected_text(list.status.map_or("Any status", ReviewStatus::label))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut list.status, None, "Any status");
+                for s in ReviewStatus::ALL {
+                    ui.selectable_value(&mut list.status, Some(s), s.label());
+                }
+            })
+            .response
+            .accessible_name("Filter by review status");
+        let tag_label = list
+            .tag
+            .map_or_else(|| "Any tag".to_owned(), |t| project.codebook().path(t));
+        egui::ComboBox::from_id_salt("tag_filter")
+            .selected_text(tag_label)
+            .width(140.0)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut list.tag, None, "Any tag");
+                let mut tags: Vec<_> = project
+                    .codebook()
+                    .iter()
+                    .map(|t| (project.codebook().path(t.id), t.id))
+                    .collect();
+                tags.sort();
+                for (path, id) in tags {
+                    ui.selectable_value(&mut list.tag, Some(id), path);
+                }
+            })
+            .response
+            .accessible_name("Filter by tag");
+    });
+    list.refresh(project, state);
+    ui.label(
+        RichText::new(format!(
+            "{} of {} articles",
+            list.rows.len(),
+            project.articles().len()
+        ))
+        .small()
+        .weak(),
+    );
+    let mut sort_clicked = None;
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.4;
+    let current_row = current.and_then(|c| list.rows.iter().position(|r| *r == c));
+    let mut table = TableBuilder::new(ui)
+        .striped(true)
+        .sense(Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(18.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::auto().at_least(28.0))
+        .min_scrolled_height(0.0);
+    if list.scroll_to_current
+        && let Some(r) = current_row
+    {
+        table = table.scroll_to_row(r, Some(egui::Align::Center));
+        list.scroll_to_current = false;
+    }
+    table
+        .header(20.0, |mut header| {
+            let arrow = |k: SortKey| {
+                if list.sort == k {
+                    if list.descending { " ⬇" } else { " ⬆" }
+                } else {
+                    ""
+                }
+            };
+            header.col(|ui| {
+                if ui
+                    .small_button(format!("S{}", arrow(SortKey::Status)))
+                    .on_hover_text("Sort by review status")
+                    .clicked()
+                {
+                    sort_clicked = Some(SortKey::Status);
+                }
+            });
+            header.col(|ui| {
+                ui.horizontal(|ui| {
+                    if ui
+                        .small_button(format!("Title{}", arrow(SortKey::Title)))
+                        .clicked()
+                    {
+                        sort_clicked = Some(SortKey::Title);
+                    }
+                    if ui
+                        .small_button(format!("Date{}", arrow(SortKey::Date)))
+                        .clicked()
+                    {
+                        sort_clicked = Some(SortKey::Date);
+                    }
+                    if ui
+                        .small_button(format!("Import order{}", arrow(SortKey::Id)))
+                        .clicked()
+                    {
+                        sort_clicked = Some(SortKey::Id);
+                    }
+                });
+            });
+            header.col(|ui| {
+                if ui
+                    .small_button(format!("#{}", arrow(SortKey::Count)))
+                    .on_hover_text("Sort by number of passages")
+                    .clicked()
+                {
+                    sort_clicked = Some(SortKey::Count);
+                }
+            });
+        })
+        .body(|body| {
+            body.rows(row_h, list.rows.len(), |mut row| {
+                let id = list.rows[row.index()];
+                let Some(a) = project.article(id) else { return };
+                row.set_selected(Some(id) == current);
+                row.col(|ui| {
+                    status_icon(ui, a.status);
+                });
+                row.col(|ui| {
+                    ui.vertical(|ui| {
+                        ui.add(
+                            egui::Label::new(RichText::new(&a.title).strong())
+                                .truncate()
+                                .selectable(false),
+                        );
+                        let mut meta = Vec::new();
+                        if let Some(d) = a.meta.date {
+                            meta.push(d.format("%Y-%m-%d").to_string());
+                        }
+                        if let Some(c) = &a.meta.credit {
+                            meta.push(c.clone());
+                        } else {
+                            meta.push(a.meta.file_name.clone());
+                        }
+                        ui.add(
+                            egui::Label::new(RichText::new(meta.join(" · ")).small().weak())
+                                .truncate()
+                                .selectable(false),
+                        );
+                    });
+                });
+                row.col(|ui| {
+                    let n = project.annotation_count(id);
+                    ui.label(if n == 0 {
+                        RichText::new("–").weak()
+                    } else {
+                        RichText::new(n.to_string())
+                    });
+                });
+                if row.response().clicked() {
+                    msgs.push(Msg::OpenArticle(id));
+                }
+            });
+        });
+    if let Some(k) = sort_clicked {
+        if list.sort == k {
+            list.descending = !list.descending;
+        } else {
+            list.sort = k;
+            list.descending = matches!(k, SortKey::Count | SortKey::Date);
+        }
+    }
+}

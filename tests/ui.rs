@@ -1,0 +1,261 @@
+//! The review window, driven like a user would: `egui_kittest` runs the real
+//! app without a display.
+
+#![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use egui::{Event, Key, Modifiers, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gloss::io::TextStorage;
+use gloss::model::{Action, Annotation, ArticleId, Colour, Project, Span, Tag, TagProps};
+use gloss::ui::app::{GlossApp, Settings};
+
+const FIRST: &str = " date 2022-01-14 posted on 01/13/2022 9:05 PM\n\n\n\n(credit: Ana Ribeiro/AFP)\n\nOfficials said the port was hit by ransomware on Monday.\n\nThe second paragraph names Kraków and Zoë.\n";
+const SECOND: &str = "Another article about sanctions.\n";
+
+/// A project with two articles and two tags (shortcuts 1 and 2), saved in a
+/// temporary folder.
+fn fixture(dir: &Path) -> PathBuf {
+    let articles = dir.join("articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::write(articles.join("a.txt"), FIRST).unwrap();
+    std::fs::write(articles.join("b.txt"), SECOND).unwrap();
+    let mut p = Project::new();
+    let (action, report) = gloss::io::import::import_paths(&mut p, &[articles], &|_, _| {});
+    assert_eq!(report.imported.len(), 2);
+    p.apply(action).unwrap();
+    for (name, key, colour) in [
+        ("Threat", '1', [250, 200, 90]),
+        ("Place", '2', [140, 200, 250]),
+    ] {
+        let id = p.allocate_tag_id();
+        p.apply(Action::AddTag(Tag {
+            id,
+            props: TagProps {
+                name: name.into(),
+                colour: Colour(colour),
+                parent: None,
+                shortcut: Some(key),
+                description: String::new(),
+            },
+        }))
+        .unwrap();
+    }
+    let path = dir.join("review.ron");
+    gloss::io::save(&p, &path, TextStorage::Folder).unwrap();
+    path
+}
+
+fn harness(path: &Path) -> Harness<'static, GlossApp> {
+    let mut app = GlossApp::new(Settings::default());
+    app.open_now(path).unwrap();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut GlossApp| app.show(ui), app);
+    h.run();
+    h
+}
+
+fn char_offset(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).unwrap()].chars().count()
+}
+
+/// Drags the mouse over chars `a..b` of the open article.
+fn drag_select(h: &mut Harness<'_, GlossApp>, a: usize, b: usize) {
+    let p0 = h.state().reader.screen_pos(a).unwrap();
+    let p1 = h.state().reader.screen_pos(b).unwrap();
+    h.hover_at(p0);
+    h.run();
+    h.drag_at(p0);
+    h.run();
+    let mid = Pos2::new(f32::midpoint(p0.x, p1.x), f32::midpoint(p0.y, p1.y));
+    h.hover_at(mid);
+    h.run();
+    h.hover_at(p1);
+    h.run();
+    h.drop_at(p1);
+    h.run();
+}
+
+/// Clicks an article in the list (the list is drawn before the reading
+/// view's header, which shows the open article's title too).
+fn open_article(h: &mut Harness<'_, GlossApp>, title: &str) {
+    h.get_all_by_label(title).next().unwrap().click();
+    h.run();
+}
+
+fn annotations(h: &Harness<'_, GlossApp>) -> Vec<Annotation> {
+    h.state().project().annotations().cloned().collect()
+}
+
+fn type_key(h: &mut Harness<'_, GlossApp>, ch: &str) {
+    h.event(Event::Text(ch.into()));
+    h.run();
+}
+
+#[test]
+fn select_with_the_mouse_and_tag_with_a_shortcut_then_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let start = char_offset(FIRST, "the port");
+    let end = start + "the port".chars().count();
+    drag_select(&mut h, start, end);
+    assert_eq!(h.state().selection(), Some(Span::new(start, end).unwrap()));
+
+    type_key(&mut h, "1");
+    let anns = annotations(&h);
+    assert_eq!(anns.len(), 1);
+    assert_eq!(anns[0].span, Span::new(start, end).unwrap());
+    let threat = h.state().project().codebook().find_path("Threat").unwrap();
+    assert_eq!(anns[0].tags, BTreeSet::from([threat]));
+    assert_eq!(h.state().project().passage(&anns[0]), "the port");
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(annotations(&h).is_empty(), "undo removes the passage");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(annotations(&h).len(), 1, "redo brings it back");
+}
+
+#[test]
+fn selection_crosses_paragraphs_and_overlaps_stay_distinct() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let a = char_offset(FIRST, "ransomware");
+    let b = char_offset(FIRST, "second paragraph") + "second".len();
+    drag_select(&mut h, a, b);
+    assert_eq!(h.state().selection(), Some(Span::new(a, b).unwrap()));
+    type_key(&mut h, "1");
+    // An overlapping passage inside the first one, with the other tag.
+    let c = char_offset(FIRST, "Monday");
+    drag_select(&mut h, c, c + "Monday".len());
+    type_key(&mut h, "2");
+    let anns = annotations(&h);
+    assert_eq!(anns.len(), 2);
+    let spans: BTreeSet<Span> = anns.iter().map(|x| x.span).collect();
+    assert!(spans.contains(&Span::new(a, b).unwrap()));
+    assert!(spans.contains(&Span::new(c, c + 6).unwrap()));
+    assert!(
+        h.state().project().passage(&anns[0]).contains('\n'),
+        "crosses a paragraph break"
+    );
+}
+
+#[test]
+fn clicking_a_passage_selects_it_and_tag_keys_toggle_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "Kraków");
+    drag_select(&mut h, s, s + 6);
+    type_key(&mut h, "2");
+    let id = annotations(&h)[0].id;
+    // Click elsewhere, then on the passage.
+    let elsewhere = h
+        .state()
+        .reader
+        .screen_pos(char_offset(FIRST, "Officials") + 2)
+        .unwrap();
+    h.get_by_label("Threat").hover();
+    h.run();
+    h.hover_at(elsewhere);
+    h.run();
+    h.drag_at(elsewhere);
+    h.run();
+    h.drop_at(elsewhere);
+    h.run();
+    assert_eq!(h.state().reader.selected_annotation, None);
+    let on = h.state().reader.screen_pos(s + 3).unwrap();
+    h.hover_at(on);
+    h.run();
+    h.drag_at(on);
+    h.run();
+    h.drop_at(on);
+    h.run();
+    assert_eq!(h.state().reader.selected_annotation, Some(id));
+    type_key(&mut h, "1");
+    assert_eq!(
+        annotations(&h)[0].tags.len(),
+        2,
+        "tag added to the selected passage"
+    );
+}
+
+#[test]
+fn unsaved_prompt_on_quit_and_saved_project_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    let mut h = harness(&path);
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    type_key(&mut h, "1");
+    assert!(h.state().session.is_dirty());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run();
+    assert!(h.state().is_asking_to_save());
+    let _ = h.get_by_label("Don't save");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(!h.state().is_asking_to_save());
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    for _ in 0..200 {
+        if !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run();
+    }
+    assert!(!h.state().session.is_dirty(), "saved");
+
+    let mut again = harness(&path);
+    let anns: Vec<Annotation> = again.state().project().annotations().cloned().collect();
+    assert_eq!(anns.len(), 1);
+    assert_eq!(again.state().project().passage(&anns[0]), "ransomware");
+    again.run();
+    let _ = ArticleId(1);
+}
+
+#[test]
+fn quick_tag_box_creates_a_new_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "Monday");
+    drag_select(&mut h, s, s + 6);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    h.run();
+    h.event(Event::Text("Time/Weekday".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let p = h.state().project();
+    let t = p.codebook().find_path("Time/Weekday").expect("tag created");
+    let anns: Vec<&Annotation> = p.annotations().collect();
+    assert_eq!(anns.len(), 1);
+    assert!(anns[0].tags.contains(&t));
+}
