@@ -5,17 +5,18 @@
 //! Run with `cargo bench --bench corpus`. `GLOSS_BENCH_ARTICLES` changes the
 //! corpus size (default 10000).
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use common::{Rng, article_folder};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gloss::io::import::import_paths;
 use gloss::io::project_file::{self, TextStorage};
-use gloss::model::{Project, Span, TagId, Timestamp, ops};
+use gloss::model::Project;
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -51,97 +52,6 @@ fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
     (t, PEAK.load(Ordering::Relaxed) - base)
 }
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-const WORDS: &[&str] = &[
-    "the",
-    "minister",
-    "said",
-    "on",
-    "Sunday",
-    "that",
-    "sanctions",
-    "would",
-    "follow",
-    "if",
-    "talks",
-    "failed",
-    "NATO",
-    "officials",
-    "warned",
-    "of",
-    "a",
-    "threat",
-    "to",
-    "energy",
-    "supplies",
-    "in",
-    "Europe",
-    "prices",
-    "rose",
-    "after",
-    "the",
-    "port",
-    "was",
-    "hit",
-    "by",
-    "ransomware",
-    "Kraków",
-    "Zoë",
-    "“appropriate",
-    "measures”",
-    "—",
-    "санкции",
-    "угроза",
-    "inflation",
-    "protest",
-    "and",
-    "with",
-    "government",
-    "analysts",
-    "expected",
-    "negotiations",
-    "Geneva",
-    "weeks",
-    "border",
-];
-
-fn article(rng: &mut Rng, i: usize) -> String {
-    let mut s = format!(
-        " date 2022-{:02}-{:02} posted on {:02}/{:02}/2022 {}:{:02} PM\n\n\n\n(credit: Reporter {i}/AFP)\n\n",
-        1 + i % 12,
-        1 + i % 28,
-        1 + i % 12,
-        1 + i % 28,
-        1 + i % 12,
-        i % 60
-    );
-    // About 3 KB, like the seed article: 9 paragraphs of ~50 words.
-    for _ in 0..9 {
-        for w in 0..50 {
-            if w > 0 {
-                s.push(' ');
-            }
-            s.push_str(WORDS[rng.below(WORDS.len())]);
-        }
-        s.push_str(".\n\n");
-    }
-    let _ = writeln!(s, "Article number {i}.");
-    s
-}
-
 struct Corpus {
     _dir: tempfile::TempDir,
     articles: PathBuf,
@@ -151,44 +61,16 @@ struct Corpus {
 }
 
 fn corpus(n: usize) -> Corpus {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let articles = dir.path().join("articles");
-    std::fs::create_dir_all(&articles).expect("mkdir");
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut text_bytes = 0;
-    for i in 0..n {
-        let a = article(&mut rng, i);
-        text_bytes += a.len() as u64;
-        std::fs::write(articles.join(format!("{i:05}.txt")), a).expect("write");
-    }
+    let (dir, articles, text_bytes) = article_folder(n);
+    let mut rng = Rng(0x5eed);
     // The project: all articles, 20 tags (some nested), 10 annotations each.
     let mut p = Project::new();
     let (action, _) = import_paths(&mut p, std::slice::from_ref(&articles), &|_, _| {});
     p.apply(action).expect("import");
-    let mut tags: Vec<TagId> = Vec::new();
-    for i in 0..20 {
-        let path = if i % 4 == 0 {
-            format!("Theme {i}")
-        } else {
-            format!("Theme {}/Sub {i}", i - i % 4)
-        };
-        let (t, actions) = ops::ensure_tag_path(&mut p, &path).expect("tag");
-        for a in actions {
-            p.apply(a).expect("tag");
-        }
-        tags.push(t);
-    }
-    let ids: Vec<_> = p.articles().map(|a| (a.id, a.text.char_len())).collect();
-    let now = Timestamp::now();
-    for (id, len) in ids {
-        for _ in 0..10 {
-            let start = rng.below(len - 100);
-            let span = Span::new(start, start + 5 + rng.below(80)).expect("span");
-            let tag = BTreeSet::from([tags[rng.below(tags.len())]]);
-            let a =
-                ops::add_annotation(&mut p, id, span, tag, String::new(), now).expect("annotation");
-            p.apply(a).expect("annotation");
-        }
+    let tags = common::tags(&mut p);
+    let ids: Vec<_> = p.articles().map(|a| a.id).collect();
+    for id in ids {
+        common::annotate(&mut p, &mut rng, id, &tags, 10);
     }
     let project = dir.path().join("big.ron");
     let inline_project = dir.path().join("big-inline.ron");

@@ -259,3 +259,63 @@ fn quick_tag_box_creates_a_new_tag() {
     assert_eq!(anns.len(), 1);
     assert!(anns[0].tags.contains(&t));
 }
+
+fn wait_idle(h: &mut Harness<'_, GlossApp>) {
+    for _ in 0..300 {
+        h.run();
+        if !h.state().is_busy() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("background job did not finish");
+}
+
+#[test]
+fn losing_focus_autosaves_a_recovery_file_that_reopening_offers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    let original = std::fs::read(&path).unwrap();
+    let mut h = harness(&path);
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "Monday");
+    drag_select(&mut h, s, s + 6);
+    type_key(&mut h, "1");
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .focused = Some(false);
+    wait_idle(&mut h);
+    let recovery = dir.path().join("review.ron.recovery");
+    assert!(recovery.exists(), "autosaved beside the project");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        original,
+        "the user's file is untouched"
+    );
+    let r = gloss::io::load(&recovery).unwrap();
+    assert_eq!(r.project.annotations().len(), 1);
+    assert!(h.state().session.is_dirty(), "an autosave is not a save");
+
+    // Opening the project again offers the newer autosave.
+    let mut h2 = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut GlossApp| app.show(ui),
+            GlossApp::new(Settings::default()),
+        );
+    let ctx = h2.ctx.clone();
+    h2.state_mut().start(&ctx, vec![path.clone()]);
+    h2.run();
+    h2.get_by_label("Restore").click();
+    wait_idle(&mut h2);
+    assert_eq!(h2.state().project().annotations().len(), 1);
+    assert!(
+        h2.state().session.is_dirty(),
+        "restored work still needs saving"
+    );
+}

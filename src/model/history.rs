@@ -1,6 +1,8 @@
 //! Undo and redo. A [`Session`] owns the project and applies every action
 //! through one method, recording the inverse.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::action::{Action, MergeKey};
 use super::error::ModelError;
 use super::project::Project;
@@ -17,8 +19,16 @@ struct Step {
     state: u64,
 }
 
+/// State ids are unique across all sessions of a process, so a cache keyed by
+/// one never mistakes a newly opened project for the old one.
+static NEXT_STATE: AtomicU64 = AtomicU64::new(1);
+
+fn fresh_state() -> u64 {
+    NEXT_STATE.fetch_add(1, Ordering::Relaxed)
+}
+
 /// A project with its undo history and a record of what is unsaved.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Session {
     project: Project,
     undo: Vec<Step>,
@@ -27,17 +37,27 @@ pub struct Session {
     merge_open: bool,
     /// Identifies the project's current content; changes on every step.
     state: u64,
-    next_state: u64,
     saved_state: u64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new(Project::default())
+    }
 }
 
 impl Session {
     /// Starts a session on a project, which counts as saved.
     #[must_use]
     pub fn new(project: Project) -> Self {
+        let state = fresh_state();
         Self {
             project,
-            ..Self::default()
+            undo: Vec::new(),
+            redo: Vec::new(),
+            merge_open: false,
+            state,
+            saved_state: state,
         }
     }
 
@@ -69,7 +89,7 @@ impl Session {
             && merge.is_some()
             && self.state != self.saved_state
             && self.undo.last().is_some_and(|s| s.merge == merge);
-        self.next_state += 1;
+        let next = fresh_state();
         if !mergeable {
             self.undo.push(Step {
                 label,
@@ -81,7 +101,7 @@ impl Session {
                 self.undo.remove(0);
             }
         }
-        self.state = self.next_state;
+        self.state = next;
         self.merge_open = merge.is_some();
         Ok(())
     }

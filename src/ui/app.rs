@@ -76,6 +76,8 @@ enum Dialog {
     ImportReport(ImportReport),
     /// A newer recovery file exists for the project being opened.
     Restore { project: PathBuf, recovery: PathBuf },
+    /// Autosaved work of a project that was never saved exists.
+    RestoreUntitled(PathBuf),
     /// Something went wrong.
     Error(String),
 }
@@ -202,10 +204,16 @@ impl GlossApp {
     /// opens what the command line named (or the last project).
     #[must_use]
     pub fn from_eframe(cc: &eframe::CreationContext<'_>, paths: Vec<PathBuf>) -> Self {
-        let settings: Settings = cc
+        let mut settings: Settings = cc
             .storage
             .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
             .unwrap_or_default();
+        // For screenshots and demos: GLOSS_THEME=light|dark overrides the setting.
+        match std::env::var("GLOSS_THEME").as_deref() {
+            Ok("light") => settings.theme = ThemeChoice::Light,
+            Ok("dark") => settings.theme = ThemeChoice::Dark,
+            _ => {}
+        }
         super::theme::install_fonts(&cc.egui_ctx);
         let mut app = Self::new(settings);
         app.untitled_recovery =
@@ -217,7 +225,9 @@ impl GlossApp {
     /// Opens what was asked for at start-up.
     pub fn start(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
         if paths.is_empty() {
-            if let Some(last) = self.settings.recent.first().cloned()
+            if let Some(r) = self.untitled_recovery.clone().filter(|r| r.exists()) {
+                self.dialog = Some(Dialog::RestoreUntitled(r));
+            } else if let Some(last) = self.settings.recent.first().cloned()
                 && last.exists()
             {
                 self.open_path(ctx, last);
@@ -908,7 +918,15 @@ impl GlossApp {
                 .show(ui, |ui| {
                     let project = self.session.project();
                     let can_tag = self.reader.selected_span().is_some();
-                    codebook::show_codebook(ui, project, &mut self.codebook, can_tag, &mut msgs);
+                    let state = self.session.state_id();
+                    codebook::show_codebook(
+                        ui,
+                        project,
+                        state,
+                        &mut self.codebook,
+                        can_tag,
+                        &mut msgs,
+                    );
                     ui.separator();
                     let article = self.current.and_then(|id| project.article(id));
                     let sel_len = self.reader.selected_span().map_or(0, Span::len);
@@ -1404,6 +1422,33 @@ impl GlossApp {
                         }
                     });
                 }
+                Dialog::RestoreUntitled(recovery) => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label("Gloss closed with work in a project that was never saved. Restore it?");
+                    ui.horizontal(|ui| {
+                        let r = recovery.clone();
+                        if ui.button("Restore").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, _| match crate::io::load(&r) {
+                                Ok(loaded) => {
+                                    app.install(r.clone(), loaded);
+                                    app.path = None;
+                                    app.settings.recent.retain(|p| p != &r);
+                                    app.session.mark_saved_at(u64::MAX);
+                                    app.mark_changed();
+                                }
+                                Err(e) => app.dialog = Some(Dialog::Error(format!("The autosave could not be read: {e}"))),
+                            }));
+                        }
+                        let r = recovery.clone();
+                        if ui.button("Discard it").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |_, _| {
+                                let _ = std::fs::remove_file(&r);
+                            }));
+                        }
+                    });
+                }
                 Dialog::Error(text) => {
                     ui.heading("Something went wrong");
                     ui.label(text);
@@ -1413,7 +1458,9 @@ impl GlossApp {
                 }
             }
         });
-        if modal.should_close() && !matches!(dialog, Dialog::Restore { .. }) {
+        if modal.should_close()
+            && !matches!(dialog, Dialog::Restore { .. } | Dialog::RestoreUntitled(_))
+        {
             keep = false;
         }
         if keep {

@@ -15,6 +15,8 @@ pub struct CodebookState {
     pub new_tag: String,
     /// A tag being edited (name, shortcut, description).
     pub editing: Option<TagEdit>,
+    /// Passages per tag, and the project state they were counted for.
+    usage: Option<(u64, HashMap<TagId, usize>)>,
 }
 
 /// The fields of a tag being edited.
@@ -38,6 +40,7 @@ fn colour32(c: Colour) -> Color32 {
 pub fn show_codebook(
     ui: &mut egui::Ui,
     project: &Project,
+    project_state: u64,
     state: &mut CodebookState,
     can_tag: bool,
     msgs: &mut Vec<Msg>,
@@ -69,7 +72,14 @@ pub fn show_codebook(
                 .weak(),
         );
     }
-    let usage = project.tag_usage();
+    if state
+        .usage
+        .as_ref()
+        .is_none_or(|(s, _)| *s != project_state)
+    {
+        state.usage = Some((project_state, project.tag_usage()));
+    }
+    let usage = state.usage.take().map(|(_, u)| u).unwrap_or_default();
     egui::ScrollArea::vertical()
         .id_salt("codebook_scroll")
         .max_height(ui.available_height() * 0.55)
@@ -87,6 +97,7 @@ pub fn show_codebook(
                 );
             }
         });
+    state.usage = Some((project_state, usage));
     if let Some(edit) = &mut state.editing {
         let mut close = false;
         egui::Frame::group(ui.style()).show(ui, |ui| {

@@ -342,6 +342,12 @@ impl Reader {
         BASE_FONT * self.zoom
     }
 
+    /// The vertical scroll position of the text, in points.
+    #[must_use]
+    pub fn scroll_offset(&self) -> f32 {
+        self.last_offset
+    }
+
     /// True while blocks remain to be measured (the view will repaint).
     #[must_use]
     pub fn is_measuring(&self) -> bool {
@@ -1022,8 +1028,13 @@ fn paint_block(
             }
         }
     }
-    // Selection above the bands.
+    // Selection above the bands (not when it is just the picked passage,
+    // which gets an outline instead).
+    let picked_span = selected
+        .and_then(|id| hl.iter().find(|h| h.id == id))
+        .map(|h| h.span);
     if let Some(s) = sel
+        && Some(s.span()) != picked_span
         && let Some((lo, hi)) = local(s.span())
     {
         let c = if dark {

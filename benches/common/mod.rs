@@ -1,0 +1,213 @@
+//! Generated corpora shared by the benchmarks.
+
+#![allow(dead_code, reason = "each benchmark uses part of this")]
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use gloss::model::{
+    Article, ArticleId, ContentHash, Metadata, Project, ReviewStatus, Span, TagId, Text, Timestamp,
+    ops,
+};
+
+/// A small deterministic generator (xorshift).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the",
+    "minister",
+    "said",
+    "on",
+    "Sunday",
+    "that",
+    "sanctions",
+    "would",
+    "follow",
+    "if",
+    "talks",
+    "failed",
+    "NATO",
+    "officials",
+    "warned",
+    "of",
+    "a",
+    "threat",
+    "to",
+    "energy",
+    "supplies",
+    "in",
+    "Europe",
+    "prices",
+    "rose",
+    "after",
+    "the",
+    "port",
+    "was",
+    "hit",
+    "by",
+    "ransomware",
+    "Kraków",
+    "Zoë",
+    "“appropriate",
+    "measures”",
+    "—",
+    "санкции",
+    "угроза",
+    "inflation",
+    "protest",
+    "and",
+    "with",
+    "government",
+    "analysts",
+    "expected",
+    "negotiations",
+    "Geneva",
+    "weeks",
+    "border",
+];
+
+/// A paragraph of `words` words.
+pub fn paragraph(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for w in 0..words {
+        if w > 0 {
+            s.push(' ');
+        }
+        s.push_str(WORDS[rng.below(WORDS.len())]);
+    }
+    s.push('.');
+    s
+}
+
+/// A seed-size article (about 3 KB) in the news layout.
+pub fn news_article(rng: &mut Rng, i: usize) -> String {
+    let mut s = format!(
+        " date 2022-{:02}-{:02} posted on {:02}/{:02}/2022 {}:{:02} PM\n\n\n\n(credit: Reporter {i}/AFP)\n\n",
+        1 + i % 12,
+        1 + i % 28,
+        1 + i % 12,
+        1 + i % 28,
+        1 + i % 12,
+        i % 60
+    );
+    for _ in 0..9 {
+        s.push_str(&paragraph(rng, 50));
+        s.push_str("\n\n");
+    }
+    let _ = writeln!(s, "Article number {i}.");
+    s
+}
+
+/// Writes `n` news articles into a new temporary folder.
+pub fn article_folder(n: usize) -> (tempfile::TempDir, PathBuf, u64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let articles = dir.path().join("articles");
+    std::fs::create_dir_all(&articles).expect("mkdir");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut bytes = 0;
+    for i in 0..n {
+        let a = news_article(&mut rng, i);
+        bytes += a.len() as u64;
+        std::fs::write(articles.join(format!("{i:05}.txt")), a).expect("write");
+    }
+    (dir, articles, bytes)
+}
+
+/// Adds 20 tags (some nested) and returns their ids.
+pub fn tags(p: &mut Project) -> Vec<TagId> {
+    let mut tags = Vec::new();
+    for i in 0..20 {
+        let path = if i % 4 == 0 {
+            format!("Theme {i}")
+        } else {
+            format!("Theme {}/Sub {i}", i - i % 4)
+        };
+        let (t, actions) = ops::ensure_tag_path(p, &path).expect("tag");
+        for a in actions {
+            p.apply(a).expect("tag");
+        }
+        tags.push(t);
+    }
+    tags
+}
+
+/// Adds `n` random passages of 5–85 chars to `article`.
+pub fn annotate(p: &mut Project, rng: &mut Rng, article: ArticleId, tags: &[TagId], n: usize) {
+    let len = p.article(article).expect("article").text.char_len();
+    let now = Timestamp::from_unix(1_700_000_000);
+    for _ in 0..n {
+        let start = rng.below(len - 100);
+        let span = Span::new(start, start + 5 + rng.below(80)).expect("span");
+        let tag = BTreeSet::from([tags[rng.below(tags.len())]]);
+        let a = ops::add_annotation(p, article, span, tag, String::new(), now).expect("annotation");
+        p.apply(a).expect("annotation");
+    }
+}
+
+/// Adds an article with this text directly (no file).
+pub fn add_text(p: &mut Project, text: String, title: &str) -> ArticleId {
+    let id = p.allocate_article_id();
+    let article = Article {
+        id,
+        source: PathBuf::from(format!("/generated/{}.txt", id.0)),
+        hash: ContentHash::of(&text),
+        text: Text::new(text),
+        meta: Metadata {
+            file_name: format!("{}.txt", id.0),
+            ..Metadata::default()
+        },
+        title: title.to_owned(),
+        status: ReviewStatus::Unread,
+        note: String::new(),
+    };
+    p.apply(ops::add_articles(vec![article])).expect("article");
+    id
+}
+
+/// A project with one article of about `bytes` bytes (paragraphs of 40–160
+/// words) carrying `passages` passages.
+pub fn long_article(bytes: usize, passages: usize) -> (Project, ArticleId) {
+    let mut rng = Rng(42);
+    let mut text = String::with_capacity(bytes + 1024);
+    while text.len() < bytes {
+        let words = 40 + rng.below(120);
+        text.push_str(&paragraph(&mut rng, words));
+        text.push_str("\n\n");
+    }
+    let mut p = Project::new();
+    let id = add_text(&mut p, text, "A very long article");
+    let tags = tags(&mut p);
+    annotate(&mut p, &mut rng, id, &tags, passages);
+    (p, id)
+}
+
+/// A project with `n` seed-size articles and 10 passages each.
+pub fn many_articles(n: usize) -> Project {
+    let mut rng = Rng(7);
+    let mut p = Project::new();
+    let tags = tags(&mut p);
+    for i in 0..n {
+        let text = news_article(&mut rng, i);
+        let id = add_text(
+            &mut p,
+            text,
+            &format!("Article {i}: {}", paragraph(&mut rng, 8)),
+        );
+        annotate(&mut p, &mut rng, id, &tags, 10);
+    }
+    p
+}
