@@ -319,3 +319,127 @@ fn losing_focus_autosaves_a_recovery_file_that_reopening_offers() {
         "restored work still needs saving"
     );
 }
+
+fn wait_search(h: &mut Harness<'_, GlossApp>) {
+    for _ in 0..300 {
+        h.step();
+        if !h.state().explore.search.is_running() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("search did not finish");
+}
+
+#[test]
+fn corpus_search_result_click_selects_the_match_ready_to_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, "Another article about sanctions");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    h.run();
+    h.event(Event::Text("kraków".into()));
+    wait_search(&mut h);
+    assert_eq!(
+        h.state().explore.search.total(),
+        0,
+        "case-sensitive by default"
+    );
+    h.get_by_label("Aa").click();
+    wait_search(&mut h);
+    assert_eq!(h.state().explore.search.total(), 1);
+    h.get_by_label_contains("names Kraków and").click();
+    h.run();
+    h.run();
+    let s = char_offset(FIRST, "Kraków");
+    assert_eq!(h.state().selection(), Some(Span::new(s, s + 6).unwrap()));
+    assert_eq!(
+        h.state().current,
+        Some(h.state().project().articles().next().unwrap().id)
+    );
+    type_key(&mut h, "2");
+    assert_eq!(
+        annotations(&h).len(),
+        1,
+        "the selected match is ready to tag"
+    );
+}
+
+#[test]
+fn tag_all_matches_is_one_undoable_step_and_skips_tagged_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    // "the" (whole word, any case) occurs twice in the first article.
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let first = char_offset(FIRST, "the port");
+    drag_select(&mut h, first, first + 3);
+    type_key(&mut h, "1");
+    assert_eq!(annotations(&h).len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    h.run();
+    h.event(Event::Text("the".into()));
+    wait_search(&mut h);
+    h.get_by_label("Aa").click();
+    h.get_by_label("Word").click();
+    wait_search(&mut h);
+    assert_eq!(h.state().explore.search.total(), 2);
+    let threat = h.state().project().codebook().find_path("Threat").unwrap();
+    h.state_mut().explore.search.apply_tag = Some(threat);
+    h.run();
+    h.get_by_label("Tag all 2").click();
+    h.run();
+    let anns = annotations(&h);
+    assert_eq!(
+        anns.len(),
+        2,
+        "the already tagged match is not tagged twice"
+    );
+    assert!(anns.iter().all(|a| a.tags.contains(&threat)));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(annotations(&h).len(), 1, "one undo removes all of them");
+}
+
+#[test]
+fn find_in_article_highlights_and_steps_through_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.event(Event::Text("o".into()));
+    h.run();
+    let n = FIRST.matches('o').count();
+    assert_eq!(h.state().reader.find.len(), n);
+    h.key_press(Key::F3);
+    h.run();
+    let first = FIRST[..FIRST.find('o').unwrap()].chars().count();
+    assert_eq!(
+        h.state().selection(),
+        Some(Span::new(first, first + 1).unwrap())
+    );
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F3);
+    h.run();
+    let last = FIRST[..FIRST.rfind('o').unwrap()].chars().count();
+    assert_eq!(
+        h.state().selection(),
+        Some(Span::new(last, last + 1).unwrap()),
+        "wraps around"
+    );
+    // An invalid regular expression shows its error instead of matches.
+    h.get_by_label(".*").click();
+    h.run();
+    h.state_mut().find.focus = true;
+    h.run();
+    h.event(Event::Text("(".into()));
+    h.run();
+    assert!(h.state().reader.find.is_empty());
+    let _ = h.get_by_label_contains("unclosed");
+}

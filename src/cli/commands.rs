@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use regex::Regex;
 
-use super::{Command, ExportFormat};
+use super::{Command, ExportFormat, TimeBucket};
 use crate::export;
 use crate::io::import::import_paths;
 use crate::io::project_file::{self, TextStorage};
@@ -32,7 +32,26 @@ pub fn run_command(command: Command) -> Result<u8> {
             output,
         } => export_project(&project, format, output.as_deref()),
         Command::Check { project, resync } => super::check::check(&project, resync),
-        Command::Stats { project, json } => print_stats(&project, json),
+        Command::Stats { project, json, by } => print_stats(&project, json, by),
+        Command::Search {
+            project,
+            pattern,
+            regex,
+            ignore_case,
+            whole_word,
+            tag,
+            status,
+            from,
+            to,
+        } => {
+            let query = crate::model::search::Query {
+                pattern,
+                regex,
+                ignore_case,
+                whole_word,
+            };
+            search(&project, &query, &tag, status.as_deref(), from, to)
+        }
     }
 }
 
@@ -166,9 +185,65 @@ fn export_project(path: &Path, format: ExportFormat, output: Option<&Path>) -> R
     Ok(0)
 }
 
-fn print_stats(path: &Path, json: bool) -> Result<u8> {
+fn search(
+    path: &Path,
+    query: &crate::model::search::Query,
+    tags: &[String],
+    status: Option<&str>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<u8> {
+    use crate::model::search::{self, Filters};
+    let re = query.compile()?;
     let (project, _) = open(path)?;
-    let s = stats::stats(&project);
+    let mut filters = Filters {
+        from,
+        to,
+        ..Filters::default()
+    };
+    for t in tags {
+        let id = project
+            .codebook()
+            .find_path(t)
+            .with_context(|| format!("no tag {t:?} in {}", path.display()))?;
+        filters.tags.push(id);
+    }
+    if let Some(s) = status {
+        filters.status = Some(
+            crate::model::ReviewStatus::parse(s)
+                .with_context(|| format!("unknown status {s:?} (unread, in-progress, done)"))?,
+        );
+    }
+    let hits = search::search(&project, &re, &filters);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut n = 0;
+    for h in &hits {
+        let Some(a) = project.article(h.article) else {
+            continue;
+        };
+        for span in &h.spans {
+            let (before, m, after) = search::context(&a.text, *span, 40);
+            let line = format!("{before}{m}{after}").replace('\t', " ");
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{line}",
+                h.article.0,
+                span.start(),
+                span.end()
+            )?;
+            n += 1;
+        }
+    }
+    out.flush()?;
+    Ok(u8::from(n == 0))
+}
+
+fn print_stats(path: &Path, json: bool, by: TimeBucket) -> Result<u8> {
+    let (project, _) = open(path)?;
+    let mut s = stats::stats(&project);
+    if by == TimeBucket::Week {
+        s.timeline = stats::timeline(&project, stats::Bucket::Week);
+    }
     let mut out = std::io::stdout().lock();
     if json {
         serde_json::to_writer_pretty(&mut out, &s)?;
@@ -204,6 +279,61 @@ fn print_stats(path: &Path, json: bool) -> Result<u8> {
                 out,
                 "{:<w$}  {:>8}  {:>8}  {:>8}",
                 t.path, t.passages, t.articles, t.chars
+            )?;
+        }
+    }
+    if !s.cooccurrence.is_empty() {
+        writeln!(out, "\nco-occurrence (same or overlapping passages)")?;
+        for c in &s.cooccurrence {
+            writeln!(out, "  {:>6}  {} + {}", c.count, c.a, c.b)?;
+        }
+    }
+    if !s.timeline.labels.is_empty() {
+        let unit = if by == TimeBucket::Week {
+            "ISO week"
+        } else {
+            "month"
+        };
+        writeln!(out, "\npassages per tag by {unit}")?;
+        let w = s
+            .timeline
+            .series
+            .iter()
+            .map(|(p, _)| p.chars().count())
+            .max()
+            .unwrap_or(3)
+            .max(3);
+        write!(out, "  {:<w$}", "tag")?;
+        for l in &s.timeline.labels {
+            write!(out, " {l:>8}")?;
+        }
+        writeln!(out)?;
+        for (path, counts) in &s.timeline.series {
+            write!(out, "  {path:<w$}")?;
+            for c in counts {
+                write!(out, " {c:>8}")?;
+            }
+            writeln!(out)?;
+        }
+        if s.timeline.undated > 0 {
+            writeln!(
+                out,
+                "  ({} passages in undated articles)",
+                s.timeline.undated
+            )?;
+        }
+    }
+    if !s.per_article.is_empty() {
+        writeln!(out, "\npassages per article")?;
+        for a in &s.per_article {
+            let tags: Vec<String> = a.per_tag.iter().map(|(t, n)| format!("{t} {n}")).collect();
+            writeln!(
+                out,
+                "  {:>6}  {:>4}  {}  [{}]",
+                a.id,
+                a.passages,
+                a.title,
+                tags.join(", ")
             )?;
         }
     }

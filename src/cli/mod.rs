@@ -77,14 +77,60 @@ pub enum Command {
         #[arg(long)]
         resync: bool,
     },
-    /// Print counts: articles, annotations, passages per tag.
+    /// Print counts: articles, passages per tag and per article, tag
+    /// co-occurrence, and passages per tag over time.
     Stats {
         /// The project file (.ron).
         project: PathBuf,
-        /// Print JSON instead of a table.
+        /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
+        /// Time buckets for the timeline.
+        #[arg(long, value_enum, default_value = "month")]
+        by: TimeBucket,
     },
+    /// Search the articles' text; one line per match:
+    /// `article_id<TAB>start<TAB>end<TAB>context` (char offsets).
+    ///
+    /// Exit status (as grep): 0 when something matched, 1 when nothing did,
+    /// 2 on an error.
+    Search {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The text to find (a regular expression with --regex).
+        pattern: String,
+        /// Treat PATTERN as a regular expression (Rust `regex` syntax).
+        #[arg(long, short = 'e')]
+        regex: bool,
+        /// Ignore case (Unicode case folding).
+        #[arg(long, short = 'i')]
+        ignore_case: bool,
+        /// Match whole words only.
+        #[arg(long, short = 'w')]
+        whole_word: bool,
+        /// Only articles with a passage tagged NAME (or a tag nested in it);
+        /// may be repeated.
+        #[arg(long, value_name = "NAME")]
+        tag: Vec<String>,
+        /// Only articles with this review status (unread, in-progress, done).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only articles dated on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Only articles dated on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+    },
+}
+
+/// Time buckets for `gloss stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeBucket {
+    /// Calendar months.
+    Month,
+    /// ISO weeks.
+    Week,
 }
 
 /// Export formats.

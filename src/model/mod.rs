@@ -12,6 +12,8 @@ pub mod history;
 pub mod ids;
 pub mod ops;
 pub mod project;
+pub mod retrieve;
+pub mod search;
 pub mod span;
 pub mod stats;
 pub mod text;

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use chrono::{Datelike, NaiveDate};
+
 use serde::Serialize;
 
 use super::ids::{ArticleId, TagId};
@@ -42,6 +44,61 @@ pub struct Stats {
     pub tags: usize,
     /// Per tag, in codebook path order.
     pub per_tag: Vec<TagStats>,
+    /// Per article with at least one passage: passages per tag.
+    pub per_article: Vec<ArticleStats>,
+    /// Pairs of tags that occur together (see [`cooccurrence`]).
+    pub cooccurrence: Vec<Cooccurrence>,
+    /// Passages per tag over time, by month of the article's date.
+    pub timeline: Timeline,
+}
+
+/// Passages per tag in one article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ArticleStats {
+    /// Article id.
+    pub id: u64,
+    /// Title.
+    pub title: String,
+    /// Date, if known.
+    pub date: Option<NaiveDate>,
+    /// All passages.
+    pub passages: usize,
+    /// Passages per tag path (tags with none are left out).
+    pub per_tag: BTreeMap<String, usize>,
+}
+
+/// How often two tags occur together.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Cooccurrence {
+    /// One tag's path (the smaller path).
+    pub a: String,
+    /// The other's.
+    pub b: String,
+    /// Co-occurrences.
+    pub count: usize,
+}
+
+/// Time buckets for the timeline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum Bucket {
+    /// Calendar months (`2022-01`).
+    #[default]
+    Month,
+    /// ISO weeks (`2022-W03`).
+    Week,
+}
+
+/// Passages per tag per time bucket, by the date of their article.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    /// The bucket size.
+    pub bucket: Bucket,
+    /// Bucket labels, consecutive from the earliest to the latest date.
+    pub labels: Vec<String>,
+    /// Per tag path: one count per label.
+    pub series: Vec<(String, Vec<usize>)>,
+    /// Passages in articles without a date.
+    pub undated: usize,
 }
 
 /// Computes the project's figures.
@@ -75,6 +132,41 @@ pub fn stats(project: &Project) -> Stats {
         .collect();
     per_tag.sort_by(|a, b| a.path.cmp(&b.path));
     let count = |s: ReviewStatus| project.articles().filter(|a| a.status == s).count();
+    let cb = project.codebook();
+    let per_article = project
+        .articles()
+        .filter(|a| project.annotation_count(a.id) > 0)
+        .map(|a| {
+            let mut per_tag = BTreeMap::new();
+            for x in project.annotations_of(a.id) {
+                for t in &x.tags {
+                    *per_tag.entry(cb.path(*t)).or_insert(0) += 1;
+                }
+            }
+            ArticleStats {
+                id: a.id.0,
+                title: a.title.clone(),
+                date: a.meta.date,
+                passages: project.annotation_count(a.id),
+                per_tag,
+            }
+        })
+        .collect();
+    let mut pairs: Vec<Cooccurrence> = cooccurrence(project)
+        .into_iter()
+        .map(|((x, y), count)| {
+            let (a, b) = {
+                let (pa, pb) = (cb.path(x), cb.path(y));
+                if pa <= pb { (pa, pb) } else { (pb, pa) }
+            };
+            Cooccurrence { a, b, count }
+        })
+        .collect();
+    pairs.sort_by(|p, q| {
+        q.count
+            .cmp(&p.count)
+            .then_with(|| (&p.a, &p.b).cmp(&(&q.a, &q.b)))
+    });
     Stats {
         articles: project.articles().len(),
         unread: count(ReviewStatus::Unread),
@@ -84,6 +176,121 @@ pub fn stats(project: &Project) -> Stats {
         orphans: project.orphans().len(),
         tags: project.codebook().len(),
         per_tag,
+        per_article,
+        cooccurrence: pairs,
+        timeline: timeline(project, Bucket::Month),
+    }
+}
+
+/// Co-occurrence counts of unordered tag pairs `(a, b)` with `a < b`. Each
+/// passage carrying both tags counts once, and each pair of overlapping
+/// passages in the same article counts once for every pair of distinct tags
+/// taken one from each.
+#[must_use]
+pub fn cooccurrence(project: &Project) -> BTreeMap<(TagId, TagId), usize> {
+    let mut m: BTreeMap<(TagId, TagId), usize> = BTreeMap::new();
+    let mut bump = |a: TagId, b: TagId| {
+        if a != b {
+            *m.entry((a.min(b), a.max(b))).or_insert(0) += 1;
+        }
+    };
+    for article in project.articles() {
+        let mut anns: Vec<_> = project.annotations_of(article.id).collect();
+        anns.sort_by_key(|a| (a.span.start(), a.span.end(), a.id));
+        for (i, x) in anns.iter().enumerate() {
+            let tags: Vec<TagId> = x.tags.iter().copied().collect();
+            for (k, a) in tags.iter().enumerate() {
+                for b in &tags[k + 1..] {
+                    bump(*a, *b);
+                }
+            }
+            for y in &anns[i + 1..] {
+                if y.span.start() >= x.span.end() {
+                    break;
+                }
+                for a in &x.tags {
+                    for b in &y.tags {
+                        bump(*a, *b);
+                    }
+                }
+            }
+        }
+    }
+    m
+}
+
+fn bucket_of(d: NaiveDate, bucket: Bucket) -> (i32, u32) {
+    match bucket {
+        Bucket::Month => (d.year(), d.month()),
+        Bucket::Week => (d.iso_week().year(), d.iso_week().week()),
+    }
+}
+
+fn label((y, n): (i32, u32), bucket: Bucket) -> String {
+    match bucket {
+        Bucket::Month => format!("{y}-{n:02}"),
+        Bucket::Week => format!("{y}-W{n:02}"),
+    }
+}
+
+fn next_bucket((y, n): (i32, u32), bucket: Bucket) -> (i32, u32) {
+    match bucket {
+        Bucket::Month if n >= 12 => (y + 1, 1),
+        Bucket::Month => (y, n + 1),
+        Bucket::Week => {
+            let weeks = NaiveDate::from_ymd_opt(y, 12, 28).map_or(52, |d| d.iso_week().week());
+            if n >= weeks { (y + 1, 1) } else { (y, n + 1) }
+        }
+    }
+}
+
+/// Passages per tag per month or ISO week of their article's date. Buckets
+/// run without gaps from the earliest to the latest dated passage.
+#[must_use]
+pub fn timeline(project: &Project, bucket: Bucket) -> Timeline {
+    let mut undated = 0;
+    let mut counts: BTreeMap<TagId, BTreeMap<(i32, u32), usize>> = BTreeMap::new();
+    let mut range: Option<((i32, u32), (i32, u32))> = None;
+    for a in project.annotations() {
+        let Some(date) = project.article(a.article).and_then(|x| x.meta.date) else {
+            undated += 1;
+            continue;
+        };
+        let b = bucket_of(date, bucket);
+        range = Some(match range {
+            None => (b, b),
+            Some((lo, hi)) => (lo.min(b), hi.max(b)),
+        });
+        for t in &a.tags {
+            *counts.entry(*t).or_default().entry(b).or_insert(0) += 1;
+        }
+    }
+    let mut keys = Vec::new();
+    if let Some((lo, hi)) = range {
+        let mut k = lo;
+        while k <= hi && keys.len() < 10_000 {
+            keys.push(k);
+            k = next_bucket(k, bucket);
+        }
+    }
+    let cb = project.codebook();
+    let mut series: Vec<(String, Vec<usize>)> = counts
+        .into_iter()
+        .map(|(t, by)| {
+            (
+                cb.path(t),
+                keys.iter()
+                    .map(|k| by.get(k).copied().unwrap_or(0))
+                    .collect(),
+            )
+        })
+        .collect();
+    series.sort();
+    Timeline {
+        bucket,
+        labels: keys.into_iter().map(|k| label(k, bucket)).collect(),
+        series,
+        undated,
     }
 }
 
@@ -131,5 +338,54 @@ mod tests {
             ("T", 3, 2, 9)
         );
         assert_eq!(s.per_tag[1].chars, 2);
+        assert_eq!(s.per_article.len(), 2);
+        assert_eq!(s.per_article[0].per_tag["T"], 2);
+    }
+
+    #[test]
+    fn cooccurrence_counts_same_and_overlapping_passages() {
+        // "ab" has A and B (1); "cd" (A) overlaps "de" (B, C): A-B 1, A-C 1;
+        // "gh" (C) touches nothing.
+        let (p, _) = project(&["[ab]{A,B} [c[d]{A}e]{B,C} [gh]{C}"]);
+        let cb = p.codebook();
+        let id = |n| cb.find_path(n).unwrap();
+        let m = cooccurrence(&p);
+        let key = |a, b| (id(a).min(id(b)), id(a).max(id(b)));
+        assert_eq!(m.get(&key("A", "B")), Some(&2));
+        assert_eq!(m.get(&key("A", "C")), Some(&1));
+        assert_eq!(m.get(&key("B", "C")), Some(&1), "on the same passage");
+        let s = stats(&p);
+        assert_eq!(s.cooccurrence[0].count, 2);
+        assert_eq!(
+            (s.cooccurrence[0].a.as_str(), s.cooccurrence[0].b.as_str()),
+            ("A", "B")
+        );
+    }
+
+    #[test]
+    fn timeline_by_month_and_week_fills_gaps() {
+        use crate::model::Action;
+        let (mut p, ids) = project(&["[x]{T} [y]{U}", "[z]{T}", "[w]{T}"]);
+        let dates = [(2021, 12, 28), (2022, 2, 3), (2022, 2, 10)];
+        for (id, (y, m, d)) in ids.iter().zip(dates) {
+            let mut a = p.article(*id).unwrap().clone();
+            a.meta.date = NaiveDate::from_ymd_opt(y, m, d);
+            p.apply(Action::RemoveArticle(*id)).ok();
+            p.articles.insert(*id, a);
+        }
+        let t = timeline(&p, Bucket::Month);
+        assert_eq!(t.labels, ["2021-12", "2022-01", "2022-02"]);
+        assert_eq!(
+            t.series,
+            [
+                ("T".to_owned(), vec![1, 0, 2]),
+                ("U".to_owned(), vec![1, 0, 0])
+            ]
+        );
+        let w = timeline(&p, Bucket::Week);
+        assert_eq!(w.labels.first().map(String::as_str), Some("2021-W52"));
+        assert_eq!(w.labels.last().map(String::as_str), Some("2022-W06"));
+        assert_eq!(w.labels.len(), 7);
+        assert_eq!(w.undated, 0);
     }
 }

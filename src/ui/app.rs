@@ -60,6 +60,31 @@ pub enum Msg {
     OpenRecent(PathBuf),
     /// Set the open article's status.
     SetStatus(ReviewStatus),
+    /// Open an article and select this span.
+    Reveal(ArticleId, Span),
+    /// Open a passage's article and pick the passage.
+    RevealPassage(AnnotationId),
+    /// Tag these matches (per article) with a tag, as one step.
+    TagMatches(TagId, Vec<(ArticleId, Vec<Span>)>),
+    /// Restrict the article list to a set (or show all again).
+    ListOnly(Option<(String, std::collections::HashSet<ArticleId>)>),
+    /// Export passages (CSV, or Markdown when true).
+    ExportPassages(Vec<AnnotationId>, bool),
+    /// Export a statistics table (weekly timeline when true).
+    ExportStats(super::explore::StatsTable, bool),
+}
+
+/// The find bar over the reading view.
+#[derive(Default)]
+pub struct FindBar {
+    /// Shown.
+    pub open: bool,
+    /// What to find.
+    pub query: crate::model::search::Query,
+    /// Move focus to the field.
+    pub focus: bool,
+    error: Option<String>,
+    key: Option<(ArticleId, crate::model::search::Query)>,
 }
 
 /// What the user is asked, in a modal dialog.
@@ -145,6 +170,10 @@ pub struct GlossApp {
     pub current: Option<ArticleId>,
     /// Persisted settings.
     pub settings: Settings,
+    /// The explore panel (search, passages, statistics).
+    pub explore: super::explore::Explore,
+    /// The find bar.
+    pub find: FindBar,
     codebook: CodebookState,
     jobs: Vec<Job>,
     dialog: Option<Dialog>,
@@ -180,6 +209,8 @@ impl GlossApp {
             list: ListState::default(),
             current: None,
             settings,
+            explore: super::explore::Explore::default(),
+            find: FindBar::default(),
             codebook: CodebookState::default(),
             jobs: Vec::new(),
             dialog: None,
@@ -571,7 +602,33 @@ impl GlossApp {
                     self.after_history();
                 }
             }
-            Command::Find => self.list.focus_filter = true,
+            Command::Find => {
+                self.find.open = true;
+                self.find.focus = true;
+                if let Some(span) = self.reader.selected_span()
+                    && let Some(a) = self.current.and_then(|id| self.project().article(id))
+                    && span.len() < 200
+                {
+                    self.find.query.pattern = a.text.slice(span).to_owned();
+                }
+            }
+            Command::FindNext => self.find_step(1),
+            Command::FindPrevious => self.find_step(-1),
+            Command::FilterArticles => self.list.focus_filter = true,
+            Command::SearchCorpus => {
+                self.explore.open = true;
+                self.explore.tab = super::explore::Tab::Search;
+                self.explore.search.focus = true;
+            }
+            Command::ShowPassages => {
+                self.explore.open = true;
+                self.explore.tab = super::explore::Tab::Passages;
+            }
+            Command::ShowStatistics => {
+                self.explore.open = true;
+                self.explore.tab = super::explore::Tab::Statistics;
+            }
+
             Command::Palette => self.palette = Some(Picker::default()),
             Command::QuickTag => {
                 if self.reader.selected_span().is_some()
@@ -739,6 +796,7 @@ impl GlossApp {
             self.current = Some(id);
             self.reader.reset();
             self.editing_title = None;
+            self.find.key = None;
         }
     }
 
@@ -863,6 +921,238 @@ impl GlossApp {
             Msg::Seal => self.session.seal(),
             Msg::OpenRecent(p) => self.guard(After::Open(Some(p)), ctx),
             Msg::SetStatus(s) => self.set_status(s),
+            Msg::Reveal(article, span) => self.reveal(article, span, None),
+            Msg::RevealPassage(id) => {
+                if let Some(a) = self.project().annotation(id) {
+                    let (article, span) = (a.article, a.span);
+                    self.reveal(article, span, Some(id));
+                }
+            }
+            Msg::TagMatches(tag, hits) => self.tag_matches(tag, &hits),
+            Msg::ListOnly(only) => self.list.only = only,
+            Msg::ExportPassages(ids, markdown) => {
+                let bytes = if markdown {
+                    Ok(
+                        crate::export::tables::passages_markdown(self.project(), "Passages", &ids)
+                            .into_bytes(),
+                    )
+                } else {
+                    crate::export::tables::passages_csv(self.project(), &ids)
+                        .map_err(|e| e.to_string())
+                };
+                let (filter, ext): ((&str, &[&str]), &str) = if markdown {
+                    (("Markdown", &["md"]), "md")
+                } else {
+                    (("CSV", &["csv"]), "csv")
+                };
+                self.export_bytes("Export passages", filter, &format!("passages.{ext}"), bytes);
+            }
+            Msg::ExportStats(table, weekly) => {
+                use super::explore::StatsTable;
+                use crate::export::tables;
+                let mut s = crate::model::stats::stats(self.project());
+                if weekly {
+                    s.timeline = crate::model::stats::timeline(
+                        self.project(),
+                        crate::model::stats::Bucket::Week,
+                    );
+                }
+                let (name, bytes) = match table {
+                    StatsTable::Tags => ("tags.csv", tables::tags_csv(&s)),
+                    StatsTable::Articles => ("articles.csv", tables::articles_csv(&s)),
+                    StatsTable::Cooccurrence => ("cooccurrence.csv", tables::cooccurrence_csv(&s)),
+                    StatsTable::Timeline => ("timeline.csv", tables::timeline_csv(&s)),
+                };
+                self.export_bytes(
+                    "Export table",
+                    ("CSV", &["csv"]),
+                    name,
+                    bytes.map_err(|e| e.to_string()),
+                );
+            }
+        }
+    }
+
+    fn export_bytes(
+        &mut self,
+        title: &str,
+        filter: (&str, &[&str]),
+        name: &str,
+        bytes: Result<Vec<u8>, String>,
+    ) {
+        let Some(out) = super::dialogs::save_file(title, filter, name, self.path.as_deref()) else {
+            return;
+        };
+        match bytes.and_then(|b| {
+            crate::io::atomic::write_atomic(&out, &b, false).map_err(|e| e.to_string())
+        }) {
+            Ok(()) => self.toast(format!("Exported {}", out.display()), false),
+            Err(e) => {
+                self.dialog = Some(Dialog::Error(format!(
+                    "Cannot export to {}: {e}",
+                    out.display()
+                )));
+            }
+        }
+    }
+
+    /// Opens `article`, selects `span` and scrolls to it; picks `passage`.
+    pub fn reveal(&mut self, article: ArticleId, span: Span, passage: Option<AnnotationId>) {
+        self.open_article(article);
+        self.reader.selection = Some(super::reader::Selection {
+            anchor: span.start(),
+            cursor: span.end(),
+        });
+        self.reader.selected_annotation = passage;
+        self.reader.reveal(span.start());
+    }
+
+    /// Tags search matches in one undoable step; matches already tagged are
+    /// not tagged twice.
+    pub fn tag_matches(&mut self, tag: TagId, hits: &[(ArticleId, Vec<Span>)]) {
+        let now = Timestamp::now();
+        let mut actions = Vec::new();
+        let mut n = 0;
+        for (article, spans) in hits {
+            match ops::tag_spans(self.session.ids(), *article, spans, tag, now) {
+                Ok((mut a, k)) => {
+                    actions.append(&mut a);
+                    n += k;
+                }
+                Err(e) => self.toast(e.to_string(), true),
+            }
+        }
+        let label = self.project().codebook().path(tag);
+        if n == 0 {
+            self.toast(format!("Every match already has {label}"), false);
+            return;
+        }
+        self.apply(Action::Batch {
+            label: format!("tag {n} matches with {label}"),
+            actions,
+        });
+        self.last_tag = Some(tag);
+        self.toast(format!("Tagged {n} match(es) with {label}"), false);
+    }
+
+    fn find_step(&mut self, step: isize) {
+        let n = self.reader.find.len();
+        if n == 0 {
+            return;
+        }
+        let next = match self.reader.find_current {
+            Some(i) => {
+                if step > 0 {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                }
+            }
+            None => {
+                // The first match after the caret (or before it, going back).
+                let at = self.reader.selection.map_or(0, |s| s.span().start());
+                let after = self.reader.find.partition_point(|s| s.start() < at);
+                if step > 0 {
+                    after % n
+                } else {
+                    (after + n - 1) % n
+                }
+            }
+        };
+        self.reader.find_current = Some(next);
+        let span = self.reader.find[next];
+        self.reader.selection = Some(super::reader::Selection {
+            anchor: span.start(),
+            cursor: span.end(),
+        });
+        self.reader.reveal(span.start());
+    }
+
+    fn find_bar(&mut self, ui: &mut egui::Ui) {
+        let Some(id) = self.current else { return };
+        let mut step = 0;
+        ui.horizontal(|ui| {
+            let r = ui.add(
+                egui::TextEdit::singleline(&mut self.find.query.pattern)
+                    .hint_text("Find in article")
+                    .desired_width(220.0),
+            );
+            if self.find.focus {
+                r.request_focus();
+                self.find.focus = false;
+            }
+            if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                step = if ui.input(|i| i.modifiers.shift) {
+                    -1
+                } else {
+                    1
+                };
+                r.request_focus();
+            }
+            ui.toggle_value(&mut self.find.query.ignore_case, "Aa")
+                .on_hover_text("Ignore case");
+            ui.toggle_value(&mut self.find.query.whole_word, "Word")
+                .on_hover_text("Whole words only");
+            ui.toggle_value(&mut self.find.query.regex, ".*")
+                .on_hover_text("Regular expression");
+            if ui
+                .button("⬆")
+                .on_hover_text("Previous match (Shift+Enter, Shift+F3)")
+                .clicked()
+            {
+                step = -1;
+            }
+            if ui
+                .button("⬇")
+                .on_hover_text("Next match (Enter, F3)")
+                .clicked()
+            {
+                step = 1;
+            }
+            let key = (id, self.find.query.clone());
+            if self.find.key.as_ref() != Some(&key) {
+                self.find.key = Some(key);
+                self.find.error = None;
+                self.reader.find.clear();
+                self.reader.find_current = None;
+                if !self.find.query.pattern.is_empty() {
+                    match self.find.query.compile() {
+                        Ok(re) => {
+                            if let Some(a) = self.session.project().article(id) {
+                                self.reader.find = crate::model::search::find_in_text(&re, &a.text);
+                            }
+                        }
+                        Err(e) => self.find.error = Some(e.0),
+                    }
+                }
+            }
+            match (&self.find.error, self.reader.find_current) {
+                (Some(e), _) => {
+                    ui.label(
+                        RichText::new(e.lines().last().unwrap_or(e))
+                            .color(ui.visuals().error_fg_color),
+                    )
+                    .on_hover_text(e.clone());
+                }
+                (None, Some(i)) => {
+                    ui.label(format!("{} of {}", i + 1, self.reader.find.len()));
+                }
+                (None, None) if !self.find.query.pattern.is_empty() => {
+                    ui.label(format!("{} match(es)", self.reader.find.len()));
+                }
+                _ => {}
+            }
+            if ui.button("×").on_hover_text("Close (Esc)").clicked()
+                || (r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)))
+            {
+                self.find.open = false;
+                self.reader.find.clear();
+                self.reader.find_current = None;
+                self.find.key = None;
+            }
+        });
+        if step != 0 {
+            self.find_step(step);
         }
     }
 
@@ -940,7 +1230,28 @@ impl GlossApp {
                     );
                 });
         }
-        egui::CentralPanel::default().show(ui, |ui| self.central(ui, &mut msgs));
+        if self.explore.open {
+            egui::Panel::bottom("explore")
+                .resizable(true)
+                .default_size(320.0)
+                .size_range(140.0..=900.0)
+                .show(ui, |ui| {
+                    let state = self.session.state_id();
+                    super::explore::show(
+                        ui,
+                        self.session.project(),
+                        state,
+                        &mut self.explore,
+                        &mut msgs,
+                    );
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            if self.find.open {
+                self.find_bar(ui);
+            }
+            self.central(ui, &mut msgs);
+        });
 
         self.dialogs(&ctx, &mut msgs);
         self.pickers(&ctx, &mut msgs);
@@ -1124,8 +1435,20 @@ impl GlossApp {
                     Command::RepeatTag,
                     Command::DeletePassage,
                     Command::ProjectMemo,
-                    Command::Find,
                     Command::Palette,
+                ] {
+                    item(ui, c, msgs);
+                }
+            });
+            ui.menu_button("Find", |ui| {
+                for c in [
+                    Command::Find,
+                    Command::FindNext,
+                    Command::FindPrevious,
+                    Command::FilterArticles,
+                    Command::SearchCorpus,
+                    Command::ShowPassages,
+                    Command::ShowStatistics,
                 ] {
                     item(ui, c, msgs);
                 }

@@ -28,8 +28,20 @@ pub enum Command {
     Undo,
     /// Redo the last undone change.
     Redo,
-    /// Focus the article filter.
+    /// Find in the open article.
     Find,
+    /// Next match in the article.
+    FindNext,
+    /// Previous match in the article.
+    FindPrevious,
+    /// Focus the article list's filter.
+    FilterArticles,
+    /// Search all articles.
+    SearchCorpus,
+    /// Passages by tag.
+    ShowPassages,
+    /// Statistics and charts.
+    ShowStatistics,
     /// Show every command.
     Palette,
     /// Type a tag name for the selection.
@@ -68,7 +80,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 29] = [
+    pub const ALL: [Command; 35] = [
         Self::NewProject,
         Self::OpenProject,
         Self::ImportFiles,
@@ -82,6 +94,12 @@ impl Command {
         Self::Undo,
         Self::Redo,
         Self::Find,
+        Self::FindNext,
+        Self::FindPrevious,
+        Self::FilterArticles,
+        Self::SearchCorpus,
+        Self::ShowPassages,
+        Self::ShowStatistics,
         Self::QuickTag,
         Self::RepeatTag,
         Self::DeletePassage,
@@ -115,7 +133,13 @@ impl Command {
             Self::Quit => "Quit",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
-            Self::Find => "Find article",
+            Self::Find => "Find in article",
+            Self::FindNext => "Find next",
+            Self::FindPrevious => "Find previous",
+            Self::FilterArticles => "Filter the article list",
+            Self::SearchCorpus => "Search all articles",
+            Self::ShowPassages => "Passages by tag",
+            Self::ShowStatistics => "Statistics and charts",
             Self::Palette => "Command palette",
             Self::QuickTag => "Tag selection by name…",
             Self::RepeatTag => "Repeat last tag",
@@ -145,6 +169,7 @@ impl Command {
             ..Modifiers::COMMAND
         };
         const A: Modifiers = Modifiers::ALT;
+        const S: Modifiers = Modifiers::SHIFT;
         const N: Modifiers = Modifiers::NONE;
         macro_rules! k {
             ($m:expr, $key:expr) => {
@@ -164,6 +189,12 @@ impl Command {
             Self::Undo => &[k!(C, Key::Z)],
             Self::Redo => &[k!(CS, Key::Z), k!(C, Key::Y)],
             Self::Find => &[k!(C, Key::F)],
+            Self::FindNext => &[k!(N, Key::F3)],
+            Self::FindPrevious => &[k!(S, Key::F3)],
+            Self::FilterArticles => &[k!(C, Key::L)],
+            Self::SearchCorpus => &[k!(CS, Key::F)],
+            Self::ShowPassages => &[k!(CS, Key::R)],
+            Self::ShowStatistics => &[k!(CS, Key::T)],
             Self::Palette => &[k!(CS, Key::P)],
             Self::QuickTag => &[k!(C, Key::T)],
             Self::RepeatTag => &[k!(N, Key::Period)],
@@ -180,13 +211,29 @@ impl Command {
         }
     }
 
-    /// True for commands that act on the text view and must not fire while
-    /// the user types into a text field.
+    /// True for commands on plain keys (`.`, Delete) that must not fire
+    /// while the user types into a text field. Function keys and modified
+    /// keys work everywhere.
     #[must_use]
     pub fn needs_reader_focus(self) -> bool {
-        self.shortcuts()
-            .first()
-            .is_some_and(|s| s.modifiers.is_none() || s.modifiers == Modifiers::ALT)
+        self.shortcuts().first().is_some_and(|s| {
+            s.modifiers.is_none()
+                && !matches!(
+                    s.logical_key,
+                    Key::F1
+                        | Key::F2
+                        | Key::F3
+                        | Key::F4
+                        | Key::F5
+                        | Key::F6
+                        | Key::F7
+                        | Key::F8
+                        | Key::F9
+                        | Key::F10
+                        | Key::F11
+                        | Key::F12
+                )
+        })
     }
 
     /// Shortcuts in the order they must be checked: more modifiers first, so

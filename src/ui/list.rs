@@ -32,6 +32,7 @@ type CacheKey = (
     Option<TagId>,
     SortKey,
     bool,
+    usize,
 );
 
 /// The list's filters, sort order and cached rows.
@@ -43,6 +44,8 @@ pub struct ListState {
     pub status: Option<ReviewStatus>,
     /// Only articles with a passage carrying this tag.
     pub tag: Option<TagId>,
+    /// Only these articles (e.g. those a search found), with a label.
+    pub only: Option<(String, HashSet<ArticleId>)>,
     /// Sort key.
     pub sort: SortKey,
     /// Descending order.
@@ -68,6 +71,7 @@ impl ListState {
             self.tag,
             self.sort,
             self.descending,
+            self.only.as_ref().map_or(0, |(_, s)| s.len() + 1),
         );
         if self.cache_key.as_ref() == Some(&key) {
             return;
@@ -95,6 +99,11 @@ impl ListState {
         let mut rows: Vec<ArticleId> = project
             .articles()
             .filter(|a| self.status.is_none_or(|s| a.status == s))
+            .filter(|a| {
+                self.only
+                    .as_ref()
+                    .is_none_or(|(_, set)| set.contains(&a.id))
+            })
             .filter(|a| with_tag.as_ref().is_none_or(|set| set.contains(&a.id)))
             .filter(|a| {
                 re.as_ref()
@@ -202,6 +211,18 @@ pub fn show(
             .response
             .accessible_name("Filter by tag");
     });
+    let mut clear_only = false;
+    if let Some((label, set)) = &list.only {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("Only the {} articles {label}", set.len())).small());
+            if ui.small_button("Show all").clicked() {
+                clear_only = true;
+            }
+        });
+    }
+    if clear_only {
+        list.only = None;
+    }
     list.refresh(project, state);
     ui.label(
         RichText::new(format!(

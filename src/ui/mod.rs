@@ -10,6 +10,7 @@ pub mod app;
 pub mod codebook;
 pub mod commands;
 pub mod dialogs;
+pub mod explore;
 pub mod jobs;
 pub mod list;
 pub mod palette;

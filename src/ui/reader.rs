@@ -290,6 +290,10 @@ pub struct Reader {
     pub focused: bool,
     /// The widget id of the text area.
     pub area_id: Option<egui::Id>,
+    /// Matches of the find bar, highlighted.
+    pub find: Vec<Span>,
+    /// The current find match.
+    pub find_current: Option<usize>,
 }
 
 /// True when some widget other than the reading view has keyboard focus (a
@@ -375,8 +379,16 @@ impl Reader {
         state: u64,
     ) -> Vec<ReaderEvent> {
         let mut events = Vec::new();
-        if self.layout.as_ref().is_none_or(|l| l.article != article.id) {
+        if self
+            .layout
+            .as_ref()
+            .is_some_and(|l| l.article != article.id)
+        {
             self.reset();
+        }
+        if self.layout.is_none() {
+            // Keeps a selection and scroll target set for this article
+            // before its first frame (e.g. by a search result).
             self.layout = Some(Layout::new(article));
         }
         let font_size = self.font_size();
@@ -431,6 +443,8 @@ impl Reader {
         let selected = self.selected_annotation;
         let handle_drag = self.handle_drag;
         let focused = self.focused;
+        let find = &self.find;
+        let find_current = self.find_current.and_then(|i| self.find.get(i)).copied();
         let out = scroll.show_viewport(ui, |ui, viewport| {
             let total = layout.total_height() + 48.0;
             let (rect, response) =
@@ -447,6 +461,7 @@ impl Reader {
                 } else {
                     let galley = ui.fonts_mut(|f| f.layout_job(make_job(&b)));
                     let pos = text_origin + vec2(0.0, y);
+                    paint_finds(&clip_painter, pos, &galley, b, find, find_current);
                     paint_block(
                         &clip_painter,
                         pos,
@@ -1115,6 +1130,38 @@ fn paint_block(
         painter.line_segment([r.min, r.max], Stroke::new(1.5, c));
     }
     let _ = Vec2::ZERO;
+}
+
+/// Find-bar matches: an amber band under everything else, the current one
+/// with an outline.
+fn paint_finds(
+    painter: &egui::Painter,
+    pos: Pos2,
+    galley: &Arc<Galley>,
+    b: Block,
+    finds: &[Span],
+    current: Option<Span>,
+) {
+    let first = finds.partition_point(|s| s.end() <= b.start);
+    for s in finds[first..].iter().take_while(|s| s.start() <= b.end) {
+        let lo = s.start().max(b.start);
+        let hi = s.end().min(b.end);
+        if lo >= hi {
+            continue;
+        }
+        for r in row_rects(galley, lo - b.start, hi - b.start) {
+            let r = r.translate(pos.to_vec2()).expand(1.0);
+            painter.rect_filled(r, 2.0, Color32::from_rgba_unmultiplied(255, 170, 0, 110));
+            if Some(*s) == current {
+                painter.rect_stroke(
+                    r,
+                    2.0,
+                    Stroke::new(2.0, Color32::from_rgb(230, 120, 0)),
+                    egui::StrokeKind::Outside,
+                );
+            }
+        }
+    }
 }
 
 fn darker(c: Color32) -> Color32 {
