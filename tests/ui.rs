@@ -443,3 +443,28 @@ fn find_in_article_highlights_and_steps_through_matches() {
     assert!(h.state().reader.find.is_empty());
     let _ = h.get_by_label_contains("unclosed");
 }
+
+#[test]
+fn passages_by_tag_list_jumps_to_the_passage() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    type_key(&mut h, "1");
+    let id = annotations(&h)[0].id;
+    open_article(&mut h, "Another article about sanctions");
+    let threat = h.state().project().codebook().find_path("Threat").unwrap();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    h.run();
+    h.state_mut().explore.passages.query.any = vec![threat];
+    h.run();
+    h.get_by_label_contains("“ransomware”").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().reader.selected_annotation, Some(id));
+    assert_eq!(h.state().selection(), Some(Span::new(s, s + 10).unwrap()));
+}
