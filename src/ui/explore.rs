@@ -714,6 +714,29 @@ fn stats_tab(
                     }
                 });
 
+                ui.add_space(8.0);
+                ui.label(RichText::new("Passages per article").strong());
+                egui::Grid::new("article_table")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for h in ["article", "date", "passages", "tags"] {
+                            ui.label(RichText::new(h).strong());
+                        }
+                        ui.end_row();
+                        for a in &s.per_article {
+                            let title: String = a.title.chars().take(48).collect();
+                            if ui.link(title).on_hover_text(&a.title).clicked() {
+                                msgs.push(Msg::OpenArticle(ArticleId(a.id)));
+                            }
+                            ui.label(a.date.map(|d| d.to_string()).unwrap_or_default());
+                            ui.label(a.passages.to_string());
+                            let tags: Vec<String> =
+                                a.per_tag.iter().map(|(t, n)| format!("{t} {n}")).collect();
+                            ui.label(RichText::new(tags.join(", ")).small());
+                            ui.end_row();
+                        }
+                    });
+
                 let ui = &mut cols[1];
                 ui.horizontal(|ui| {
                     ui.label(RichText::new("Passages over time").strong());
