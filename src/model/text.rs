@@ -30,6 +30,70 @@ pub fn normalise(raw: &str) -> String {
     out
 }
 
+/// Converts char offsets counted in raw text (as another tool saw it: with a
+/// byte-order mark and CRLF or lone CR line breaks) into offsets in the
+/// normalised text that [`normalise`] makes of it.
+///
+/// A leading BOM is not counted by the raw offsets; a CRLF pair counts as two
+/// chars in raw text and one (LF) after normalising. An offset that points
+/// between the CR and LF of a pair maps to the line break.
+#[derive(Clone, Debug, Default)]
+pub struct OffsetMap {
+    /// Raw char offsets at which a CR of a CRLF pair was dropped, in order.
+    dropped: Vec<usize>,
+    raw_len: usize,
+}
+
+impl OffsetMap {
+    /// Normalises `raw` and returns the text with the map of its offsets.
+    #[must_use]
+    pub fn normalise(raw: &str) -> (String, Self) {
+        let body = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let mut dropped = Vec::new();
+        let mut prev_cr = false;
+        let mut n = 0;
+        for c in body.chars() {
+            if c == '\n' && prev_cr {
+                // The CR before this LF is dropped.
+                dropped.push(n - 1);
+            }
+            prev_cr = c == '\r';
+            n += 1;
+        }
+        (normalise(raw), Self { dropped, raw_len: n })
+    }
+
+    /// The normalised offset of raw offset `raw` (clamped to the text).
+    #[must_use]
+    pub fn map(&self, raw: usize) -> usize {
+        let raw = raw.min(self.raw_len);
+        // CRs dropped strictly before `raw`, except that an offset right
+        // after a dropped CR (between CR and LF) stays on the line break.
+        let before = self.dropped.partition_point(|&d| d < raw);
+        raw - before
+    }
+
+    /// True when nothing was dropped, so offsets are the same on both sides.
+    #[must_use]
+    pub fn is_identity(&self) -> bool {
+        self.dropped.is_empty()
+    }
+
+    /// The raw offset of normalised offset `c` (the inverse of [`OffsetMap::map`]).
+    #[must_use]
+    pub fn unmap(&self, c: usize) -> usize {
+        let mut raw = c;
+        for &d in &self.dropped {
+            if d < raw {
+                raw += 1;
+            } else {
+                break;
+            }
+        }
+        raw
+    }
+}
+
 /// An immutable, cheaply cloned article text that converts char offsets to
 /// byte offsets in O(1) plus a short scan.
 #[derive(Clone)]
@@ -192,7 +256,40 @@ mod tests {
         assert_eq!(t.after(3, 10), "b");
     }
 
+    #[test]
+    fn offset_map_drops_the_cr_of_crlf() {
+        let raw = "\u{feff}ab\r\ncd\re";
+        let (text, map) = OffsetMap::normalise(raw);
+        assert_eq!(text, "ab\ncd\ne");
+        // raw (without BOM): a0 b1 \r2 \n3 c4 d5 \r6 e7
+        assert_eq!(map.map(0), 0);
+        assert_eq!(map.map(2), 2, "the line break");
+        assert_eq!(map.map(3), 2, "between CR and LF: still the line break");
+        assert_eq!(map.map(4), 3, "c");
+        assert_eq!(map.map(7), 6, "a lone CR keeps its place");
+        assert_eq!(map.unmap(3), 4);
+        assert_eq!(map.unmap(6), 7);
+    }
+
     proptest! {
+        #[test]
+        fn offset_map_round_trips(parts in proptest::collection::vec("(a|é|\r\n|\r|\n|😀)", 0..40)) {
+            let raw: String = parts.concat();
+            let (text, map) = OffsetMap::normalise(&raw);
+            let t = Text::new(text.as_str());
+            // Every normalised offset maps back to a raw offset with the same char there.
+            let raw_chars: Vec<char> = raw.chars().collect();
+            for c in 0..=t.char_len() {
+                let r = map.unmap(c);
+                prop_assert_eq!(map.map(r), c);
+                if c < t.char_len() {
+                    let ch = t.slice(Span::new(c, c + 1).unwrap()).chars().next().unwrap();
+                    let rc = raw_chars[r];
+                    prop_assert!(ch == rc || (ch == '\n' && rc == '\r'));
+                }
+            }
+        }
+
         #[test]
         fn byte_of_agrees_with_char_indices(s in "(\\PC|é|ж|😀){0,700}") {
             let t = Text::new(s.as_str());
