@@ -1,6 +1,7 @@
 //! Exports: pure functions from a project to bytes.
 
 pub mod csv;
+pub mod refi;
 pub mod tables;
 pub mod w3c;
 

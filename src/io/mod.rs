@@ -7,5 +7,6 @@ pub mod decode;
 pub mod html;
 pub mod import;
 pub mod project_file;
+pub mod refi;
 
 pub use project_file::{LoadError, Loaded, SaveError, TextStorage, load, save};

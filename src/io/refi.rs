@@ -1,0 +1,673 @@
+//! REFI-QDA files: writing `.qdpx` (a zip of `project.qde` and the texts
+//! under `sources/`) and `.qdc`, and importing both into a project.
+//!
+//! On import, positions count Unicode code points in the source text as the
+//! file gives it; a byte-order mark is not counted and each CRLF counts as
+//! two, so offsets are converted to Gloss's normalised text (LF) exactly with
+//! [`OffsetMap`]. Whatever Gloss cannot represent (pictures, PDFs, audio,
+//! video, cases, sets, links, graphs, selections without a code) is counted
+//! in the report, never dropped silently.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Write};
+use std::path::Path;
+
+use quick_xml::events::Event;
+
+use crate::export::refi::{codebook_qdc, project_qde, source_file};
+use crate::model::text::OffsetMap;
+use crate::model::{
+    Action, Annotation, Article, ArticleId, Colour, ContentHash, Metadata, Project, ReviewStatus,
+    SourceFormat, Span, Tag, TagId, TagProps, Text, Timestamp, ops,
+};
+
+/// Why a REFI-QDA file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum RefiError {
+    /// File system trouble.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Not a zip, or a broken one.
+    #[error("not a valid .qdpx archive: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// Malformed XML.
+    #[error("malformed XML: {0}")]
+    Xml(String),
+    /// Well-formed, but not what the standard says.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Writes the project as a `.qdpx` archive (deterministic: same project,
+/// same bytes).
+///
+/// # Errors
+/// [`RefiError`] when writing fails.
+pub fn write_qdpx(project: &Project, name: &str, path: &Path) -> Result<(), RefiError> {
+    let bytes = qdpx_bytes(project, name)?;
+    super::atomic::write_atomic(path, &bytes, false)?;
+    Ok(())
+}
+
+/// The `.qdpx` archive in memory.
+///
+/// # Errors
+/// Only if zipping fails.
+pub fn qdpx_bytes(project: &Project, name: &str) -> Result<Vec<u8>, RefiError> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    zip.start_file("project.qde", opts)?;
+    zip.write_all(&project_qde(project, name)?)?;
+    for a in project.articles() {
+        zip.start_file(format!("sources/{}", source_file(a)), opts)?;
+        zip.write_all(a.text.as_str().as_bytes())?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+/// Writes the codebook as a `.qdc` file.
+///
+/// # Errors
+/// [`RefiError::Invalid`] for an empty codebook (the standard requires at
+/// least one code), or a write error.
+pub fn write_qdc(project: &Project, path: &Path) -> Result<(), RefiError> {
+    if project.codebook().is_empty() {
+        return Err(RefiError::Invalid(
+            "the codebook is empty; a .qdc needs at least one code".into(),
+        ));
+    }
+    super::atomic::write_atomic(path, &codebook_qdc(project)?, false)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------- XML tree
+
+/// A parsed XML element (namespace prefixes dropped).
+#[derive(Debug, Default, Clone)]
+struct Node {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+    text: String,
+}
+
+impl Node {
+    fn attr(&self, k: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(a, _)| a == k)
+            .map(|(_, v)| v.as_str())
+    }
+    fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+    fn kid(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+fn local(name: &str) -> String {
+    name.rsplit(':').next().unwrap_or_default().to_owned()
+}
+
+fn element(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, RefiError> {
+    let mut n = Node {
+        name: local(e.name().as_ref()),
+        ..Node::default()
+    };
+    for a in e.attributes() {
+        let a = a.map_err(|e| RefiError::Xml(e.to_string()))?;
+        let v = a
+            .normalized_value(quick_xml::XmlVersion::Explicit1_0)
+            .map_err(|e| RefiError::Xml(e.to_string()))?;
+        n.attrs.push((local(a.key.as_ref()), v.into_owned()));
+    }
+    Ok(n)
+}
+
+fn parse_xml(xml: &str) -> Result<Node, RefiError> {
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut stack: Vec<Node> = vec![Node::default()];
+    loop {
+        match r
+            .read_event()
+            .map_err(|e| RefiError::Xml(format!("at byte {}: {e}", r.buffer_position())))?
+        {
+            Event::Start(e) => stack.push(element(&e)?),
+            Event::Empty(e) => {
+                let n = element(&e)?;
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(n);
+                }
+            }
+            Event::End(_) => {
+                let n = stack
+                    .pop()
+                    .ok_or_else(|| RefiError::Xml("unbalanced end tag".into()))?;
+                match stack.last_mut() {
+                    Some(top) => top.children.push(n),
+                    None => return Err(RefiError::Xml("unbalanced end tag".into())),
+                }
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.into_inner());
+                }
+            }
+            Event::GeneralRef(g) => {
+                let name = g.xml10_content();
+                let resolved = quick_xml::escape::unescape(&format!("&{name};"))
+                    .map_err(|e| RefiError::Xml(format!("entity &{name};: {e}")))?
+                    .into_owned();
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&resolved);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let root = stack
+        .pop()
+        .ok_or_else(|| RefiError::Xml("empty document".into()))?;
+    if !stack.is_empty() {
+        return Err(RefiError::Xml("unclosed elements at the end".into()));
+    }
+    root.children
+        .into_iter()
+        .next()
+        .ok_or_else(|| RefiError::Xml("no root element".into()))
+}
+
+// ---------------------------------------------------------------- import
+
+/// What an import did and what it could not represent.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RefiReport {
+    /// Tags created.
+    pub tags_added: usize,
+    /// Articles added.
+    pub articles_added: usize,
+    /// Sources whose text was already in the project (annotated in place).
+    pub articles_matched: usize,
+    /// Passages added.
+    pub annotations: usize,
+    /// Things not imported, each with where and why.
+    pub skipped: Vec<String>,
+}
+
+/// Imports a `.qdpx` archive into `project` as one undoable action.
+///
+/// # Errors
+/// [`RefiError`] when the archive or its XML cannot be read.
+pub fn import_qdpx(project: &mut Project, path: &Path) -> Result<(Action, RefiReport), RefiError> {
+    let file = std::fs::File::open(path)?;
+    let mut zip = zip::ZipArchive::new(file)?;
+    let qde_name = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(std::borrow::Cow::into_owned)
+        .find(|n| n.to_ascii_lowercase().ends_with(".qde"))
+        .ok_or_else(|| RefiError::Invalid("the archive has no project.qde".into()))?;
+    let mut xml = String::new();
+    zip.by_name(&qde_name)?.read_to_string(&mut xml)?;
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut read_source = |p: &str| -> Result<Vec<u8>, String> {
+        if let Some(rest) = p.strip_prefix("internal://") {
+            let mut buf = Vec::new();
+            zip.by_name(&format!("sources/{rest}"))
+                .map_err(|e| format!("sources/{rest}: {e}"))?
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("sources/{rest}: {e}"))?;
+            Ok(buf)
+        } else if let Some(rest) = p.strip_prefix("relative://") {
+            std::fs::read(base.join(rest)).map_err(|e| format!("{rest}: {e}"))
+        } else if let Some(rest) = p.strip_prefix("absolute://") {
+            std::fs::read(rest).map_err(|e| format!("{rest}: {e}"))
+        } else {
+            Err(format!("unknown path scheme in {p:?}"))
+        }
+    };
+    import_xml(project, &xml, &mut read_source)
+}
+
+/// Imports a `.qdc` codebook into `project` as one undoable action.
+///
+/// # Errors
+/// [`RefiError`] when the file cannot be read or parsed.
+pub fn import_qdc(project: &mut Project, path: &Path) -> Result<(Action, RefiReport), RefiError> {
+    let xml = std::fs::read_to_string(path)?;
+    let root = parse_xml(&xml)?;
+    if root.name != "CodeBook" {
+        return Err(RefiError::Invalid(format!(
+            "the root element is <{}>, not <CodeBook>",
+            root.name
+        )));
+    }
+    let mut b = Builder::new(project);
+    if let Some(codes) = root.kid("Codes") {
+        b.codes(codes, None);
+    }
+    Ok(b.finish("import codebook"))
+}
+
+struct Builder<'p> {
+    project: &'p mut Project,
+    actions: Vec<Action>,
+    report: RefiReport,
+    tags: HashMap<String, TagId>,
+    created: BTreeSet<(Option<TagId>, String)>,
+    created_ids: HashMap<(Option<TagId>, String), TagId>,
+    notes: HashMap<String, String>,
+    users: HashMap<String, String>,
+}
+
+impl<'p> Builder<'p> {
+    fn new(project: &'p mut Project) -> Self {
+        Self {
+            project,
+            actions: Vec::new(),
+            report: RefiReport::default(),
+            tags: HashMap::new(),
+            created: BTreeSet::new(),
+            created_ids: HashMap::new(),
+            notes: HashMap::new(),
+            users: HashMap::new(),
+        }
+    }
+
+    fn finish(self, label: &str) -> (Action, RefiReport) {
+        (
+            Action::Batch {
+                label: label.to_owned(),
+                actions: self.actions,
+            },
+            self.report,
+        )
+    }
+
+    /// The tag `name` under `parent`: existing, created earlier in this
+    /// import, or new.
+    fn tag(
+        &mut self,
+        name: &str,
+        parent: Option<TagId>,
+        colour: Option<Colour>,
+        description: &str,
+    ) -> TagId {
+        let name = {
+            let n = name.trim().replace('/', "∕");
+            if n.is_empty() {
+                "(unnamed)".to_owned()
+            } else {
+                n
+            }
+        };
+        if let Some(t) = self
+            .project
+            .codebook()
+            .children(parent)
+            .iter()
+            .find(|t| t.props.name == name)
+            .map(|t| t.id)
+        {
+            return t;
+        }
+        if let Some(t) = self.created_ids.get(&(parent, name.clone())) {
+            return *t;
+        }
+        let id = self.project.allocate_tag_id();
+        let colour = colour.unwrap_or_else(|| {
+            crate::model::codebook::PALETTE[(self.project.codebook().len() + self.created.len())
+                % crate::model::codebook::PALETTE.len()]
+        });
+        self.actions.push(Action::AddTag(Tag {
+            id,
+            props: TagProps {
+                name: name.clone(),
+                colour,
+                parent,
+                shortcut: None,
+                description: description.to_owned(),
+            },
+        }));
+        self.created.insert((parent, name.clone()));
+        self.created_ids.insert((parent, name), id);
+        self.report.tags_added += 1;
+        id
+    }
+
+    fn codes(&mut self, codes: &Node, parent: Option<TagId>) {
+        for c in codes.kids("Code") {
+            let name = c.attr("name").unwrap_or_default();
+            let colour = c.attr("color").and_then(parse_colour);
+            let desc = c
+                .kid("Description")
+                .map(|d| d.text.trim().to_owned())
+                .unwrap_or_default();
+            let id = self.tag(name, parent, colour, &desc);
+            if let Some(g) = c.attr("guid") {
+                self.tags.insert(g.to_ascii_lowercase(), id);
+            }
+            if c.kids("NoteRef").next().is_some() {
+                self.report.skipped.push(format!(
+                    "code {name:?}: notes on codes are not kept (Gloss keeps a description)"
+                ));
+            }
+            self.codes(c, Some(id));
+        }
+    }
+
+    fn note_text(&self, node: &Node) -> String {
+        let texts: Vec<&str> = node
+            .kids("NoteRef")
+            .filter_map(|r| r.attr("targetGUID"))
+            .filter_map(|g| self.notes.get(&g.to_ascii_lowercase()).map(String::as_str))
+            .collect();
+        texts.join("\n\n")
+    }
+}
+
+fn parse_colour(s: &str) -> Option<Colour> {
+    let s = s.trim();
+    if s.len() == 4 {
+        let c: Vec<char> = s.chars().skip(1).collect();
+        return format!("#{0}{0}{1}{1}{2}{2}", c[0], c[1], c[2])
+            .parse()
+            .ok();
+    }
+    s.parse().ok()
+}
+
+fn parse_time(s: Option<&str>) -> Option<Timestamp> {
+    chrono::DateTime::parse_from_rfc3339(s?)
+        .ok()
+        .map(|t| Timestamp(t.with_timezone(&chrono::Utc)))
+}
+
+#[allow(
+    clippy::too_many_lines,
+    reason = "one walk over the project's elements"
+)]
+fn import_xml(
+    project: &mut Project,
+    xml: &str,
+    read_source: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
+) -> Result<(Action, RefiReport), RefiError> {
+    let root = parse_xml(xml)?;
+    if root.name != "Project" {
+        return Err(RefiError::Invalid(format!(
+            "the root element is <{}>, not <Project>",
+            root.name
+        )));
+    }
+    let mut b = Builder::new(project);
+    for u in root.kid("Users").into_iter().flat_map(|u| u.kids("User")) {
+        if let (Some(g), Some(n)) = (u.attr("guid"), u.attr("name")) {
+            b.users.insert(g.to_ascii_lowercase(), n.to_owned());
+        }
+    }
+    if let Some(codes) = root.kid("CodeBook").and_then(|c| c.kid("Codes")) {
+        b.codes(codes, None);
+    }
+    for n in root.kid("Notes").into_iter().flat_map(|n| n.kids("Note")) {
+        let text = match (n.kid("PlainTextContent"), n.attr("plainTextPath")) {
+            (Some(t), _) => t.text.clone(),
+            (None, Some(p)) => read_source(p)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        if let Some(g) = n.attr("guid") {
+            b.notes
+                .insert(g.to_ascii_lowercase(), crate::model::text::normalise(&text));
+        }
+    }
+    let variables: HashMap<String, String> = root
+        .kid("Variables")
+        .into_iter()
+        .flat_map(|v| v.kids("Variable"))
+        .filter_map(|v| {
+            Some((
+                v.attr("guid")?.to_ascii_lowercase(),
+                v.attr("name")?.to_owned(),
+            ))
+        })
+        .collect();
+    for (what, name) in [
+        ("Cases", "case"),
+        ("Sets", "set"),
+        ("Links", "link"),
+        ("Graphs", "graph"),
+    ] {
+        if let Some(n) = root.kid(what) {
+            let k = n.children.len();
+            if k > 0 {
+                b.report
+                    .skipped
+                    .push(format!("{k} {name}(s): Gloss has no {name}s"));
+            }
+        }
+    }
+    let mut memo = b.note_text(&root);
+    if let Some(d) = root.kid("Description") {
+        let d = d.text.trim();
+        if !d.is_empty() {
+            memo = if memo.is_empty() {
+                d.to_owned()
+            } else {
+                format!("{d}\n\n{memo}")
+            };
+        }
+    }
+    if !memo.is_empty() && memo != b.project.memo() {
+        let merged = if b.project.memo().is_empty() {
+            memo
+        } else {
+            format!("{}\n\n{memo}", b.project.memo())
+        };
+        b.actions.push(Action::SetMemo(merged));
+    }
+    let mut new_articles: Vec<Article> = Vec::new();
+    let mut hashes: HashMap<ContentHash, ArticleId> = HashMap::new();
+    let mut annotations: Vec<Annotation> = Vec::new();
+    for src in root
+        .kid("Sources")
+        .into_iter()
+        .flat_map(|s| s.children.iter())
+    {
+        let sname = src.attr("name").unwrap_or("(unnamed)").to_owned();
+        if src.name != "TextSource" {
+            b.report.skipped.push(format!(
+                "{} {sname:?}: Gloss reads text sources only",
+                src.name
+            ));
+            continue;
+        }
+        let raw = match (src.kid("PlainTextContent"), src.attr("plainTextPath")) {
+            (Some(t), _) => Ok(t.text.clone()),
+            (None, Some(p)) => read_source(p).and_then(|bytes| {
+                super::decode::decode(&bytes)
+                    .map(|d| d.text)
+                    .map_err(|e| format!("{p}: {e}"))
+            }),
+            _ => Err("no text (neither PlainTextContent nor plainTextPath)".to_owned()),
+        };
+        let raw = match raw {
+            Ok(r) => r,
+            Err(e) => {
+                b.report.skipped.push(format!("source {sname:?}: {e}"));
+                continue;
+            }
+        };
+        let (text, map) = OffsetMap::normalise(&raw);
+        let hash = ContentHash::of(&text);
+        let article_id = if let Some(id) = b
+            .project
+            .article_by_hash(&hash)
+            .or_else(|| hashes.get(&hash).copied())
+        {
+            b.report.articles_matched += 1;
+            id
+        } else {
+            let id = b.project.allocate_article_id();
+            let mut meta = Metadata {
+                file_name: sname.clone(),
+                format: SourceFormat::Text,
+                encoding: "UTF-8".into(),
+                ..Metadata::default()
+            };
+            let mut status = ReviewStatus::Unread;
+            for v in src.kids("VariableValue") {
+                let name = v
+                    .kid("VariableRef")
+                    .and_then(|r| r.attr("targetGUID"))
+                    .and_then(|g| variables.get(&g.to_ascii_lowercase()));
+                let value = v
+                    .children
+                    .iter()
+                    .find(|c| c.name != "VariableRef")
+                    .map(|c| c.text.trim().to_owned());
+                match (name.map(String::as_str), value) {
+                    (Some("Date"), Some(d)) => {
+                        meta.date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok();
+                    }
+                    (Some("Posted"), Some(d)) => {
+                        meta.posted =
+                            chrono::NaiveDateTime::parse_from_str(&d, "%Y-%m-%dT%H:%M:%S").ok();
+                    }
+                    (Some("Credit"), Some(c)) => meta.credit = Some(c),
+                    (Some("Review status"), Some(s)) => {
+                        status = ReviewStatus::parse(&s).unwrap_or_default();
+                    }
+                    (Some("Source file"), Some(f)) => meta.file_name = f,
+                    (Some(other), _) => b.report.skipped.push(format!(
+                        "source {sname:?}: variable {other:?} has no place in Gloss"
+                    )),
+                    _ => {}
+                }
+            }
+            new_articles.push(Article {
+                id,
+                source: std::path::PathBuf::from(&sname),
+                text: Text::new(text.as_str()),
+                hash: hash.clone(),
+                meta,
+                title: sname.clone(),
+                status,
+                note: b.note_text(src),
+            });
+            hashes.insert(hash, id);
+            b.report.articles_added += 1;
+            id
+        };
+        let len = text.chars().count();
+        let selections = src.kids("PlainTextSelection").map(|s| (s, false));
+        // Codings on the whole source apply to its whole text.
+        let whole = src.kids("Coding").next().map(|_| (src, true));
+        for (sel, whole_doc) in selections.chain(whole) {
+            let label = sel
+                .attr("name")
+                .or(sel.attr("guid"))
+                .unwrap_or("?")
+                .to_owned();
+            let span = if whole_doc {
+                Span::new(0, len).ok()
+            } else {
+                let s = sel
+                    .attr("startPosition")
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                let e = sel
+                    .attr("endPosition")
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                match (s, e) {
+                    (Some(s), Some(e)) if s <= e => Span::new(map.map(s), map.map(e)).ok(),
+                    _ => None,
+                }
+            };
+            let Some(span) = span.filter(|s| !s.is_empty() && s.end() <= len) else {
+                b.report.skipped.push(format!("selection {label:?} in {sname:?}: positions missing or outside the text ({len} chars)"));
+                continue;
+            };
+            let tags: BTreeSet<TagId> = sel
+                .kids("Coding")
+                .filter_map(|c| c.kid("CodeRef").and_then(|r| r.attr("targetGUID")))
+                .filter_map(|g| b.tags.get(&g.to_ascii_lowercase()).copied())
+                .collect();
+            if tags.is_empty() {
+                b.report.skipped.push(format!("selection {label:?} in {sname:?}: no code (Gloss passages carry at least one tag)"));
+                continue;
+            }
+            let author = sel
+                .attr("creatingUser")
+                .and_then(|g| b.users.get(&g.to_ascii_lowercase()))
+                .filter(|n| n.as_str() != crate::export::refi::DEFAULT_USER)
+                .cloned();
+            let created = parse_time(sel.attr("creationDateTime")).unwrap_or_else(Timestamp::now);
+            let modified = parse_time(sel.attr("modifiedDateTime")).unwrap_or(created);
+            let note = if whole_doc {
+                String::new()
+            } else {
+                b.note_text(sel)
+            };
+            // Identical spans on the same article merge into one passage.
+            if let Some(existing) = annotations
+                .iter_mut()
+                .find(|a| a.article == article_id && a.span == span)
+            {
+                existing.tags.extend(tags);
+                if !note.is_empty() && existing.note != note {
+                    existing.note = if existing.note.is_empty() {
+                        note
+                    } else {
+                        format!("{}\n\n{note}", existing.note)
+                    };
+                }
+                continue;
+            }
+            let id = b.project.allocate_annotation_id();
+            annotations.push(Annotation {
+                id,
+                article: article_id,
+                span,
+                tags,
+                note,
+                author,
+                created,
+                modified,
+            });
+        }
+    }
+    if !new_articles.is_empty() {
+        b.actions.push(ops::add_articles(new_articles));
+    }
+    b.report.annotations = annotations.len();
+    b.actions.extend(
+        annotations
+            .into_iter()
+            .map(|a| Action::AddAnnotation(Box::new(a))),
+    );
+    Ok(b.finish("import REFI-QDA project"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_entities_and_namespaces() {
+        let n = parse_xml("<?xml version=\"1.0\"?><a:X xmlns:a=\"u\" k=\"1 &amp; 2\"><Y>x &lt; y&#x41;</Y><Z/></a:X>").unwrap();
+        assert_eq!(n.name, "X");
+        assert_eq!(n.attr("k"), Some("1 & 2"));
+        assert_eq!(n.kid("Y").unwrap().text, "x < yA");
+        assert!(n.kid("Z").is_some());
+        assert!(parse_xml("<a><b></a>").is_err());
+    }
+}
