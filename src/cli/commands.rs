@@ -75,6 +75,27 @@ fn import(path: &Path, paths: &[PathBuf]) -> Result<u8> {
     } else {
         (Project::new(), TextStorage::default())
     };
+    // Exchange files (REFI-QDA, brat) are imported on their own.
+    let mut plain = Vec::new();
+    let mut exchange_skipped = 0;
+    for p in paths {
+        match super::exchange::import(&mut project, p) {
+            Some(result) => {
+                let done = result?;
+                println!("{}", done.summary);
+                for s in &done.skipped {
+                    eprintln!("gloss: not imported: {}: {s}", p.display());
+                }
+                exchange_skipped += done.skipped.len();
+            }
+            None => plain.push(p.clone()),
+        }
+    }
+    if plain.is_empty() {
+        save(&project, path, storage)?;
+        return Ok(u8::from(exchange_skipped > 0));
+    }
+    let paths = &plain;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} reading {pos}/{len} files {wide_bar} {eta}")
@@ -110,7 +131,7 @@ fn import(path: &Path, paths: &[PathBuf]) -> Result<u8> {
         path.display(),
         project.articles().len()
     );
-    Ok(u8::from(!report.refused.is_empty()))
+    Ok(u8::from(!report.refused.is_empty() || exchange_skipped > 0))
 }
 
 /// Char spans of every non-empty match of `re` in `text`.
@@ -165,12 +186,20 @@ fn tag_matches(path: &Path, pattern: &str, tag_path: &str, article: Option<u64>)
 fn export_project(path: &Path, format: ExportFormat, output: Option<&Path>) -> Result<u8> {
     let (project, _) = open(path)?;
     let base = project_file::project_dir(path);
+    let name = path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let bytes = match format {
+        ExportFormat::Qdpx
+        | ExportFormat::Qdc
+        | ExportFormat::Brat
+        | ExportFormat::Md
+        | ExportFormat::Html => match super::exchange::export(&project, &name, format, output)? {
+            Some(b) => b,
+            None => return Ok(0),
+        },
         ExportFormat::Csv => export::csv::to_csv(&project, Some(&base))?,
         ExportFormat::W3c => {
-            let name = path
-                .file_stem()
-                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
             let mut v =
                 serde_json::to_vec_pretty(&export::w3c::to_w3c(&project, &name, Some(&base)))?;
             v.push(b'\n');

@@ -2,6 +2,7 @@
 
 mod check;
 mod commands;
+mod exchange;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,7 +29,9 @@ pub struct Cli {
 /// The headless subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import article files and folders into a project (created if absent).
+    /// Import article files and folders into a project (created if absent);
+    /// also REFI-QDA projects (.qdpx) and codebooks (.qdc), and brat folders
+    /// (folders with .ann files).
     ///
     /// Exit status: 0 when every file was imported or skipped as a duplicate,
     /// 1 when some files were refused (the others are still saved), 2 on a
@@ -36,7 +39,8 @@ pub enum Command {
     Import {
         /// The project file (.ron).
         project: PathBuf,
-        /// Article files (.txt, .md, .html) and folders (searched recursively).
+        /// Article files (.txt, .md, .html) and folders (searched recursively),
+        /// .qdpx and .qdc files, brat folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -140,6 +144,16 @@ pub enum ExportFormat {
     Csv,
     /// W3C Web Annotation collection (JSON-LD).
     W3c,
+    /// REFI-QDA project archive (.qdpx) for other QDA tools; needs -o.
+    Qdpx,
+    /// REFI-QDA codebook (.qdc); needs -o.
+    Qdc,
+    /// brat standoff: one .txt and .ann per article plus annotation.conf, in a folder; needs -o.
+    Brat,
+    /// A readable review report in Markdown.
+    Md,
+    /// The same report as one self-contained HTML file.
+    Html,
 }
 
 /// Runs a subcommand and turns the outcome into an exit code, printing any
@@ -148,6 +162,13 @@ pub enum ExportFormat {
 pub fn exit_code(command: Command) -> ExitCode {
     match run_command(command) {
         Ok(code) => ExitCode::from(code),
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("gloss: error: {e:#}");
             ExitCode::from(2)

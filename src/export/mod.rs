@@ -1,7 +1,9 @@
 //! Exports: pure functions from a project to bytes.
 
+pub mod brat;
 pub mod csv;
 pub mod refi;
+pub mod report;
 pub mod tables;
 pub mod w3c;
 

@@ -299,7 +299,10 @@ fn write_source(w: &mut W, project: &Project, a: &Article) -> std::io::Result<()
     end(w, "TextSource")
 }
 
-#[allow(clippy::many_single_char_names, reason = "s and e are the selection's start and end")]
+#[allow(
+    clippy::many_single_char_names,
+    reason = "s and e are the selection's start and end"
+)]
 fn write_selection(w: &mut W, project: &Project, x: &Annotation) -> std::io::Result<()> {
     let g = guid("passage", x.id.0);
     let name: String = project

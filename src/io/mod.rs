@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod atomic;
+pub mod brat;
 pub mod decode;
 pub mod html;
 pub mod import;

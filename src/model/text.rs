@@ -60,7 +60,13 @@ impl OffsetMap {
             prev_cr = c == '\r';
             n += 1;
         }
-        (normalise(raw), Self { dropped, raw_len: n })
+        (
+            normalise(raw),
+            Self {
+                dropped,
+                raw_len: n,
+            },
+        )
     }
 
     /// The normalised offset of raw offset `raw` (clamped to the text).

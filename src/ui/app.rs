@@ -589,6 +589,148 @@ impl GlossApp {
             Command::Save => self.save(ctx, false),
             Command::SaveAs => self.save(ctx, true),
             Command::ExportCsv | Command::ExportW3c => self.export(cmd),
+            Command::ExportQdpx => {
+                let name = self.project_name();
+                let Some(out) = super::dialogs::save_file(
+                    "Export REFI-QDA project",
+                    ("REFI-QDA project", &["qdpx"]),
+                    &format!("{name}.qdpx"),
+                    self.path.as_deref(),
+                ) else {
+                    return;
+                };
+                match crate::io::refi::write_qdpx(self.project(), &name, &out) {
+                    Ok(()) => self.toast(format!("Exported {}", out.display()), false),
+                    Err(e) => {
+                        self.dialog = Some(Dialog::Error(format!(
+                            "Cannot export to {}: {e}",
+                            out.display()
+                        )));
+                    }
+                }
+            }
+            Command::ExportQdc => {
+                let name = self.project_name();
+                let Some(out) = super::dialogs::save_file(
+                    "Export codebook",
+                    ("REFI-QDA codebook", &["qdc"]),
+                    &format!("{name}.qdc"),
+                    self.path.as_deref(),
+                ) else {
+                    return;
+                };
+                match crate::io::refi::write_qdc(self.project(), &out) {
+                    Ok(()) => self.toast(format!("Exported {}", out.display()), false),
+                    Err(e) => {
+                        self.dialog = Some(Dialog::Error(format!(
+                            "Cannot export to {}: {e}",
+                            out.display()
+                        )));
+                    }
+                }
+            }
+            Command::ExportBrat => {
+                let Some(dir) = super::dialogs::pick_folder(
+                    "Export brat files into a folder",
+                    self.path.as_deref(),
+                ) else {
+                    return;
+                };
+                match crate::io::brat::write_folder(self.project(), &dir) {
+                    Ok(n) => self.toast(
+                        format!("Exported {n} document(s) to {}", dir.display()),
+                        false,
+                    ),
+                    Err(e) => {
+                        self.dialog = Some(Dialog::Error(format!(
+                            "Cannot export to {}: {e}",
+                            dir.display()
+                        )));
+                    }
+                }
+            }
+            Command::ExportReportMd | Command::ExportReportHtml => {
+                let name = self.project_name();
+                let (bytes, filter, ext): (Vec<u8>, (&str, &[&str]), &str) =
+                    if cmd == Command::ExportReportMd {
+                        (
+                            crate::export::report::to_markdown(self.project(), &name).into_bytes(),
+                            ("Markdown", &["md"]),
+                            "md",
+                        )
+                    } else {
+                        (
+                            crate::export::report::to_html(self.project(), &name).into_bytes(),
+                            ("HTML", &["html"]),
+                            "html",
+                        )
+                    };
+                self.export_bytes(
+                    "Export report",
+                    filter,
+                    &format!("{name}-report.{ext}"),
+                    Ok(bytes),
+                );
+            }
+            Command::ImportRefi => {
+                let Some(p) = super::dialogs::import_refi(self.path.as_deref()) else {
+                    return;
+                };
+                let is_qdc = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("qdc"));
+                let result = if is_qdc {
+                    crate::io::refi::import_qdc(self.session.ids(), &p)
+                } else {
+                    crate::io::refi::import_qdpx(self.session.ids(), &p)
+                };
+                match result {
+                    Ok((action, report)) => {
+                        self.apply(action);
+                        self.exchange_report(
+                            &p,
+                            report.articles_added,
+                            report.tags_added,
+                            report.annotations,
+                            &report.skipped,
+                        );
+                    }
+                    Err(e) => {
+                        self.dialog =
+                            Some(Dialog::Error(format!("Cannot import {}: {e}", p.display())));
+                    }
+                }
+            }
+            Command::ImportBrat => {
+                let Some(dir) =
+                    super::dialogs::pick_folder("Import a brat folder", self.path.as_deref())
+                else {
+                    return;
+                };
+                match crate::io::brat::import_folder(self.session.ids(), &dir) {
+                    Ok((action, report)) => {
+                        self.apply(action);
+                        let mut skipped = report.skipped;
+                        if report.split_fragments > 0 {
+                            skipped.push(format!(
+                                "{} discontinuous span(s) became one passage per fragment",
+                                report.split_fragments
+                            ));
+                        }
+                        self.exchange_report(
+                            &dir,
+                            report.articles_added,
+                            0,
+                            report.annotations,
+                            &skipped,
+                        );
+                    }
+                    Err(e) => {
+                        self.dialog = Some(Dialog::Error(format!(
+                            "Cannot import {}: {e}",
+                            dir.display()
+                        )));
+                    }
+                }
+            }
             Command::Quit => self.guard(After::Quit, ctx),
             Command::Undo => {
                 if let Some(label) = self.session.undo() {
@@ -970,6 +1112,33 @@ impl GlossApp {
                     bytes.map_err(|e| e.to_string()),
                 );
             }
+        }
+    }
+
+    fn exchange_report(
+        &mut self,
+        path: &Path,
+        articles: usize,
+        tags: usize,
+        passages: usize,
+        skipped: &[String],
+    ) {
+        if self.current.is_none() {
+            let first = self.project().articles().next().map(|a| a.id);
+            self.current = first;
+        }
+        let summary = format!(
+            "Imported {}: {articles} article(s), {tags} tag(s), {passages} passage(s).",
+            path.display()
+        );
+        if skipped.is_empty() {
+            self.toast(summary, false);
+        } else {
+            let list: Vec<String> = skipped.iter().map(|s| format!("• {s}")).collect();
+            self.dialog = Some(Dialog::Error(format!(
+                "{summary}\n\nNot imported (Gloss cannot represent these):\n{}",
+                list.join("\n")
+            )));
         }
     }
 
@@ -1387,14 +1556,27 @@ impl GlossApp {
                     item(ui, c, msgs);
                 }
                 ui.separator();
-                for c in [
-                    Command::Save,
-                    Command::SaveAs,
-                    Command::ExportCsv,
-                    Command::ExportW3c,
-                ] {
+                for c in [Command::Save, Command::SaveAs] {
                     item(ui, c, msgs);
                 }
+                ui.menu_button("Export", |ui| {
+                    for c in [
+                        Command::ExportCsv,
+                        Command::ExportW3c,
+                        Command::ExportQdpx,
+                        Command::ExportQdc,
+                        Command::ExportBrat,
+                        Command::ExportReportMd,
+                        Command::ExportReportHtml,
+                    ] {
+                        item(ui, c, msgs);
+                    }
+                });
+                ui.menu_button("Import from other tools", |ui| {
+                    for c in [Command::ImportRefi, Command::ImportBrat] {
+                        item(ui, c, msgs);
+                    }
+                });
                 ui.separator();
                 item(ui, Command::Quit, msgs);
             });

@@ -22,6 +22,20 @@ pub enum Command {
     ExportCsv,
     /// Export W3C Web Annotations.
     ExportW3c,
+    /// Export a REFI-QDA project (.qdpx).
+    ExportQdpx,
+    /// Export the codebook as REFI-QDA (.qdc).
+    ExportQdc,
+    /// Export brat standoff files into a folder.
+    ExportBrat,
+    /// Export a Markdown report.
+    ExportReportMd,
+    /// Export an HTML report.
+    ExportReportHtml,
+    /// Import a REFI-QDA project or codebook.
+    ImportRefi,
+    /// Import a brat folder.
+    ImportBrat,
     /// Quit Gloss.
     Quit,
     /// Undo the last change.
@@ -80,7 +94,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in menu order.
-    pub const ALL: [Command; 35] = [
+    pub const ALL: [Command; 42] = [
         Self::NewProject,
         Self::OpenProject,
         Self::ImportFiles,
@@ -89,6 +103,13 @@ impl Command {
         Self::SaveAs,
         Self::ExportCsv,
         Self::ExportW3c,
+        Self::ExportQdpx,
+        Self::ExportQdc,
+        Self::ExportBrat,
+        Self::ExportReportMd,
+        Self::ExportReportHtml,
+        Self::ImportRefi,
+        Self::ImportBrat,
         Self::Resync,
         Self::Quit,
         Self::Undo,
@@ -130,6 +151,13 @@ impl Command {
             Self::SaveAs => "Save as…",
             Self::ExportCsv => "Export passages as CSV…",
             Self::ExportW3c => "Export W3C Web Annotations…",
+            Self::ExportQdpx => "Export REFI-QDA project (.qdpx)…",
+            Self::ExportQdc => "Export codebook (.qdc)…",
+            Self::ExportBrat => "Export brat standoff folder…",
+            Self::ExportReportMd => "Export report (Markdown)…",
+            Self::ExportReportHtml => "Export report (HTML)…",
+            Self::ImportRefi => "Import REFI-QDA project or codebook…",
+            Self::ImportBrat => "Import brat folder…",
             Self::Quit => "Quit",
             Self::Undo => "Undo",
             Self::Redo => "Redo",

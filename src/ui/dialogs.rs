@@ -35,6 +35,28 @@ pub fn import_files(near: Option<&Path>) -> Option<Vec<PathBuf>> {
     d.pick_files()
 }
 
+/// Asks for a REFI-QDA project or codebook to import.
+#[must_use]
+pub fn import_refi(near: Option<&Path>) -> Option<PathBuf> {
+    let mut d = rfd::FileDialog::new()
+        .set_title("Import REFI-QDA project or codebook")
+        .add_filter("REFI-QDA", &["qdpx", "qdc"]);
+    if let Some(dir) = start_dir(near) {
+        d = d.set_directory(dir);
+    }
+    d.pick_file()
+}
+
+/// Asks for a folder (to import from or export into).
+#[must_use]
+pub fn pick_folder(title: &str, near: Option<&Path>) -> Option<PathBuf> {
+    let mut d = rfd::FileDialog::new().set_title(title);
+    if let Some(dir) = start_dir(near) {
+        d = d.set_directory(dir);
+    }
+    d.pick_folder()
+}
+
 /// Asks for a folder of articles to import.
 #[must_use]
 pub fn import_folder(near: Option<&Path>) -> Option<PathBuf> {
