@@ -342,22 +342,8 @@ fn depth_of(cb: &Codebook, id: TagId) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Action;
     use crate::model::testing::project;
-    use crate::model::{Action, Timestamp};
-
-    fn note(p: &mut Project, passage: &str, note: &str) {
-        let id = p
-            .annotations()
-            .find(|a| p.passage(a) == passage)
-            .map(|a| a.id)
-            .unwrap();
-        p.apply(Action::SetAnnotationNote {
-            annotation: id,
-            note: note.into(),
-            modified: Timestamp::from_unix(0),
-        })
-        .unwrap();
-    }
 
     #[test]
     fn writes_one_t_line_per_tag_and_splits_at_line_breaks() {
@@ -365,7 +351,7 @@ mod tests {
             "The [quick]{Threat/Cyber, Motion} fox\n[jumps\n\nover]{Motion} it",
             "Zoë 😀 [naïve]{U.S. policy}",
         ]);
-        note(&mut p, "quick", "first\nsecond");
+        crate::model::testing::set_note(&mut p, "quick", "first\nsecond");
         let docs = to_brat(&p);
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].name, "0001_article-1");

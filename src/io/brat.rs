@@ -765,20 +765,6 @@ mod tests {
         v
     }
 
-    fn set_note(p: &mut Project, passage: &str, note: &str) {
-        let id = p
-            .annotations()
-            .find(|a| p.passage(a) == passage)
-            .map(|a| a.id)
-            .unwrap();
-        p.apply(Action::SetAnnotationNote {
-            annotation: id,
-            note: note.into(),
-            modified: Timestamp::from_unix(0),
-        })
-        .unwrap();
-    }
-
     fn owned(v: &[(&str, &str, &[&str], &str)]) -> Vec<Row> {
         let mut v: Vec<_> = v
             .iter()
@@ -801,8 +787,8 @@ mod tests {
             "The [quick]{Threat/Cyber, U.S. policy} fox\n[jumps\nover]{Motion} it",
             "Zoë 😀 [naïve]{Threat/Cyber attack}",
         ]);
-        set_note(&mut p, "quick", "Seen twice.\nCheck <this> & that");
-        set_note(&mut p, "jumps\nover", "Spans two lines");
+        crate::model::testing::set_note(&mut p, "quick", "Seen twice.\nCheck <this> & that");
+        crate::model::testing::set_note(&mut p, "jumps\nover", "Spans two lines");
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(write_folder(&p, dir.path()).unwrap(), 2);
         assert!(dir.path().join("annotation.conf").is_file());

@@ -97,6 +97,21 @@ pub fn project(marked: &[&str]) -> (Project, Vec<ArticleId>) {
     (p, ids)
 }
 
+/// Sets the note of the passage whose text is `passage`.
+pub fn set_note(p: &mut Project, passage: &str, note: &str) {
+    let id = p
+        .annotations()
+        .find(|a| p.passage(a) == passage)
+        .map(|a| a.id)
+        .expect("a passage with that text");
+    p.apply(super::Action::SetAnnotationNote {
+        annotation: id,
+        note: note.into(),
+        modified: Timestamp::from_unix(0),
+    })
+    .expect("set note");
+}
+
 #[test]
 fn notation_parses_nested_marks() {
     let (text, spans) = parse("[The [quick]{A} fox]{B, C}");
