@@ -468,3 +468,37 @@ fn passages_by_tag_list_jumps_to_the_passage() {
     assert_eq!(h.state().reader.selected_annotation, Some(id));
     assert_eq!(h.state().selection(), Some(Span::new(s, s + 10).unwrap()));
 }
+
+#[test]
+fn resync_in_the_window_reanchors_passages_off_the_ui_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    type_key(&mut h, "1");
+    // The source gains a paragraph before the passage.
+    let changed = FIRST.replace(
+        "(credit: Ana Ribeiro/AFP)\n\n",
+        "(credit: Ana Ribeiro/AFP)\n\nA new first paragraph.\n\n",
+    );
+    std::fs::write(dir.path().join("articles/a.txt"), &changed).unwrap();
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .run(&ctx, gloss::ui::commands::Command::Resync);
+    wait_idle(&mut h);
+    let anns = annotations(&h);
+    assert_eq!(anns.len(), 1);
+    let moved = char_offset(&changed, "ransomware");
+    assert_eq!(anns[0].span, Span::new(moved, moved + 10).unwrap());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        annotations(&h)[0].span,
+        Span::new(s, s + 10).unwrap(),
+        "one undo restores the old text and position"
+    );
+}

@@ -505,6 +505,7 @@ impl GlossApp {
                         }
                     }
                 }
+                Done::Resync { changed, missing } => self.finish_resync(changed, missing),
                 Done::Saved {
                     path,
                     state,
@@ -812,7 +813,7 @@ impl GlossApp {
                 self.settings.theme.apply(ctx);
             }
             Command::ProjectMemo => self.memo_open = !self.memo_open,
-            Command::Resync => self.resync(),
+            Command::Resync => self.resync(ctx),
         }
     }
 
@@ -887,26 +888,26 @@ impl GlossApp {
         }
     }
 
-    fn resync(&mut self) {
-        let ids: Vec<ArticleId> = self.project().articles().map(|a| a.id).collect();
+    fn resync(&mut self, ctx: &egui::Context) {
+        let sources = self
+            .project()
+            .articles()
+            .map(|a| (a.id, a.source.clone(), a.hash.clone()))
+            .collect();
+        self.jobs.push(jobs::resync(ctx, sources));
+    }
+
+    /// Takes changed source texts in, re-anchoring passages (orphans are kept).
+    fn finish_resync(&mut self, changed: Vec<(ArticleId, String)>, missing: usize) {
         let mut actions = Vec::new();
-        let (mut changed, mut orphaned, mut missing) = (0, 0, 0);
-        for id in ids {
-            let Some(a) = self.project().article(id) else {
-                continue;
-            };
-            match crate::io::article::read_article(&a.source) {
-                Ok(r) if crate::model::ContentHash::of(&r.text) != a.hash => {
-                    if let Ok((action, report)) =
-                        ops::replace_text(self.project(), id, &crate::model::Text::new(r.text))
-                    {
-                        changed += 1;
-                        orphaned += report.orphaned.len();
-                        actions.push(action);
-                    }
-                }
-                Ok(_) => {}
-                Err(_) => missing += 1,
+        let mut orphaned = 0;
+        let n = changed.len();
+        for (id, text) in changed {
+            if let Ok((action, report)) =
+                ops::replace_text(self.project(), id, &crate::model::Text::new(text))
+            {
+                orphaned += report.orphaned.len();
+                actions.push(action);
             }
         }
         if !actions.is_empty() {
@@ -916,7 +917,7 @@ impl GlossApp {
             });
         }
         self.toast(
-            format!("{changed} article(s) re-synced, {orphaned} passage(s) orphaned, {missing} source(s) missing"),
+            format!("{n} article(s) re-synced, {orphaned} passage(s) orphaned, {missing} source(s) missing"),
             orphaned > 0,
         );
     }

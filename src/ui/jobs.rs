@@ -27,6 +27,14 @@ pub enum Done {
         /// Paths refused before reading (missing, unsupported).
         refused: Vec<Refusal>,
     },
+    /// Source files were read for a re-sync: each article's current source
+    /// text when it differs from the stored one, or why it could not be read.
+    Resync {
+        /// Articles whose source changed, with the new normalised text.
+        changed: Vec<(crate::model::ArticleId, String)>,
+        /// Sources that could not be read.
+        missing: usize,
+    },
     /// A save finished.
     Saved {
         /// The file written.
@@ -111,6 +119,46 @@ pub fn import(ctx: &egui::Context, paths: Vec<PathBuf>) -> Job {
             }
         });
         Done::Read { read, refused }
+    })
+}
+
+/// Reads every article's source file in the background and reports those
+/// whose text changed.
+pub fn resync(
+    ctx: &egui::Context,
+    sources: Vec<(
+        crate::model::ArticleId,
+        std::path::PathBuf,
+        crate::model::ContentHash,
+    )>,
+) -> Job {
+    use rayon::prelude::*;
+    spawn("Re-reading sources".to_owned(), ctx, move |progress| {
+        progress.1.store(sources.len(), Ordering::Relaxed);
+        let results: Vec<Option<Result<(crate::model::ArticleId, String), ()>>> = sources
+            .par_iter()
+            .map(|(id, path, hash)| {
+                let r = match crate::io::article::read_article(path) {
+                    Ok(r) if crate::model::ContentHash::of(&r.text) != *hash => {
+                        Some(Ok((*id, r.text)))
+                    }
+                    Ok(_) => None,
+                    Err(_) => Some(Err(())),
+                };
+                progress.0.fetch_add(1, Ordering::Relaxed);
+                r
+            })
+            .collect();
+        let missing = results
+            .iter()
+            .filter(|r| matches!(r, Some(Err(()))))
+            .count();
+        let changed = results
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .collect();
+        Done::Resync { changed, missing }
     })
 }
 
