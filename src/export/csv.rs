@@ -24,27 +24,24 @@ pub const COLUMNS: [&str; 9] = [
 /// # Errors
 /// Only if writing to memory fails, which it does not.
 pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::Error> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    w.write_record(COLUMNS)?;
-    for a in super::ordered(project) {
-        let (path, title) = project.article(a.article).map_or_else(
-            || (String::new(), String::new()),
-            |art| (super::source_path(&art.source, base), art.title.clone()),
-        );
-        w.write_record([
-            a.article.0.to_string(),
-            path,
-            title,
-            a.id.0.to_string(),
-            super::tag_paths(project, a).join(";"),
-            a.span.start().to_string(),
-            a.span.end().to_string(),
-            project.passage(a).to_owned(),
-            a.note.clone(),
-        ])?;
-    }
-    w.into_inner()
-        .map_err(|e| ::csv::Error::from(e.into_error()))
+    super::tables::csv_bytes(
+        &COLUMNS,
+        super::ordered(project).into_iter().map(|a| {
+            let (path, title) = project.article(a.article).map_or_else(
+                || (String::new(), String::new()),
+                |art| (super::source_path(&art.source, base), art.title.clone()),
+            );
+            vec![
+                a.article.0.to_string(),
+                path,
+                title,
+                a.id.0.to_string(),
+                super::tag_paths(project, a).join(";"),
+                a.span.start().to_string(),
+                a.span.end().to_string(),
+                project.passage(a).to_owned(),
+                a.note.clone(),
+            ]
+        }),
+    )
 }

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use crate::model::stats::Stats;
 use crate::model::{AnnotationId, Project};
 
-fn csv_bytes(
+/// CSV bytes (RFC 4180, CRLF) with a header row.
+pub(crate) fn csv_bytes(
     header: &[&str],
     rows: impl Iterator<Item = Vec<String>>,
 ) -> Result<Vec<u8>, ::csv::Error> {
