@@ -220,13 +220,7 @@ fn unsaved_prompt_on_quit_and_saved_project_reopens() {
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
-    for _ in 0..200 {
-        if !h.state().is_busy() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.run();
-    }
+    wait_idle(&mut h);
     assert!(!h.state().session.is_dirty(), "saved");
 
     let mut again = harness(&path);
@@ -260,10 +254,13 @@ fn quick_tag_box_creates_a_new_tag() {
     assert!(anns[0].tags.contains(&t));
 }
 
+/// Steps frames until background jobs finish (a running job keeps asking for
+/// repaints, so `run` would not settle), then runs to rest.
 fn wait_idle(h: &mut Harness<'_, GlossApp>) {
-    for _ in 0..300 {
-        h.run();
+    for _ in 0..1000 {
+        h.step();
         if !h.state().is_busy() {
+            h.run();
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
