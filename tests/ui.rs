@@ -217,6 +217,20 @@ fn unsaved_prompt_on_quit_and_saved_project_reopens() {
     h.get_by_label("Cancel").click();
     h.run();
     assert!(!h.state().is_asking_to_save());
+    // Closing the window asks the same question.
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.run();
+    assert!(
+        h.state().is_asking_to_save(),
+        "closing the window asks first"
+    );
+    h.get_by_label("Cancel").click();
+    h.run();
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
@@ -498,4 +512,60 @@ fn resync_in_the_window_reanchors_passages_off_the_ui_thread() {
         Span::new(s, s + 10).unwrap(),
         "one undo restores the old text and position"
     );
+}
+
+#[test]
+fn starting_with_files_imports_them_and_lists_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("a.txt"), FIRST).unwrap();
+    std::fs::write(folder.join("b.txt"), SECOND).unwrap();
+    std::fs::write(folder.join("empty.txt"), "").unwrap();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut GlossApp| app.show(ui),
+            GlossApp::new(Settings::default()),
+        );
+    let ctx = h.ctx.clone();
+    h.state_mut().start(&ctx, vec![folder]);
+    wait_idle(&mut h);
+    assert_eq!(h.state().project().articles().len(), 2);
+    assert!(
+        h.state().session.is_dirty(),
+        "a new project with unsaved articles"
+    );
+    let _ = h.get_by_label("Import finished");
+    let _ = h.get_by_label_contains("empty.txt");
+}
+
+#[test]
+fn deleting_a_used_tag_says_what_it_affects_and_undoes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    type_key(&mut h, "1");
+    let threat = h.state().project().codebook().find_path("Threat").unwrap();
+    h.state_mut().explore.open = false;
+    // The ☰ menu on Threat's row (tags are listed by name: Place, Threat).
+    h.get_all_by_label("☰").nth(1).unwrap().click();
+    h.run();
+    h.get_by_label("Delete…").click();
+    h.run();
+    let _ = h.get_by_label("Delete tag Threat?");
+    let _ = h.get_by_label_contains("1 passage(s) have no other tag");
+    h.get_by_label("Delete").click();
+    h.run();
+    assert!(h.state().project().codebook().get(threat).is_none());
+    assert!(annotations(&h).is_empty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(annotations(&h).len(), 1, "undo brings tag and passage back");
+    assert!(h.state().project().codebook().get(threat).is_some());
 }
