@@ -569,3 +569,36 @@ fn deleting_a_used_tag_says_what_it_affects_and_undoes() {
     assert_eq!(annotations(&h).len(), 1, "undo brings tag and passage back");
     assert!(h.state().project().codebook().get(threat).is_some());
 }
+
+#[test]
+fn keyboard_extends_the_selection_by_char_and_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(
+        &mut h,
+        "Officials said the port was hit by ransomware on Monday",
+    );
+    let at = char_offset(FIRST, "the port");
+    // A click puts the caret there.
+    let p = h.state().reader.screen_pos(at).unwrap();
+    h.hover_at(p);
+    h.run();
+    h.drag_at(p);
+    h.run();
+    h.drop_at(p);
+    h.run();
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+        h.run();
+    }
+    assert_eq!(h.state().selection(), Some(Span::new(at, at + 3).unwrap()));
+    h.key_press_modifiers(Modifiers::SHIFT | Modifiers::COMMAND, Key::ArrowRight);
+    h.run();
+    assert_eq!(
+        h.state().selection(),
+        Some(Span::new(at, at + "the port".len()).unwrap()),
+        "to the end of the next word"
+    );
+    type_key(&mut h, "2");
+    assert_eq!(h.state().project().passage(&annotations(&h)[0]), "the port");
+}

@@ -743,9 +743,13 @@ impl Reader {
             else {
                 continue;
             };
-            let Some(sel) = self.selection.or(Some(Selection::caret(0))) else {
-                continue;
-            };
+            // Without a selection, keys start from the top of what is in view.
+            let top = self
+                .painted
+                .first()
+                .and_then(|p| self.layout.as_ref().map(|l| l.blocks[p.block].start))
+                .unwrap_or(0);
+            let sel = self.selection.unwrap_or(Selection::caret(top));
             let word = modifiers.command || modifiers.alt && cfg!(target_os = "macos");
             let new_cursor = match key {
                 Key::ArrowLeft if !modifiers.alt || word => Some(if word {
