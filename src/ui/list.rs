@@ -171,7 +171,7 @@ pub fn show(
     ui.horizontal(|ui| {
         let r = ui.add(
             egui::TextEdit::singleline(&mut list.filter)
-                .hint_text("Filter title and text (Ctrl+F)")
+                .hint_text("Filter title and text (Ctrl+L)")
                 .desired_width(f32::INFINITY),
         );
         if list.focus_filter {
