@@ -14,6 +14,8 @@ use gloss::model::{Action, Annotation, ArticleId, Colour, Project, Span, Tag, Ta
 use gloss::ui::app::{GlossApp, Settings};
 
 const FIRST: &str = " date 2022-01-14 posted on 01/13/2022 9:05 PM\n\n\n\n(credit: Ana Ribeiro/AFP)\n\nOfficials said the port was hit by ransomware on Monday.\n\nThe second paragraph names Kraków and Zoë.\n";
+/// The title the importer takes from `FIRST`'s first sentence.
+const FIRST_TITLE: &str = "Officials said the port was hit by ransomware on Monday";
 const SECOND: &str = "Another article about sanctions.\n";
 
 /// A project with two articles and two tags (shortcuts 1 and 2), saved in a
@@ -100,10 +102,7 @@ fn type_key(h: &mut Harness<'_, GlossApp>, ch: &str) {
 fn select_with_the_mouse_and_tag_with_a_shortcut_then_undo() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let start = char_offset(FIRST, "the port");
     let end = start + "the port".chars().count();
     drag_select(&mut h, start, end);
@@ -129,10 +128,7 @@ fn select_with_the_mouse_and_tag_with_a_shortcut_then_undo() {
 fn selection_crosses_paragraphs_and_overlaps_stay_distinct() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let a = char_offset(FIRST, "ransomware");
     let b = char_offset(FIRST, "second paragraph") + "second".len();
     drag_select(&mut h, a, b);
@@ -157,10 +153,7 @@ fn selection_crosses_paragraphs_and_overlaps_stay_distinct() {
 fn clicking_a_passage_selects_it_and_tag_keys_toggle_on_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "Kraków");
     drag_select(&mut h, s, s + 6);
     type_key(&mut h, "2");
@@ -201,10 +194,7 @@ fn unsaved_prompt_on_quit_and_saved_project_reopens() {
     let dir = tempfile::tempdir().unwrap();
     let path = fixture(dir.path());
     let mut h = harness(&path);
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "ransomware");
     drag_select(&mut h, s, s + 10);
     type_key(&mut h, "1");
@@ -249,10 +239,7 @@ fn unsaved_prompt_on_quit_and_saved_project_reopens() {
 fn quick_tag_box_creates_a_new_tag() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "Monday");
     drag_select(&mut h, s, s + 6);
     h.key_press_modifiers(Modifiers::COMMAND, Key::T);
@@ -288,10 +275,7 @@ fn losing_focus_autosaves_a_recovery_file_that_reopening_offers() {
     let path = fixture(dir.path());
     let original = std::fs::read(&path).unwrap();
     let mut h = harness(&path);
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "Monday");
     drag_select(&mut h, s, s + 6);
     type_key(&mut h, "1");
@@ -382,10 +366,7 @@ fn tag_all_matches_is_one_undoable_step_and_skips_tagged_ones() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
     // "the" (whole word, any case) occurs twice in the first article.
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let first = char_offset(FIRST, "the port");
     drag_select(&mut h, first, first + 3);
     type_key(&mut h, "1");
@@ -419,10 +400,7 @@ fn tag_all_matches_is_one_undoable_step_and_skips_tagged_ones() {
 fn find_in_article_highlights_and_steps_through_matches() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     h.run();
     h.event(Event::Text("o".into()));
@@ -459,10 +437,7 @@ fn find_in_article_highlights_and_steps_through_matches() {
 fn passages_by_tag_list_jumps_to_the_passage() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "ransomware");
     drag_select(&mut h, s, s + 10);
     type_key(&mut h, "1");
@@ -484,10 +459,7 @@ fn passages_by_tag_list_jumps_to_the_passage() {
 fn resync_in_the_window_reanchors_passages_off_the_ui_thread() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "ransomware");
     drag_select(&mut h, s, s + 10);
     type_key(&mut h, "1");
@@ -544,10 +516,7 @@ fn starting_with_files_imports_them_and_lists_refusals() {
 fn deleting_a_used_tag_says_what_it_affects_and_undoes() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let s = char_offset(FIRST, "ransomware");
     drag_select(&mut h, s, s + 10);
     type_key(&mut h, "1");
@@ -574,10 +543,7 @@ fn deleting_a_used_tag_says_what_it_affects_and_undoes() {
 fn keyboard_extends_the_selection_by_char_and_word() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(&fixture(dir.path()));
-    open_article(
-        &mut h,
-        "Officials said the port was hit by ransomware on Monday",
-    );
+    open_article(&mut h, FIRST_TITLE);
     let at = char_offset(FIRST, "the port");
     // A click puts the caret there.
     let p = h.state().reader.screen_pos(at).unwrap();

@@ -84,6 +84,10 @@ pub struct SearchState {
     error: Option<String>,
     running: Option<Running>,
     searched: Option<SearchKey>,
+    /// Result rows (article index, match index; `None` for a header) and
+    /// what they were built from.
+    rows: Vec<(usize, Option<usize>)>,
+    rows_for: Option<(usize, usize, bool)>,
 }
 
 impl SearchState {
@@ -385,11 +389,18 @@ fn search_tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msgs: &
         }
     });
     // Flattened rows: an article header, then its matches.
-    let mut rows: Vec<(usize, Option<usize>)> = Vec::new();
-    for (i, h) in s.results.iter().enumerate() {
-        rows.push((i, None));
-        rows.extend((0..h.spans.len()).map(|k| (i, Some(k))));
+    // The flattened rows are rebuilt only when results arrive or get sorted,
+    // not every frame (a broad query can have hundreds of thousands).
+    let key = (s.results.len(), total, s.is_running());
+    if s.rows_for != Some(key) {
+        s.rows_for = Some(key);
+        s.rows.clear();
+        for (i, h) in s.results.iter().enumerate() {
+            s.rows.push((i, None));
+            s.rows.extend((0..h.spans.len()).map(|k| (i, Some(k))));
+        }
     }
+    let rows = std::mem::take(&mut s.rows);
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     egui::ScrollArea::vertical()
         .id_salt("search_results")
@@ -452,6 +463,7 @@ fn search_tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msgs: &
                 }
             }
         });
+    s.rows = rows;
 }
 
 fn chips(ui: &mut egui::Ui, label: &str, project: &Project, tags: &mut Vec<TagId>) {
@@ -547,7 +559,7 @@ fn passages_tab(
             found.iter().map(|a| a.id).collect(),
         ));
     }
-    let ids = p.cache.as_ref().map(|c| c.3.clone()).unwrap_or_default();
+    let ids: &[crate::model::AnnotationId] = p.cache.as_ref().map_or(&[], |c| c.3.as_slice());
     ui.horizontal(|ui| {
         if p.query.is_empty() {
             ui.label(
@@ -561,10 +573,10 @@ fn passages_tab(
         }
         if !ids.is_empty() {
             if ui.button("Export CSV…").clicked() {
-                msgs.push(Msg::ExportPassages(ids.clone(), false));
+                msgs.push(Msg::ExportPassages(ids.to_vec(), false));
             }
             if ui.button("Export Markdown…").clicked() {
-                msgs.push(Msg::ExportPassages(ids.clone(), true));
+                msgs.push(Msg::ExportPassages(ids.to_vec(), true));
             }
         }
     });
@@ -807,11 +819,17 @@ fn cooccurrence_grid(ui: &mut egui::Ui, project: &Project, s: &Stats) {
         .max()
         .unwrap_or(1)
         .max(1);
+    let by_pair: std::collections::HashMap<(&str, &str), usize> = s
+        .cooccurrence
+        .iter()
+        .map(|c| ((c.a.as_str(), c.b.as_str()), c.count))
+        .collect();
     let count = |a: &str, b: &str| {
-        s.cooccurrence
-            .iter()
-            .find(|c| (c.a == a && c.b == b) || (c.a == b && c.b == a))
-            .map_or(0, |c| c.count)
+        by_pair
+            .get(&(a, b))
+            .or_else(|| by_pair.get(&(b, a)))
+            .copied()
+            .unwrap_or(0)
     };
     egui::Grid::new("cooc").spacing([2.0, 2.0]).show(ui, |ui| {
         ui.label("");
