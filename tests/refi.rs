@@ -11,7 +11,21 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use gloss::io::refi::{import_qdc, import_qdpx, qdpx_bytes, write_qdc, write_qdpx};
+use gloss::export::format::Format;
+use gloss::io::paths::Protected;
+use gloss::io::refi::{ImportOptions, import_qdc, import_qdpx, qdpx_bytes};
+
+fn write_qdpx(
+    p: &Project,
+    name: &str,
+    out: &Path,
+) -> Result<usize, gloss::export::format::ExportError> {
+    Format::Qdpx.write(p, name, None, out, &Protected::default())
+}
+
+fn write_qdc(p: &Project, out: &Path) -> Result<usize, gloss::export::format::ExportError> {
+    Format::Qdc.write(p, "codebook", None, out, &Protected::default())
+}
 use gloss::model::{Action, Project, Span, TagProps, Timestamp, ops};
 use proptest::prelude::*;
 
@@ -111,7 +125,7 @@ fn example_round_trips_through_qdpx() {
     let qdpx = dir.path().join("example.qdpx");
     write_qdpx(&p, "example", &qdpx).unwrap();
     let mut q = Project::new();
-    let (action, report) = import_qdpx(&mut q, &qdpx).unwrap();
+    let (action, report) = import_qdpx(&mut q, &qdpx, &ImportOptions::default()).unwrap();
     q.apply(action).unwrap();
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert_eq!(shape(&q), shape(&p));
@@ -140,7 +154,7 @@ fn example_round_trips_through_qdpx() {
     }
     // Importing the same file again matches the articles and adds nothing new
     // but the passages (which it has no way to know are the same).
-    let (again, report) = import_qdpx(&mut q, &qdpx).unwrap();
+    let (again, report) = import_qdpx(&mut q, &qdpx, &ImportOptions::default()).unwrap();
     assert_eq!(report.articles_added, 0);
     assert_eq!(report.tags_added, 0);
     q.apply(again).unwrap();
@@ -205,7 +219,8 @@ fn hand_written_fixture_validates_and_imports_exactly() {
     assert_eq!(raw[51..57].iter().collect::<String>(), "Gdańsk");
 
     let mut p = Project::new();
-    let (action, report) = import_qdpx(&mut p, &hand_qdpx(dir.path())).unwrap();
+    let (action, report) =
+        import_qdpx(&mut p, &hand_qdpx(dir.path()), &ImportOptions::default()).unwrap();
     p.apply(action).unwrap();
     assert_eq!(report.articles_added, 2);
     assert_eq!(report.tags_added, 4);
@@ -269,7 +284,7 @@ fn malformed_archives_are_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.qdpx");
     std::fs::write(&bad, b"not a zip").unwrap();
-    let e = import_qdpx(&mut Project::new(), &bad).unwrap_err();
+    let e = import_qdpx(&mut Project::new(), &bad, &ImportOptions::default()).unwrap_err();
     assert!(e.to_string().contains("qdpx"), "{e}");
     let qdc = dir.path().join("bad.qdc");
     std::fs::write(&qdc, "<CodeBook><Codes>").unwrap();
@@ -333,7 +348,7 @@ proptest! {
         let path = dir.path().join("r.qdpx");
         write_qdpx(&p, "random", &path).unwrap();
         let mut q = Project::new();
-        let (action, _) = import_qdpx(&mut q, &path).unwrap();
+        let (action, _) = import_qdpx(&mut q, &path, &ImportOptions::default()).unwrap();
         q.apply(action).unwrap();
         // Identical spans merge on import; compare as sets of (span, tags, note).
         let merged = |p: &Project| {

@@ -1,15 +1,40 @@
-//! `gloss check`: validation, source comparison and re-anchoring.
+//! `gloss check`: validation, source comparison and re-anchoring, damaged
+//! texts and their repair, and the leftovers of interrupted saves.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
 
+use super::commands::plural;
+use super::{Global, session};
 use crate::io::LoadError;
 use crate::io::article::read_article;
+use crate::io::limits::human_size;
+use crate::io::paths::shown;
+use crate::io::project_file::{text_file_name, texts_folder_name, tidy};
 use crate::model::{ContentHash, Text, ops};
 
-pub(super) fn check(path: &Path, resync: bool) -> Result<u8> {
-    let (mut project, storage) = match super::commands::open(path) {
+/// What `check` may change besides reporting.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Mode {
+    /// Take changed source texts in.
+    pub resync: bool,
+    /// Rewrite damaged texts from good copies.
+    pub repair: bool,
+    /// Remove leftovers.
+    pub gc: bool,
+}
+
+#[allow(clippy::too_many_lines, reason = "one report, section by section")]
+pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Global) -> Result<u8> {
+    let writes = mode.resync || mode.repair || mode.gc;
+    let opened = if writes {
+        session::for_change(path, global, "check", false)
+    } else {
+        session::read(path)
+    };
+    let mut opened = match opened {
         Ok(p) => p,
         Err(e) => {
             if let Some(LoadError::Invalid { .. }) = e.downcast_ref::<LoadError>() {
@@ -20,11 +45,58 @@ pub(super) fn check(path: &Path, resync: bool) -> Result<u8> {
         }
     };
     let mut bad = false;
-    let mut changed_any = false;
+    let mut must_save = false;
+    if !opened.baseline.unknown_fields.is_empty() {
+        bad = true;
+        writeln!(
+            out,
+            "{} has fields this version of Gloss does not know (saving would drop them): {}",
+            shown(path),
+            opened.baseline.unknown_fields.join(", ")
+        )?;
+    }
+    let texts = texts_folder_name(path);
+    for hash in &opened.baseline.damaged_texts {
+        writeln!(
+            out,
+            "{texts}/{}: missing or damaged; its text was recovered from the article's source{}",
+            text_file_name(hash),
+            if mode.repair {
+                ""
+            } else {
+                " (run `gloss check --repair` to rewrite it)"
+            }
+        )?;
+        if mode.repair {
+            must_save = true;
+        } else {
+            bad = true;
+        }
+    }
+    let project = &opened.project;
+    for (id, u) in project.unavailable_articles() {
+        bad = true;
+        let n = project.annotation_count(id);
+        writeln!(
+            out,
+            "{id}: text unavailable: {}; its {} kept read-only. Restore {texts}/{} or the source file and check again",
+            u.reason,
+            plural(n, "passage"),
+            project
+                .article(id)
+                .map(|a| text_file_name(&a.hash))
+                .unwrap_or_default()
+        )?;
+    }
     let (mut same, mut missing, mut changed) = (0, 0, 0);
-    let ids: Vec<_> = project.articles().map(|a| a.id).collect();
+    let ids: Vec<_> = opened
+        .project
+        .articles()
+        .map(|a| a.id)
+        .filter(|id| opened.project.unavailable(*id).is_none())
+        .collect();
     for id in ids {
-        let Some(article) = project.article(id) else {
+        let Some(article) = opened.project.article(id) else {
             continue;
         };
         let source = article.source.clone();
@@ -34,8 +106,8 @@ pub(super) fn check(path: &Path, resync: bool) -> Result<u8> {
                 missing += 1;
                 eprintln!(
                     "gloss: warning: {id} ({}): source {}: {e}",
-                    article.title,
-                    source.display()
+                    crate::io::paths::escaped(&article.title),
+                    shown(&source)
                 );
                 continue;
             }
@@ -45,58 +117,111 @@ pub(super) fn check(path: &Path, resync: bool) -> Result<u8> {
             continue;
         }
         changed += 1;
-        if !resync {
+        if !mode.resync {
             bad = true;
-            println!("{id}: source changed: {}", source.display());
+            writeln!(out, "{id}: source changed: {}", shown(&source))?;
             continue;
         }
-        let (action, report) = ops::replace_text(&project, id, &Text::new(read.text))?;
-        if let Err(e) = project.apply(action) {
+        let (action, report) = ops::replace_text(&opened.project, id, &Text::new(read.text))?;
+        if let Err(e) = opened.project.apply(action) {
             bad = true;
             eprintln!(
                 "gloss: {id}: cannot take the new text from {}: {e}",
-                source.display()
+                shown(&source)
             );
             continue;
         }
-        changed_any = true;
-        println!(
+        must_save = true;
+        writeln!(
+            out,
             "{id}: re-synced with {}: {} unchanged, {} moved, {} approximate, {} orphaned, {} recovered",
-            source.display(),
+            shown(&source),
             report.unchanged,
             report.moved,
             report.fuzzy,
             report.orphaned.len(),
             report.recovered
-        );
+        )?;
         for o in &report.orphaned {
             eprintln!("gloss: {o} in {id} could not be found in the new text; kept as an orphan");
         }
     }
-    if changed_any {
-        super::commands::save(&project, path, storage)?;
+    if must_save {
+        let repaired = opened.baseline.damaged_texts.len();
+        opened.save(global)?;
+        if mode.repair && repaired > 0 {
+            writeln!(out, "rewrote {}", plural(repaired, "damaged text"))?;
+        }
     }
+    let project = &opened.project;
     let orphans = project.orphans().len();
     if orphans > 0 {
         bad = true;
         for o in project.orphans() {
-            println!(
+            writeln!(
+                out,
                 "{}: orphan in {} (was {}): {:?}",
                 o.annotation.id, o.annotation.article, o.annotation.span, o.quote.exact
-            );
+            )?;
         }
     }
-    println!(
-        "{} articles: {same} match their source, {changed} changed{}, {missing} source(s) missing; {} annotations, {orphans} orphan(s)",
-        project.articles().len(),
-        if resync { " (re-synced)" } else { "" },
-        project.annotations().len()
-    );
-    if !resync && changed > 0 {
-        println!(
+    let leftovers = tidy::find(project, path);
+    if !leftovers.is_empty() {
+        for (p, n) in &leftovers.temp_files {
+            writeln!(
+                out,
+                "leftover temporary file {} ({})",
+                shown(p),
+                human_size(*n)
+            )?;
+        }
+        for (p, n) in &leftovers.unreferenced_texts {
+            writeln!(out, "unreferenced text {} ({})", shown(p), human_size(*n))?;
+        }
+        if mode.gc {
+            debug_assert!(
+                opened.is_locked(),
+                "removing leftovers needs the write lock"
+            );
+            match tidy::remove(&leftovers) {
+                Ok(removed) => writeln!(
+                    out,
+                    "removed {} and {} ({})",
+                    plural(removed.temp_files.len(), "temporary file"),
+                    plural(removed.unreferenced_texts.len(), "unreferenced text"),
+                    human_size(removed.bytes())
+                )?,
+                Err((p, e)) => {
+                    bad = true;
+                    eprintln!("gloss: cannot remove {}: {e}", shown(&p));
+                }
+            }
+        } else {
+            writeln!(
+                out,
+                "{} left over by interrupted saves ({}); `gloss check --gc` removes them",
+                plural(
+                    leftovers.temp_files.len() + leftovers.unreferenced_texts.len(),
+                    "file"
+                ),
+                human_size(leftovers.bytes())
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{}: {same} match their source, {changed} changed{}, {missing} source(s) missing; {}, {}",
+        plural(project.articles().len(), "article"),
+        if mode.resync { " (re-synced)" } else { "" },
+        plural(project.annotations().len(), "annotation"),
+        plural(orphans, "orphan")
+    )?;
+    if !mode.resync && changed > 0 {
+        writeln!(
+            out,
             "run `gloss check --resync {}` to take the changed texts in",
-            path.display()
-        );
+            shown(path)
+        )?;
     }
     Ok(u8::from(bad))
 }

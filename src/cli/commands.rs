@@ -5,34 +5,55 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use regex::Regex;
 
-use super::{Command, ExportFormat, TimeBucket};
-use crate::export;
+use super::{Command, ExportFormat, Global, TimeBucket, session};
 use crate::io::import::import_paths;
-use crate::io::project_file::{self, TextStorage};
-use crate::model::{ArticleId, Project, Span, Timestamp, ops, stats};
+use crate::io::paths::{escaped, shown};
+use crate::io::project_file;
+use crate::model::{ArticleId, Timestamp, ops, stats};
 
 /// Runs one subcommand; returns the exit code for a normal outcome.
 ///
 /// # Errors
 /// A fatal error (exit code 2).
-pub fn run_command(command: Command) -> Result<u8> {
-    match command {
-        Command::Import { project, paths } => import(&project, &paths),
+pub fn run_command(command: Command, global: &Global) -> Result<u8> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let code = match command {
+        Command::Import {
+            project,
+            paths,
+            allow_external_sources,
+        } => import(
+            &mut out,
+            &project,
+            &paths,
+            allow_external_sources.as_deref(),
+            global,
+        ),
         Command::Tag {
             project,
             pattern,
             tag,
             article,
-        } => tag_matches(&project, &pattern, &tag, article),
+            max,
+        } => tag_matches(&mut out, &project, &pattern, &tag, article, max, global),
         Command::Export {
             project,
             format,
             output,
-        } => export_project(&project, format, output.as_deref()),
-        Command::Check { project, resync } => super::check::check(&project, resync),
-        Command::Stats { project, json, by } => print_stats(&project, json, by),
+        } => export_project(&mut out, &project, format, output.as_deref()),
+        Command::Check {
+            project,
+            resync,
+            repair,
+            gc,
+        } => super::check::check(
+            &mut out,
+            &project,
+            super::check::Mode { resync, repair, gc },
+            global,
+        ),
+        Command::Stats { project, json, by } => print_stats(&mut out, &project, json, by),
         Command::Search {
             project,
             pattern,
@@ -50,41 +71,39 @@ pub fn run_command(command: Command) -> Result<u8> {
                 ignore_case,
                 whole_word,
             };
-            search(&project, &query, &tag, status.as_deref(), from, to)
+            search(
+                &mut out,
+                &project,
+                &query,
+                &tag,
+                status.as_deref(),
+                from,
+                to,
+            )
         }
-    }
+    }?;
+    out.flush()?;
+    Ok(code)
 }
 
-/// Opens an existing project.
-pub(super) fn open(path: &Path) -> Result<(Project, TextStorage)> {
-    let loaded = project_file::load(path)?;
-    for w in &loaded.warnings {
-        eprintln!("gloss: warning: {w}");
-    }
-    Ok((loaded.project, loaded.storage))
-}
-
-pub(super) fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<()> {
-    project_file::save(project, path, storage)?;
-    Ok(())
-}
-
-fn import(path: &Path, paths: &[PathBuf]) -> Result<u8> {
-    let (mut project, storage) = if path.exists() {
-        open(path)?
-    } else {
-        (Project::new(), TextStorage::default())
-    };
+fn import(
+    out: &mut dyn Write,
+    path: &Path,
+    paths: &[PathBuf],
+    external: Option<&Path>,
+    global: &Global,
+) -> Result<u8> {
+    let mut opened = session::for_change(path, global, "import", true)?;
     // Exchange files (REFI-QDA, brat) are imported on their own.
     let mut plain = Vec::new();
     let mut exchange_skipped = 0;
     for p in paths {
-        match super::exchange::import(&mut project, p) {
+        match super::exchange::import(&mut opened.project, p, external) {
             Some(result) => {
                 let done = result?;
-                println!("{}", done.summary);
+                writeln!(out, "{}", done.summary)?;
                 for s in &done.skipped {
-                    eprintln!("gloss: not imported: {}: {s}", p.display());
+                    eprintln!("gloss: not imported: {}: {}", shown(p), escaped(s));
                 }
                 exchange_skipped += done.skipped.len();
             }
@@ -92,129 +111,137 @@ fn import(path: &Path, paths: &[PathBuf]) -> Result<u8> {
         }
     }
     if plain.is_empty() {
-        save(&project, path, storage)?;
+        opened.save(global)?;
         return Ok(u8::from(exchange_skipped > 0));
     }
-    let paths = &plain;
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} reading {pos}/{len} files {wide_bar} {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (action, report) = import_paths(&mut project, paths, &|done, total| {
+    let (action, report) = import_paths(&mut opened.project, &plain, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
     bar.finish_and_clear();
-    project
+    opened
+        .project
         .apply(action)
         .context("adding the imported articles")?;
-    save(&project, path, storage)?;
+    opened.save(global)?;
     for d in &report.duplicates {
         eprintln!(
             "gloss: duplicate: {} has the same text as {}",
-            d.path.display(),
+            shown(&d.path),
             d.same_as
         );
     }
     for (p, w) in &report.warnings {
-        eprintln!("gloss: warning: {}: {w}", p.display());
+        eprintln!("gloss: warning: {}: {}", shown(p), escaped(w));
     }
     for r in &report.refused {
-        eprintln!("gloss: refused: {}: {}", r.path.display(), r.reason);
+        eprintln!("gloss: refused: {}: {}", shown(&r.path), r.reason);
     }
-    println!(
-        "imported {}, duplicates {}, refused {} (project {}: {} articles)",
+    writeln!(
+        out,
+        "imported {}, duplicates {}, refused {} (project {}: {})",
         report.imported.len(),
         report.duplicates.len(),
         report.refused.len(),
-        path.display(),
-        project.articles().len()
-    );
+        shown(path),
+        plural(opened.project.articles().len(), "article")
+    )?;
     Ok(u8::from(!report.refused.is_empty() || exchange_skipped > 0))
 }
 
-/// Char spans of every non-empty match of `re` in `text`.
-#[must_use]
-pub fn match_spans(re: &Regex, text: &crate::model::Text) -> Vec<Span> {
-    re.find_iter(text.as_str())
-        .filter(|m| !m.is_empty())
-        .map(|m| Span::between(text.char_of(m.start()), text.char_of(m.end())))
-        .collect()
+/// `1 article`, `2 articles`.
+pub(super) fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
-fn tag_matches(path: &Path, pattern: &str, tag_path: &str, article: Option<u64>) -> Result<u8> {
-    let re =
-        Regex::new(pattern).with_context(|| format!("invalid regular expression {pattern:?}"))?;
-    let (mut project, storage) = open(path)?;
+fn tag_matches(
+    out: &mut dyn Write,
+    path: &Path,
+    pattern: &str,
+    tag_path: &str,
+    article: Option<u64>,
+    max: Option<usize>,
+    global: &Global,
+) -> Result<u8> {
+    // The same pattern rules as the window's find and search (multi-line).
+    let re = crate::model::search::Query {
+        pattern: pattern.to_owned(),
+        regex: true,
+        ..Default::default()
+    }
+    .compile()
+    .with_context(|| format!("invalid regular expression {pattern:?}"))?;
+    let mut opened = session::for_change(path, global, "tag", false)?;
+    let project = &mut opened.project;
     let targets: Vec<ArticleId> = match article {
         Some(id) => {
             let id = ArticleId(id);
             if project.article(id).is_none() {
-                bail!("{id} does not exist in {}", path.display());
+                bail!("{id} does not exist in {}", shown(path));
             }
             vec![id]
         }
         None => project.articles().map(|a| a.id).collect(),
     };
-    let (tag, mut actions) = ops::ensure_tag_path(&mut project, tag_path)
-        .with_context(|| format!("invalid tag {tag_path:?}"))?;
-    let now = Timestamp::now();
-    let mut tagged = 0;
-    let mut articles = 0;
-    for id in targets {
-        let spans = match project.article(id) {
-            Some(a) => match_spans(&re, &a.text),
-            None => continue,
-        };
-        let (mut acts, n) = ops::tag_spans(&mut project, id, &spans, tag, now)?;
-        if n > 0 {
-            articles += 1;
-        }
-        tagged += n;
-        actions.append(&mut acts);
-    }
-    project.apply(crate::model::Action::Batch {
-        label: format!("tag matches of {pattern}"),
-        actions,
-    })?;
-    save(&project, path, storage)?;
-    println!("tagged {tagged} passage(s) in {articles} article(s) with {tag_path}");
+    let max = max.unwrap_or_else(|| crate::io::limits::Limits::get().matches);
+    let done = ops::tag_matches(project, &targets, &re, tag_path, Timestamp::now(), max)
+        .with_context(|| format!("cannot tag the matches of {pattern:?} with {tag_path:?}"))?;
+    project.apply(done.action)?;
+    opened.save(global)?;
+    writeln!(
+        out,
+        "tagged {} in {} with {tag_path}",
+        plural(done.passages, "passage"),
+        plural(done.articles, "article")
+    )?;
     Ok(0)
 }
 
-fn export_project(path: &Path, format: ExportFormat, output: Option<&Path>) -> Result<u8> {
-    let (project, _) = open(path)?;
+fn export_project(
+    out: &mut dyn Write,
+    path: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Result<u8> {
+    let opened = session::read(path)?;
+    let project = &opened.project;
     let base = project_file::project_dir(path);
     let name = path
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
-    let bytes = match format {
-        ExportFormat::Qdpx
-        | ExportFormat::Qdc
-        | ExportFormat::Brat
-        | ExportFormat::Md
-        | ExportFormat::Html => match super::exchange::export(&project, &name, format, output)? {
-            Some(b) => b,
-            None => return Ok(0),
-        },
-        ExportFormat::Csv => export::csv::to_csv(&project, Some(&base))?,
-        ExportFormat::W3c => {
-            let mut v =
-                serde_json::to_vec_pretty(&export::w3c::to_w3c(&project, &name, Some(&base)))?;
-            v.push(b'\n');
-            v
+    let format = format.format();
+    let to_stdout = output.is_none_or(|o| o == Path::new("-"));
+    if to_stdout {
+        if format.is_folder() {
+            bail!("--format brat writes a folder of files: give -o FOLDER");
         }
-    };
-    match output {
-        Some(out) => crate::io::atomic::write_atomic(out, &bytes, false)
-            .with_context(|| format!("cannot write {}", out.display()))?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        if format.is_binary() && output.is_none() {
+            bail!(
+                "--format qdpx writes a zip archive: give -o FILE.qdpx (or -o - for standard output)"
+            );
+        }
+        out.write_all(&format.render(project, &name, Some(&base))?)?;
+        return Ok(0);
     }
+    let out_path = output.unwrap_or(Path::new("-"));
+    let protected = project_file::protected(project, path);
+    format
+        .write(project, &name, Some(&base), out_path, &protected)
+        .with_context(|| format!("nothing was exported to {}", shown(out_path)))?;
     Ok(0)
 }
 
 fn search(
+    out: &mut dyn Write,
     path: &Path,
     query: &crate::model::search::Query,
     tags: &[String],
@@ -224,7 +251,8 @@ fn search(
 ) -> Result<u8> {
     use crate::model::search::{self, Filters};
     let re = query.compile()?;
-    let (project, _) = open(path)?;
+    let opened = session::read(path)?;
+    let project = &opened.project;
     let mut filters = Filters {
         from,
         to,
@@ -234,7 +262,7 @@ fn search(
         let id = project
             .codebook()
             .find_path(t)
-            .with_context(|| format!("no tag {t:?} in {}", path.display()))?;
+            .with_context(|| format!("no tag {t:?} in {}", shown(path)))?;
         filters.tags.push(id);
     }
     if let Some(s) = status {
@@ -243,8 +271,7 @@ fn search(
                 .with_context(|| format!("unknown status {s:?} (unread, in-progress, done)"))?,
         );
     }
-    let hits = search::search(&project, &re, &filters);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let hits = search::search(project, &re, &filters);
     let mut n = 0;
     for h in &hits {
         let Some(a) = project.article(h.article) else {
@@ -263,19 +290,18 @@ fn search(
             n += 1;
         }
     }
-    out.flush()?;
     Ok(u8::from(n == 0))
 }
 
-fn print_stats(path: &Path, json: bool, by: TimeBucket) -> Result<u8> {
-    let (project, _) = open(path)?;
-    let mut s = stats::stats(&project);
+fn print_stats(out: &mut dyn Write, path: &Path, json: bool, by: TimeBucket) -> Result<u8> {
+    let opened = session::read(path)?;
+    let project = &opened.project;
+    let mut s = stats::stats(project);
     if by == TimeBucket::Week {
-        s.timeline = stats::timeline(&project, stats::Bucket::Week);
+        s.timeline = stats::timeline(project, stats::Bucket::Week);
     }
-    let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &s)?;
+        serde_json::to_writer_pretty(&mut *out, &s)?;
         writeln!(out)?;
         return Ok(0);
     }

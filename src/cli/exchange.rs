@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
+
+use crate::io::paths::{escaped, shown};
 
 use crate::model::Project;
 
@@ -24,19 +26,29 @@ pub(super) fn is_brat_folder(path: &Path) -> bool {
 
 /// Imports `path` if it is a REFI-QDA file or a brat folder; `None` for
 /// anything else (ordinary article files and folders).
-pub(super) fn import(project: &mut Project, path: &Path) -> Option<Result<Imported>> {
+pub(super) fn import(
+    project: &mut Project,
+    path: &Path,
+    external: Option<&Path>,
+) -> Option<Result<Imported>> {
+    let opts = crate::io::refi::ImportOptions {
+        external_sources: external.map(Path::to_path_buf),
+    };
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let result = match ext.as_str() {
-        "qdpx" => crate::io::refi::import_qdpx(project, path)
+        "qdpx" => crate::io::refi::import_qdpx(project, path, &opts)
             .map(|(a, r)| {
+                for w in &r.warnings {
+                    eprintln!("gloss: warning: {}: {}", shown(path), escaped(w));
+                }
                 (
                     a,
                     format!(
                         "{}: {} article(s) added, {} matched, {} tag(s), {} passage(s)",
-                        path.display(),
+                        shown(path),
                         r.articles_added,
                         r.articles_matched,
                         r.tags_added,
@@ -45,16 +57,19 @@ pub(super) fn import(project: &mut Project, path: &Path) -> Option<Result<Import
                     r.skipped,
                 )
             })
-            .with_context(|| format!("cannot import {}", path.display())),
+            .with_context(|| format!("cannot import {}", shown(path))),
         "qdc" => crate::io::refi::import_qdc(project, path)
             .map(|(a, r)| {
+                for w in &r.warnings {
+                    eprintln!("gloss: warning: {}: {}", shown(path), escaped(w));
+                }
                 (
                     a,
-                    format!("{}: {} tag(s) added", path.display(), r.tags_added),
+                    format!("{}: {} tag(s) added", shown(path), r.tags_added),
                     r.skipped,
                 )
             })
-            .with_context(|| format!("cannot import {}", path.display())),
+            .with_context(|| format!("cannot import {}", shown(path))),
         _ if is_brat_folder(path) => crate::io::brat::import_folder(project, path)
             .map(|(a, r)| {
                 let mut skipped = r.skipped;
@@ -68,7 +83,7 @@ pub(super) fn import(project: &mut Project, path: &Path) -> Option<Result<Import
                     a,
                     format!(
                         "{}: {} document(s), {} article(s) added, {} passage(s)",
-                        path.display(),
+                        shown(path),
                         r.documents,
                         r.articles_added,
                         r.annotations
@@ -76,56 +91,13 @@ pub(super) fn import(project: &mut Project, path: &Path) -> Option<Result<Import
                     skipped,
                 )
             })
-            .map_err(|e| anyhow::anyhow!("cannot import {}: {e}", path.display())),
+            .map_err(|e| anyhow::anyhow!("cannot import {}: {e}", shown(path))),
         _ => return None,
     };
     Some(result.and_then(|(action, summary, skipped)| {
         project
             .apply(action)
-            .with_context(|| format!("adding what {} holds", path.display()))?;
+            .with_context(|| format!("adding what {} holds", shown(path)))?;
         Ok(Imported { summary, skipped })
     }))
-}
-
-/// Writes an export that is a file or folder of its own.
-pub(super) fn export(
-    project: &Project,
-    name: &str,
-    format: super::ExportFormat,
-    out: Option<&Path>,
-) -> Result<Option<Vec<u8>>> {
-    use super::ExportFormat as F;
-    let needs_path = |what: &str| -> Result<&Path> {
-        out.with_context(|| format!("--format {what} writes files: give -o PATH"))
-    };
-    match format {
-        F::Qdpx => {
-            let p = needs_path("qdpx")?;
-            crate::io::refi::write_qdpx(project, name, p)
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            Ok(None)
-        }
-        F::Qdc => {
-            let p = needs_path("qdc")?;
-            crate::io::refi::write_qdc(project, p)
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            Ok(None)
-        }
-        F::Brat => {
-            let p = needs_path("brat")?;
-            if p.exists() && !p.is_dir() {
-                bail!("{} exists and is not a folder", p.display());
-            }
-            crate::io::brat::write_folder(project, p)
-                .with_context(|| format!("cannot write {}", p.display()))?;
-            Ok(None)
-        }
-        F::Md => Ok(Some(
-            crate::export::report::to_markdown(project, name).into_bytes(),
-        )),
-        F::Html => Ok(Some(
-            crate::export::report::to_html(project, name).into_bytes(),
-        )),
-        F::Csv | F::W3c => Ok(None),
-    }
 }

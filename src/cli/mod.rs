@@ -3,6 +3,7 @@
 mod check;
 mod commands;
 mod exchange;
+mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +25,29 @@ pub struct Cli {
     pub command: Option<Command>,
     /// A project file (.ron), or article files and folders, to open in the window.
     pub paths: Vec<PathBuf>,
+    /// Limits and safety switches for every command.
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// Largest input file read (article, exchange file), e.g. 512M or 2G
+    /// (default 256M, or `GLOSS_MAX_FILE_SIZE`).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Seconds to wait for another program that is changing the same project.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30)]
+    pub wait: u64,
+    /// Save even over a project file that is read-only or has fields this
+    /// version of Gloss does not know (they are dropped).
+    #[arg(long, global = true)]
+    pub force: bool,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    crate::io::limits::parse_size(s).ok_or_else(|| format!("not a size: {s:?} (try 512M or 2G)"))
 }
 
 /// The headless subcommands.
@@ -43,6 +67,11 @@ pub enum Command {
         /// .qdpx and .qdc files, brat folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Let a .qdpx name source files outside the archive, but only regular
+        /// files inside this folder (by default only the archive's own
+        /// sources are read).
+        #[arg(long, value_name = "FOLDER")]
+        allow_external_sources: Option<PathBuf>,
     },
     /// Tag every match of a regular expression.
     Tag {
@@ -57,6 +86,10 @@ pub enum Command {
         /// Only this article (its numeric id, as `gloss stats` or the export shows).
         #[arg(long, value_name = "ID")]
         article: Option<u64>,
+        /// Refuse (tag nothing) when the pattern matches more than N passages
+        /// (default 1,000,000, or `GLOSS_MAX_MATCHES`).
+        #[arg(long, value_name = "N")]
+        max: Option<usize>,
     },
     /// Export the annotations (to standard output unless -o is given).
     Export {
@@ -65,14 +98,17 @@ pub enum Command {
         /// The format.
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// Write to this file instead of standard output.
+        /// Write to this file (or folder, for brat) instead of standard
+        /// output; `-` is standard output. Never the project's own files.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Validate a project and compare its articles with their source files.
+    /// Validate a project and compare its articles with their source files;
+    /// also lists damaged or missing texts, fields this version does not
+    /// know, and files that interrupted saves left behind.
     ///
     /// Exit status: 0 when all is well, 1 when something is wrong, out of
-    /// sync or orphaned, 2 when the project cannot be read.
+    /// sync, damaged or orphaned, 2 when the project cannot be read.
     Check {
         /// The project file (.ron).
         project: PathBuf,
@@ -80,6 +116,14 @@ pub enum Command {
         /// passages; those that cannot be found are kept as orphans.
         #[arg(long)]
         resync: bool,
+        /// Rewrite damaged or missing texts in the texts folder from a good
+        /// copy (the article's source file, when it has the same text).
+        #[arg(long)]
+        repair: bool,
+        /// Remove temporary files of interrupted saves and texts that neither
+        /// the project nor its backup or recovery file names.
+        #[arg(long)]
+        gc: bool,
     },
     /// Print counts: articles, passages per tag and per article, tag
     /// co-occurrence, and passages per tag over time.
@@ -156,19 +200,56 @@ pub enum ExportFormat {
     Html,
 }
 
+/// True when `e` (or anything it wraps) is a closed pipe: the reader (say,
+/// `head`) has what it wanted, which is not an error worth reporting.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<crate::io::atomic::WriteError>()
+                .and_then(crate::io::atomic::WriteError::io)
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Applies the options every command takes (limits) before anything is read.
+pub fn apply_global(global: &Global) {
+    crate::io::project_file::tidy::mark_process_start();
+    let mut limits = crate::io::limits::Limits::from_env();
+    if let Some(n) = global.max_file_size {
+        limits.file_bytes = n;
+    }
+    crate::io::limits::Limits::set(limits);
+}
+
+impl ExportFormat {
+    /// The library's format.
+    #[must_use]
+    pub fn format(self) -> crate::export::format::Format {
+        use crate::export::format::Format as F;
+        match self {
+            Self::Csv => F::Csv,
+            Self::W3c => F::W3c,
+            Self::Qdpx => F::Qdpx,
+            Self::Qdc => F::Qdc,
+            Self::Brat => F::Brat,
+            Self::Md => F::Md,
+            Self::Html => F::Html,
+        }
+    }
+}
+
 /// Runs a subcommand and turns the outcome into an exit code, printing any
 /// error once on standard error.
 #[must_use]
-pub fn exit_code(command: Command) -> ExitCode {
-    match run_command(command) {
+pub fn exit_code(command: Command, global: &Global) -> ExitCode {
+    apply_global(global);
+    match run_command(command, global) {
         Ok(code) => ExitCode::from(code),
-        // A closed pipe (e.g. `| head`) is not an error worth reporting.
-        Err(e)
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-        {
-            ExitCode::SUCCESS
-        }
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gloss: error: {e:#}");
             ExitCode::from(2)

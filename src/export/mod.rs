@@ -2,6 +2,7 @@
 
 pub mod brat;
 pub mod csv;
+pub mod format;
 pub mod refi;
 pub mod report;
 pub mod tables;
@@ -31,7 +32,7 @@ pub fn tag_paths(project: &Project, a: &Annotation) -> Vec<String> {
 #[must_use]
 pub fn source_path(source: &Path, base: Option<&Path>) -> String {
     match base {
-        Some(b) => crate::io::project_file::relative_to(source, b),
+        Some(b) => crate::io::paths::relative_to(source, b),
         None => source.to_string_lossy().into_owned(),
     }
 }

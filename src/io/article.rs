@@ -35,6 +35,9 @@ pub enum ReadError {
     /// The file could not be read.
     #[error("cannot read the file: {0}")]
     Io(#[from] std::io::Error),
+    /// The file is not a regular file, or too large.
+    #[error("cannot read the file: {0}")]
+    File(#[from] super::read::FileError),
     /// Not a supported kind of file.
     #[error("unsupported file type {0:?} (Gloss reads .txt, .md, .markdown, .html and .htm)")]
     Unsupported(String),
@@ -44,6 +47,9 @@ pub enum ReadError {
     /// An HTML page with no readable text.
     #[error("the HTML page has no readable text")]
     NoText,
+    /// An HTML page Gloss will not parse.
+    #[error("{0}")]
+    Html(#[from] html::HtmlError),
 }
 
 /// The format of a path by its extension, if supported.
@@ -69,7 +75,7 @@ pub fn read_article(path: &Path) -> Result<ReadArticle, ReadError> {
             |e| format!(".{}", e.to_string_lossy()),
         ))
     })?;
-    let bytes = std::fs::read(path)?;
+    let bytes = super::read::read_input(path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -96,7 +102,7 @@ pub fn parse_article(
     };
     let (text, found_title) = match format {
         SourceFormat::Html => {
-            let h = html::extract(&normalise(&decoded.text));
+            let h = html::extract(&normalise(&decoded.text))?;
             if h.text.trim().is_empty() {
                 return Err(ReadError::NoText);
             }

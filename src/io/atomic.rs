@@ -1,8 +1,100 @@
-//! Atomic file writes: temp file in the same folder, fsync, rename.
+//! Writing files without ever leaving a half-written one: a temporary file in
+//! the same folder, flushed to disk, renamed over the target.
+//!
+//! - A symbolic link is followed and its target replaced (the link stays).
+//! - A replaced file keeps its permissions; a new file gets the usual
+//!   permissions of the user's umask (not the private 0600 of temp files).
+//! - A read-only file is not replaced unless the caller says so.
+//! - Special files are never replaced: a named pipe, a terminal or a device
+//!   such as `/dev/stdout` is written directly when the caller allows it
+//!   (exports), and refused otherwise (project files); a folder is refused.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use super::paths::shown;
+
+/// How [`write_with`] writes.
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent switches, named at every use through the constants"
+)]
+#[derive(Clone, Copy, Debug)]
+pub struct WriteOptions {
+    /// Keep the previous file as [`backup_path`].
+    pub backup: bool,
+    /// Replace the file even if it is read-only.
+    pub replace_read_only: bool,
+    /// Write named pipes and character devices directly instead of refusing
+    /// them.
+    pub allow_special: bool,
+    /// Flush the file to disk before renaming it into place. Callers that
+    /// write many files make them durable together instead.
+    pub sync: bool,
+}
+
+impl WriteOptions {
+    /// For a project file: backup, refuse read-only and special files, durable.
+    pub const PROJECT: Self = Self {
+        backup: true,
+        replace_read_only: false,
+        allow_special: false,
+        sync: true,
+    };
+    /// For an export the user named: no backup, special files written directly.
+    pub const EXPORT: Self = Self {
+        backup: false,
+        replace_read_only: false,
+        allow_special: true,
+        sync: true,
+    };
+    /// For Gloss's own files (texts, recovery): no backup, refuse special files.
+    pub const INTERNAL: Self = Self {
+        backup: false,
+        replace_read_only: false,
+        allow_special: false,
+        sync: true,
+    };
+}
+
+/// Why a file could not be written. The target is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The file system refused.
+    #[error("cannot write {}: {source}", shown(.path))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The target is a folder, a device or another special file.
+    #[error("refusing to replace {}: it is {kind}", shown(.path))]
+    NotRegular {
+        /// The file.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// The target is read-only.
+    #[error(
+        "refusing to replace {}: it is read-only (make it writable, or write to another file)",
+        shown(.0)
+    )]
+    ReadOnly(PathBuf),
+}
+
+impl WriteError {
+    /// The I/O error behind this one, if any.
+    #[must_use]
+    pub fn io(&self) -> Option<&std::io::Error> {
+        match self {
+            Self::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 /// The backup kept beside `path`: `NAME.bak` (e.g. `project.ron.bak`).
 #[must_use]
@@ -12,54 +104,146 @@ pub fn backup_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Writes `bytes` to `path` atomically: readers see the old file or the new
-/// one, never a mix. With `keep_backup`, the previous file is kept as
-/// [`backup_path`].
-///
-/// # Errors
-/// Any I/O error; `path` is then untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8], keep_backup: bool) -> std::io::Result<()> {
-    write_atomic_with(path, keep_backup, |w| w.write_all(bytes))
+/// Follows symbolic links from `path` to the file they finally name (which
+/// may not exist yet).
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = super::paths::absolute(path);
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p)?;
+                let base = p.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+                p = super::paths::lexical(&base.join(target));
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
 }
 
-/// Like [`write_atomic`], with the content written by `write` into a buffered
-/// writer on the temporary file (so large files are never held in memory).
+/// Paths under `/dev/` (such as `/dev/stdout` or `/dev/fd/1`) name the
+/// process's streams and devices: they are written, never replaced.
+fn is_device_path(path: &Path) -> bool {
+    cfg!(unix) && super::paths::absolute(path).starts_with("/dev")
+}
+
+/// Writes `bytes` to `path` atomically (see the module doc); with `backup`,
+/// the previous file is kept as [`backup_path`].
 ///
 /// # Errors
-/// Any I/O error, or the error `write` returns; `path` is then untouched.
-pub fn write_atomic_with(
+/// [`WriteError`]; `path` is then untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8], backup: bool) -> Result<(), WriteError> {
+    let opts = WriteOptions {
+        backup,
+        ..WriteOptions::INTERNAL
+    };
+    write_with(path, opts, |w| w.write_all(bytes))
+}
+
+/// Writes the content `write` produces into `path` as `opts` say, streaming
+/// (large files are never held in memory).
+///
+/// # Errors
+/// [`WriteError`], or the error `write` returns; `path` is then untouched
+/// (unless it is a special file written directly).
+pub fn write_with(
     path: &Path,
-    keep_backup: bool,
+    opts: WriteOptions,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = match path.parent() {
+) -> Result<(), WriteError> {
+    let io_err = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if opts.allow_special && is_device_path(path) {
+        return write_direct(path, write);
+    }
+    let target = resolve_links(path).map_err(io_err)?;
+    let existing = match std::fs::metadata(&target) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io_err(e)),
+    };
+    if let Some(m) = &existing
+        && !m.is_file()
+    {
+        let kind = super::read::kind_of(m);
+        let special = !m.is_dir() && kind != "a block device" && kind != "a socket";
+        if opts.allow_special && special {
+            return write_direct(&target, write);
+        }
+        return Err(WriteError::NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        });
+    }
+    if let Some(m) = &existing
+        && m.permissions().readonly()
+        && !opts.replace_read_only
+    {
+        return Err(WriteError::ReadOnly(path.to_path_buf()));
+    }
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let prefix = format!(
         ".{}.",
-        path.file_name().unwrap_or_default().to_string_lossy()
+        target.file_name().unwrap_or_default().to_string_lossy()
     );
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&prefix)
-        .suffix(".tmp")
-        .tempfile_in(&dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Masked by the umask, as for any file a program creates.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
     {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-        write(&mut w)?;
-        w.flush()?;
+        write(&mut w).map_err(io_err)?;
+        w.flush().map_err(io_err)?;
     }
-    tmp.as_file().sync_all()?;
-    if keep_backup && path.exists() {
-        let bak = backup_path(path);
+    if let Some(m) = &existing {
+        // A replaced file keeps its mode (a shared 0664 project stays 0664).
+        tmp.as_file()
+            .set_permissions(m.permissions())
+            .map_err(io_err)?;
+    }
+    if opts.sync {
+        tmp.as_file().sync_all().map_err(io_err)?;
+    }
+    if opts.backup && existing.is_some() {
+        let bak = backup_path(&target);
         let _ = std::fs::remove_file(&bak);
-        if std::fs::hard_link(path, &bak).is_err() {
-            std::fs::copy(path, &bak)?;
+        if std::fs::hard_link(&target, &bak).is_err() {
+            std::fs::copy(&target, &bak).map_err(io_err)?;
         }
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(&dir);
+    tmp.persist(&target).map_err(|e| io_err(e.error))?;
+    if opts.sync {
+        sync_dir(&dir);
+    }
     Ok(())
+}
+
+/// Writes a named pipe, terminal or device as it is (no temporary file).
+fn write_direct(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    let io_err = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io_err)?;
+    let mut w = std::io::BufWriter::new(file);
+    write(&mut w).map_err(io_err)?;
+    w.flush().map_err(io_err)
 }
 
 /// Makes a rename in `dir` durable (a no-op where folders cannot be synced).
@@ -73,6 +257,15 @@ pub fn sync_dir(dir: &Path) {
 mod tests {
     use super::*;
 
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
+            .collect()
+    }
+
     #[test]
     fn writes_and_keeps_the_previous_version() {
         let dir = tempfile::tempdir().unwrap();
@@ -84,11 +277,98 @@ mod tests {
         assert_eq!(std::fs::read(backup_path(&p)).unwrap(), b"one");
         write_atomic(&p, b"three", true).unwrap();
         assert_eq!(std::fs::read(backup_path(&p)).unwrap(), b"two");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty());
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_are_kept_and_read_only_files_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.ron");
+        write_atomic(&p, b"one", false).unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_ne!(
+            mode, 0o600,
+            "new files follow the umask, not tempfile's 0600"
+        );
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o664)).unwrap();
+        write_atomic(&p, b"two", false).unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664);
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let e = write_atomic(&p, b"three", false).unwrap_err();
+        assert!(matches!(e, WriteError::ReadOnly(_)), "{e}");
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let forced = WriteOptions {
+            replace_read_only: true,
+            ..WriteOptions::INTERNAL
+        };
+        write_with(&p, forced, |w| w.write_all(b"four")).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"four");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_special_files_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        write_with(&link, WriteOptions::EXPORT, |w| w.write_all(b"new")).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        // A folder is refused.
+        let e = write_with(dir.path(), WriteOptions::EXPORT, |w| w.write_all(b"x")).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                WriteError::NotRegular {
+                    kind: "a folder",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        // /dev/null is written, not replaced; a project file may not be a device.
+        write_with(Path::new("/dev/null"), WriteOptions::EXPORT, |w| {
+            w.write_all(b"x")
+        })
+        .unwrap();
+        assert!(
+            !std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_file()
+        );
+        let e = write_with(Path::new("/dev/null"), WriteOptions::PROJECT, |w| {
+            w.write_all(b"x")
+        })
+        .unwrap_err();
+        assert!(matches!(e, WriteError::NotRegular { .. }), "{e}");
+        // A FIFO is written directly (a reader takes the bytes).
+        let fifo = dir.path().join("out.fifo");
+        if std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read(fifo).unwrap())
+            };
+            write_with(&fifo, WriteOptions::EXPORT, |w| w.write_all(b"piped")).unwrap();
+            assert_eq!(reader.join().unwrap(), b"piped");
+            assert!(std::os::unix::fs::FileTypeExt::is_fifo(
+                &std::fs::metadata(&fifo).unwrap().file_type()
+            ));
+        }
+        assert!(leftovers(dir.path()).is_empty());
     }
 }

@@ -29,7 +29,6 @@ use std::path::{Path, PathBuf};
 use crate::export::brat::{
     GLOSS_TAG_COMMENT, annotation_conf, covered_text, one_line, to_brat, visual_conf,
 };
-use crate::io::atomic::write_atomic;
 use crate::io::decode::decode;
 use crate::model::codebook::PALETTE;
 use crate::model::project::check_tag_name;
@@ -41,36 +40,34 @@ use crate::model::{
 
 /// Writes `project` as a brat collection into `dir` (created if needed):
 /// `NAME.txt` and `NAME.ann` per article, `annotation.conf` and `visual.conf`.
-/// Files of the same names are replaced; other files are left alone.
-/// Returns the number of documents written.
+/// Files of the same names are replaced; other files are left alone; no file
+/// `protected` lists is touched. Returns the number of documents written.
 ///
 /// # Errors
-/// Any I/O error creating the folder or writing a file.
-pub fn write_folder(project: &Project, dir: &Path) -> std::io::Result<usize> {
-    std::fs::create_dir_all(dir)?;
+/// Any error creating the folder or writing a file.
+pub fn write_folder(
+    project: &Project,
+    dir: &Path,
+    protected: &crate::io::paths::Protected,
+) -> Result<usize, crate::export::format::ExportError> {
+    use crate::io::atomic::{WriteError, WriteOptions, write_with};
+    let put = |name: &str, text: &str| -> Result<(), crate::export::format::ExportError> {
+        let p = dir.join(name);
+        protected.check(&p)?;
+        write_with(&p, WriteOptions::EXPORT, |w| w.write_all(text.as_bytes()))?;
+        Ok(())
+    };
+    std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let docs = to_brat(project);
     for d in &docs {
-        write_atomic(
-            &dir.join(format!("{}.txt", d.name)),
-            d.txt.as_bytes(),
-            false,
-        )?;
-        write_atomic(
-            &dir.join(format!("{}.ann", d.name)),
-            d.ann.as_bytes(),
-            false,
-        )?;
+        put(&format!("{}.txt", d.name), &d.txt)?;
+        put(&format!("{}.ann", d.name), &d.ann)?;
     }
-    write_atomic(
-        &dir.join("annotation.conf"),
-        annotation_conf(project).as_bytes(),
-        false,
-    )?;
-    write_atomic(
-        &dir.join("visual.conf"),
-        visual_conf(project).as_bytes(),
-        false,
-    )?;
+    put("annotation.conf", &annotation_conf(project))?;
+    put("visual.conf", &visual_conf(project))?;
     Ok(docs.len())
 }
 
@@ -297,10 +294,10 @@ struct Importer<'p> {
 
 impl<'p> Importer<'p> {
     fn new(project: &'p mut Project, dir: &Path) -> Self {
-        let conf = std::fs::read(dir.join("annotation.conf"))
+        let conf = crate::io::read::read_input(&dir.join("annotation.conf"))
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        let visual = std::fs::read(dir.join("visual.conf"))
+        let visual = crate::io::read::read_input(&dir.join("visual.conf"))
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
         Self {
@@ -320,7 +317,7 @@ impl<'p> Importer<'p> {
     /// Reads one document; problems go to the report.
     fn document(&mut self, txt_path: &Path, ann_path: &Path) {
         let (txt_name, ann_name) = (name(txt_path), name(ann_path));
-        let bytes = match std::fs::read(txt_path) {
+        let bytes = match crate::io::read::read_input(txt_path) {
             Ok(b) => b,
             Err(e) => {
                 self.report
@@ -329,7 +326,7 @@ impl<'p> Importer<'p> {
                 return;
             }
         };
-        let ann = match std::fs::read(ann_path) {
+        let ann = match crate::io::read::read_input(ann_path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) => {
                 self.report
@@ -790,7 +787,10 @@ mod tests {
         crate::model::testing::set_note(&mut p, "quick", "Seen twice.\nCheck <this> & that");
         crate::model::testing::set_note(&mut p, "jumps\nover", "Spans two lines");
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(write_folder(&p, dir.path()).unwrap(), 2);
+        assert_eq!(
+            write_folder(&p, dir.path(), &crate::io::paths::Protected::default()).unwrap(),
+            2
+        );
         assert!(dir.path().join("annotation.conf").is_file());
         assert!(dir.path().join("0001_article-1.ann").is_file());
 

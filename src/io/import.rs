@@ -45,48 +45,105 @@ pub struct ImportReport {
     pub warnings: Vec<(PathBuf, String)>,
 }
 
+const UNSUPPORTED: &str =
+    "unsupported file type (Gloss reads .txt, .md, .markdown, .html and .htm)";
+
+/// Decides what to do with a symbolic link found inside a folder being
+/// imported from `root`: a link to a regular file inside the folder is
+/// followed; anything else is refused with the reason, so nothing outside
+/// what the user chose is read.
+fn follow_link(link: &Path, root: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(link).map_err(|_| "a broken symbolic link".to_owned())?;
+    if meta.is_dir() {
+        return Err("a symbolic link to a folder; not followed".into());
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "a symbolic link to {}, not a regular file",
+            super::read::kind_of(&meta)
+        ));
+    }
+    let inside = match (std::fs::canonicalize(link), std::fs::canonicalize(root)) {
+        (Ok(t), Ok(r)) => t.starts_with(r),
+        _ => false,
+    };
+    if inside {
+        Ok(())
+    } else {
+        Err("a symbolic link to a file outside the imported folder; not followed".into())
+    }
+}
+
 /// Lists the article files named by `paths`: files as they are, folders
-/// recursively (hidden entries skipped), in a stable order. Missing paths and
-/// unsupported files inside folders are refused.
+/// recursively (hidden entries skipped), in a stable order. Inside folders,
+/// symbolic links are followed only to regular files inside the folder;
+/// named pipes, devices, other links and unsupported files are refused with
+/// their reason, as are missing paths.
 #[must_use]
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Refusal>) {
     let mut files = Vec::new();
     let mut refused = Vec::new();
+    let mut refuse = |path: PathBuf, reason: String| refused.push(Refusal { path, reason });
     for p in paths {
-        let p = super::project_file::absolute(p);
-        if p.is_dir() {
-            let walker = walkdir::WalkDir::new(&p)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for entry in walker {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => {
-                        if format_of(e.path()).is_some() {
-                            files.push(e.into_path());
-                        } else {
-                            refused.push(Refusal {
-                                reason: "unsupported file type (Gloss reads .txt, .md, .markdown, .html and .htm)".into(),
-                                path: e.into_path(),
-                            });
-                        }
-                    }
-                    Ok(_) => {}
-                    Err(err) => refused.push(Refusal {
-                        path: err.path().map_or_else(|| p.clone(), Path::to_path_buf),
-                        reason: format!("cannot read: {err}"),
-                    }),
-                }
+        let p = super::paths::absolute(p);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                refuse(p, "no such file or folder".into());
+                continue;
             }
-        } else if p.exists() {
+            Err(e) => {
+                refuse(p, format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        if meta.is_file() {
             files.push(p);
-        } else {
-            refused.push(Refusal {
-                path: p,
-                reason: "no such file or folder".into(),
-            });
+            continue;
+        }
+        if !meta.is_dir() {
+            refuse(
+                p,
+                format!("it is {}, not a regular file", super::read::kind_of(&meta)),
+            );
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(&p)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let e = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    refuse(
+                        err.path().map_or_else(|| p.clone(), Path::to_path_buf),
+                        format!("cannot read: {err}"),
+                    );
+                    continue;
+                }
+            };
+            let t = e.file_type();
+            if t.is_dir() {
+                continue;
+            }
+            if t.is_symlink() {
+                if let Err(reason) = follow_link(e.path(), &p) {
+                    refuse(e.into_path(), reason);
+                    continue;
+                }
+            } else if !t.is_file() {
+                let kind = e
+                    .metadata()
+                    .map_or("a special file", |m| super::read::kind_of(&m));
+                refuse(e.into_path(), format!("it is {kind}, not a regular file"));
+                continue;
+            }
+            if format_of(e.path()).is_some() {
+                files.push(e.into_path());
+            } else {
+                refuse(e.into_path(), UNSUPPORTED.into());
+            }
         }
     }
     (files, refused)

@@ -7,7 +7,12 @@ pub mod brat;
 pub mod decode;
 pub mod html;
 pub mod import;
+pub mod limits;
+pub mod lock;
+pub mod paths;
 pub mod project_file;
+pub mod read;
 pub mod refi;
+pub mod zipread;
 
 pub use project_file::{LoadError, Loaded, SaveError, TextStorage, load, save};

@@ -9,12 +9,12 @@
 //! in the report, never dropped silently.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 use quick_xml::events::Event;
 
-use crate::export::refi::{codebook_qdc, project_qde, source_file};
+use crate::export::refi::{project_qde, source_file};
 use crate::model::text::OffsetMap;
 use crate::model::{
     Action, Annotation, Article, ArticleId, Colour, ContentHash, Metadata, Project, ReviewStatus,
@@ -27,8 +27,14 @@ pub enum RefiError {
     /// File system trouble.
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    /// Not a zip, or a broken one.
-    #[error("not a valid .qdpx archive: {0}")]
+    /// The file could not be read.
+    #[error("{0}")]
+    File(#[from] super::read::FileError),
+    /// Not a zip, a broken one, or one over the limits.
+    #[error("the .qdpx archive: {0}")]
+    Archive(#[from] super::zipread::ZipReadError),
+    /// Zip trouble while writing.
+    #[error("cannot build the archive: {0}")]
     Zip(#[from] zip::result::ZipError),
     /// Malformed XML.
     #[error("malformed XML: {0}")]
@@ -36,17 +42,6 @@ pub enum RefiError {
     /// Well-formed, but not what the standard says.
     #[error("{0}")]
     Invalid(String),
-}
-
-/// Writes the project as a `.qdpx` archive (deterministic: same project,
-/// same bytes).
-///
-/// # Errors
-/// [`RefiError`] when writing fails.
-pub fn write_qdpx(project: &Project, name: &str, path: &Path) -> Result<(), RefiError> {
-    let bytes = qdpx_bytes(project, name)?;
-    super::atomic::write_atomic(path, &bytes, false)?;
-    Ok(())
 }
 
 /// The `.qdpx` archive in memory.
@@ -65,21 +60,6 @@ pub fn qdpx_bytes(project: &Project, name: &str) -> Result<Vec<u8>, RefiError> {
         zip.write_all(a.text.as_str().as_bytes())?;
     }
     Ok(zip.finish()?.into_inner())
-}
-
-/// Writes the codebook as a `.qdc` file.
-///
-/// # Errors
-/// [`RefiError::Invalid`] for an empty codebook (the standard requires at
-/// least one code), or a write error.
-pub fn write_qdc(project: &Project, path: &Path) -> Result<(), RefiError> {
-    if project.codebook().is_empty() {
-        return Err(RefiError::Invalid(
-            "the codebook is empty; a .qdc needs at least one code".into(),
-        ));
-    }
-    super::atomic::write_atomic(path, &codebook_qdc(project)?, false)?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------- XML tree
@@ -128,6 +108,7 @@ fn element(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, RefiError> {
 }
 
 fn parse_xml(xml: &str) -> Result<Node, RefiError> {
+    let max_depth = super::limits::Limits::get().depth;
     let mut r = quick_xml::Reader::from_str(xml);
     let mut stack: Vec<Node> = vec![Node::default()];
     loop {
@@ -135,7 +116,15 @@ fn parse_xml(xml: &str) -> Result<Node, RefiError> {
             .read_event()
             .map_err(|e| RefiError::Xml(format!("at byte {}: {e}", r.buffer_position())))?
         {
-            Event::Start(e) => stack.push(element(&e)?),
+            Event::Start(e) => {
+                if stack.len() > max_depth {
+                    return Err(RefiError::Invalid(format!(
+                        "elements are nested more than {max_depth} levels deep (at byte {}); refused",
+                        r.buffer_position()
+                    )));
+                }
+                stack.push(element(&e)?);
+            }
             Event::Empty(e) => {
                 let n = element(&e)?;
                 if let Some(top) = stack.last_mut() {
@@ -201,36 +190,67 @@ pub struct RefiReport {
     pub annotations: usize,
     /// Things not imported, each with where and why.
     pub skipped: Vec<String>,
+    /// Things imported differently than the file said (e.g. a bad colour).
+    pub warnings: Vec<String>,
+}
+
+/// How a `.qdpx` import may read sources.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Sources the project names outside the archive (`absolute://` and
+    /// `relative://` paths) are read only when they are regular files inside
+    /// this folder; without it, only the archive's own sources are read.
+    pub external_sources: Option<std::path::PathBuf>,
+}
+
+/// Reads a source named outside the archive, if `allowed` lets it.
+fn read_external(named: &str, path: &Path, allowed: Option<&Path>) -> Result<Vec<u8>, String> {
+    let Some(allowed) = allowed else {
+        return Err(format!(
+            "{named} is outside the archive; not read (pass --allow-external-sources FOLDER to read files inside FOLDER)"
+        ));
+    };
+    let shown = super::paths::shown;
+    let folder = std::fs::canonicalize(allowed)
+        .map_err(|e| format!("the allowed folder {}: {e}", shown(allowed)))?;
+    let target = std::fs::canonicalize(path).map_err(|e| format!("{named}: {e}"))?;
+    if !target.starts_with(&folder) {
+        return Err(format!(
+            "{named} is outside the allowed folder {}; not read",
+            shown(allowed)
+        ));
+    }
+    super::read::read_input(&target).map_err(|e| format!("{named}: {e}"))
 }
 
 /// Imports a `.qdpx` archive into `project` as one undoable action.
 ///
 /// # Errors
 /// [`RefiError`] when the archive or its XML cannot be read.
-pub fn import_qdpx(project: &mut Project, path: &Path) -> Result<(Action, RefiReport), RefiError> {
-    let file = std::fs::File::open(path)?;
-    let mut zip = zip::ZipArchive::new(file)?;
+pub fn import_qdpx(
+    project: &mut Project,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<(Action, RefiReport), RefiError> {
+    let mut zip = super::zipread::BoundedZip::open(path)?;
     let qde_name = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .map(std::borrow::Cow::into_owned)
+        .names()
+        .into_iter()
         .find(|n| n.to_ascii_lowercase().ends_with(".qde"))
         .ok_or_else(|| RefiError::Invalid("the archive has no project.qde".into()))?;
-    let mut xml = String::new();
-    zip.by_name(&qde_name)?.read_to_string(&mut xml)?;
+    let xml = zip.read_text(&qde_name)?;
     let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let allowed = opts.external_sources.as_deref();
     let mut read_source = |p: &str| -> Result<Vec<u8>, String> {
         if let Some(rest) = p.strip_prefix("internal://") {
-            let mut buf = Vec::new();
-            zip.by_name(&format!("sources/{rest}"))
-                .map_err(|e| format!("sources/{rest}: {e}"))?
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("sources/{rest}: {e}"))?;
-            Ok(buf)
+            // NVivo writes `Sources/`; the standard says `sources/`.
+            let name = format!("sources/{rest}");
+            let found = zip.find(&name).unwrap_or(name);
+            zip.read(&found).map_err(|e| e.to_string())
         } else if let Some(rest) = p.strip_prefix("relative://") {
-            std::fs::read(base.join(rest)).map_err(|e| format!("{rest}: {e}"))
+            read_external(p, &base.join(rest), allowed)
         } else if let Some(rest) = p.strip_prefix("absolute://") {
-            std::fs::read(rest).map_err(|e| format!("{rest}: {e}"))
+            read_external(p, Path::new(rest), allowed)
         } else {
             Err(format!("unknown path scheme in {p:?}"))
         }
@@ -243,7 +263,13 @@ pub fn import_qdpx(project: &mut Project, path: &Path) -> Result<(Action, RefiRe
 /// # Errors
 /// [`RefiError`] when the file cannot be read or parsed.
 pub fn import_qdc(project: &mut Project, path: &Path) -> Result<(Action, RefiReport), RefiError> {
-    let xml = std::fs::read_to_string(path)?;
+    let bytes = super::read::read_input(path)?;
+    let xml = String::from_utf8(bytes).map_err(|e| {
+        RefiError::Xml(format!(
+            "not UTF-8 text (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     let root = parse_xml(&xml)?;
     if root.name != "CodeBook" {
         return Err(RefiError::Invalid(format!(
@@ -347,7 +373,15 @@ impl<'p> Builder<'p> {
     fn codes(&mut self, codes: &Node, parent: Option<TagId>) {
         for c in codes.kids("Code") {
             let name = c.attr("name").unwrap_or_default();
-            let colour = c.attr("color").and_then(parse_colour);
+            let colour = c.attr("color").and_then(|raw| {
+                let c = parse_colour(raw);
+                if c.is_none() {
+                    self.report.warnings.push(format!(
+                        "code {name:?}: colour {raw:?} is not #rrggbb; Gloss chose one"
+                    ));
+                }
+                c
+            });
             let desc = c
                 .kid("Description")
                 .map(|d| d.text.trim().to_owned())
@@ -375,15 +409,22 @@ impl<'p> Builder<'p> {
     }
 }
 
+/// A colour as `#rgb` or `#rrggbb`; anything else (including non-ASCII
+/// text) is `None`.
 fn parse_colour(s: &str) -> Option<Colour> {
     let s = s.trim();
-    if s.len() == 4 {
-        let c: Vec<char> = s.chars().skip(1).collect();
-        return format!("#{0}{0}{1}{1}{2}{2}", c[0], c[1], c[2])
-            .parse()
-            .ok();
+    let hex = s.strip_prefix('#')?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
     }
-    s.parse().ok()
+    match hex.len() {
+        3 => {
+            let doubled: String = hex.chars().flat_map(|c| [c, c]).collect();
+            format!("#{doubled}").parse().ok()
+        }
+        6 => s.parse().ok(),
+        _ => None,
+    }
 }
 
 fn parse_time(s: Option<&str>) -> Option<Timestamp> {
@@ -588,7 +629,9 @@ fn import_xml(
                     .attr("endPosition")
                     .and_then(|v| v.trim().parse::<usize>().ok());
                 match (s, e) {
-                    (Some(s), Some(e)) if s <= e => Span::new(map.map(s), map.map(e)).ok(),
+                    (Some(s), Some(e)) if s <= e && e <= map.raw_len() => {
+                        Span::new(map.map(s), map.map(e)).ok()
+                    }
                     _ => None,
                 }
             };

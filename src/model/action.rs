@@ -201,6 +201,7 @@ impl Project {
             }
             Action::AddArticle(a) => self.add_article(*a),
             Action::RemoveArticle(id) => {
+                self.check_available(id)?;
                 if self.annotation_count(id) > 0
                     || self.orphans.values().any(|o| o.annotation.article == id)
                 {
@@ -236,6 +237,7 @@ impl Project {
                 Ok(Action::SetArticleNote { article, note: old })
             }
             Action::SetArticleText { article, text } => {
+                self.check_available(article)?;
                 if self.annotation_count(article) > 0 {
                     return Err(ModelError::ArticleHasAnnotations(article));
                 }
@@ -307,6 +309,7 @@ impl Project {
                     .articles
                     .get(&a.article)
                     .ok_or(ModelError::NoSuchArticle(a.article))?;
+                self.check_available(a.article)?;
                 check_span(&art.text, a.span)?;
                 let a = *a;
                 let id = a.id;
@@ -315,6 +318,7 @@ impl Project {
                 Ok(Action::RemoveAnnotation(id))
             }
             Action::RemoveAnnotation(id) => {
+                self.check_annotation_available(id)?;
                 let a = self
                     .annotations
                     .remove(&id)
@@ -333,6 +337,7 @@ impl Project {
                     return Err(ModelError::NoTags);
                 }
                 self.check_tags(&tags)?;
+                self.check_annotation_available(annotation)?;
                 let a = self.annotation_mut(annotation)?;
                 let old = std::mem::replace(&mut a.tags, tags);
                 let old_mod = std::mem::replace(&mut a.modified, modified);
@@ -352,6 +357,7 @@ impl Project {
                     .get(&annotation)
                     .ok_or(ModelError::NoSuchAnnotation(annotation))?
                     .article;
+                self.check_available(article)?;
                 let text = &self
                     .articles
                     .get(&article)
@@ -372,6 +378,7 @@ impl Project {
                 note,
                 modified,
             } => {
+                self.check_annotation_available(annotation)?;
                 let a = self.annotation_mut(annotation)?;
                 let old = std::mem::replace(&mut a.note, note);
                 let old_mod = std::mem::replace(&mut a.modified, modified);
@@ -421,6 +428,13 @@ impl Project {
         self.by_hash.insert(a.hash.clone(), id);
         self.articles.insert(id, a);
         Ok(Action::RemoveArticle(id))
+    }
+
+    fn check_annotation_available(&self, id: AnnotationId) -> Result<(), ModelError> {
+        match self.annotations.get(&id) {
+            Some(a) => self.check_available(a.article),
+            None => Ok(()),
+        }
     }
 
     fn article_mut(&mut self, id: ArticleId) -> Result<&mut Article, ModelError> {

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::ids::ArticleId;
+use std::collections::BTreeMap;
+
+use super::annotation::Quote;
+use super::ids::{AnnotationId, ArticleId};
 use super::text::Text;
 
 /// How far the analyst has got with an article.
@@ -122,4 +125,21 @@ pub struct Article {
     pub status: ReviewStatus,
     /// The analyst's note on the article.
     pub note: String,
+}
+
+/// Why an article has no text in memory: its stored copy was missing or
+/// damaged when the project was opened, and its source no longer had the
+/// same text. The article and its passages are kept, read-only, so nothing
+/// is lost; saving writes them back as they were.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unavailable {
+    /// The text's length in chars, as the project file recorded it.
+    pub chars: usize,
+    /// What went wrong, in words.
+    pub reason: String,
+    /// The quotes the project file recorded for the article's passages.
+    pub quotes: BTreeMap<AnnotationId, Quote>,
+    /// The damaged text, when it was stored inside the project file (kept
+    /// and written back unchanged).
+    pub kept_text: Option<String>,
 }

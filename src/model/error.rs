@@ -79,4 +79,10 @@ pub enum ModelError {
     /// Two different tags must be merged.
     #[error("a tag cannot be merged into itself")]
     MergeIntoSelf,
+    /// The article's text could not be read when the project was opened;
+    /// its passages are read-only until the text is restored.
+    #[error(
+        "{0}'s text is unavailable, so its passages cannot be changed (restore its text file or source, then reopen the project)"
+    )]
+    TextUnavailable(ArticleId),
 }

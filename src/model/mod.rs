@@ -20,7 +20,7 @@ pub mod text;
 
 pub use action::Action;
 pub use annotation::{Annotation, Orphan, Quote, Timestamp};
-pub use article::{Article, ContentHash, Metadata, ReviewStatus, SourceFormat};
+pub use article::{Article, ContentHash, Metadata, ReviewStatus, SourceFormat, Unavailable};
 pub use codebook::{Codebook, Colour, Tag, TagProps};
 pub use error::ModelError;
 pub use history::Session;

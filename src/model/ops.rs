@@ -483,3 +483,89 @@ pub fn replace_text(
         report,
     ))
 }
+
+/// Why tagging the matches of a pattern was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagMatchesError {
+    /// More matches than allowed in one command.
+    #[error(
+        "the pattern matches more than {max} passages; nothing was tagged. Narrow the pattern, or raise the limit (gloss tag --max N)"
+    )]
+    TooMany {
+        /// The limit.
+        max: usize,
+    },
+    /// The model refused.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}
+
+/// What [`tag_matches`] prepared.
+#[derive(Debug)]
+pub struct TagMatches {
+    /// One undoable step: the new tags, then the new passages.
+    pub action: Action,
+    /// Passages newly tagged (new ones and existing ones that got the tag).
+    pub passages: usize,
+    /// Articles with at least one of them.
+    pub articles: usize,
+}
+
+/// Tags every non-empty match of `re` in `articles` with the tag at
+/// `tag_path` (created if missing), as one step: a passage with exactly a
+/// match's span gets the tag added, other matches become new passages.
+/// Matches are counted as they are found, and the whole command is refused
+/// as soon as more than `max` would be tagged, so a pattern that matches
+/// everywhere never exhausts memory.
+///
+/// # Errors
+/// [`TagMatchesError`]; the project is unchanged (ids may be used up).
+pub fn tag_matches(
+    project: &mut Project,
+    articles: &[ArticleId],
+    re: &regex::Regex,
+    tag_path: &str,
+    now: Timestamp,
+    max: usize,
+) -> Result<TagMatches, TagMatchesError> {
+    let (tag, mut actions) = ensure_tag_path(project, tag_path)?;
+    let label = format!("tag matches with {tag_path}");
+    let mut total = 0;
+    let mut with = 0;
+    for &id in articles {
+        let spans = {
+            let Some(a) = project.article(id) else {
+                return Err(ModelError::NoSuchArticle(id).into());
+            };
+            if project.unavailable(id).is_some() {
+                continue;
+            }
+            let mut spans = Vec::new();
+            for m in re.find_iter(a.text.as_str()) {
+                if m.is_empty() {
+                    continue;
+                }
+                if total + spans.len() >= max {
+                    return Err(TagMatchesError::TooMany { max });
+                }
+                spans.push(Span::between(
+                    a.text.char_of(m.start()),
+                    a.text.char_of(m.end()),
+                ));
+            }
+            spans
+        };
+        if spans.is_empty() {
+            continue;
+        }
+        let (mut acts, n) = tag_spans(project, id, &spans, tag, now)?;
+        total += n;
+        with += usize::from(n > 0);
+        actions.append(&mut acts);
+    }
+    Ok(TagMatches {
+        action: Action::Batch { label, actions },
+        passages: total,
+        articles: with,
+    })
+}

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::annotation::{Annotation, Orphan, Quote};
-use super::article::{Article, ContentHash};
+use super::article::{Article, ContentHash, Unavailable};
 use super::codebook::Codebook;
 use super::error::ModelError;
 use super::ids::{AnnotationId, ArticleId, NextIds, TagId};
@@ -19,6 +19,8 @@ pub struct Project {
     pub(crate) annotations: BTreeMap<AnnotationId, Annotation>,
     pub(crate) orphans: BTreeMap<AnnotationId, Orphan>,
     pub(crate) next: NextIds,
+    /// Articles whose text could not be read (their passages are read-only).
+    pub(crate) unavailable: BTreeMap<ArticleId, Unavailable>,
     /// Derived: annotations of each article.
     pub(crate) by_article: HashMap<ArticleId, BTreeSet<AnnotationId>>,
     /// Derived: article of each content hash.
@@ -33,6 +35,7 @@ impl PartialEq for Project {
             && self.annotations == o.annotations
             && self.orphans == o.orphans
             && self.next == o.next
+            && self.unavailable == o.unavailable
     }
 }
 impl Eq for Project {}
@@ -72,11 +75,37 @@ impl Project {
         orphans: Vec<Orphan>,
         next: NextIds,
     ) -> Result<Self, Vec<Problem>> {
+        Self::from_parts_with(
+            memo,
+            articles,
+            codebook,
+            annotations,
+            orphans,
+            next,
+            BTreeMap::new(),
+        )
+    }
+
+    /// [`Project::from_parts`] with some articles' texts unavailable (their
+    /// `text` is empty; their passages are kept read-only).
+    ///
+    /// # Errors
+    /// The list of problems when any invariant is broken.
+    pub fn from_parts_with(
+        memo: String,
+        articles: Vec<Article>,
+        codebook: Codebook,
+        annotations: Vec<Annotation>,
+        orphans: Vec<Orphan>,
+        next: NextIds,
+        unavailable: BTreeMap<ArticleId, Unavailable>,
+    ) -> Result<Self, Vec<Problem>> {
         let mut problems = Vec::new();
         let mut p = Project {
             memo,
             codebook,
             next,
+            unavailable,
             ..Project::default()
         };
         for a in articles {
@@ -132,7 +161,7 @@ impl Project {
             if a.id.0 >= self.next.article {
                 out.push(problem(a.id, "id is not below next_ids.article"));
             }
-            if ContentHash::of(a.text.as_str()) != a.hash {
+            if !self.unavailable.contains_key(&a.id) && ContentHash::of(a.text.as_str()) != a.hash {
                 out.push(problem(a.id, "text does not match its content hash"));
             }
             if let Some(other) = hashes.insert(&a.hash, a.id) {
@@ -197,14 +226,13 @@ impl Project {
             if a.span.is_empty() {
                 out.push(problem(a.id, "has an empty span"));
             }
-            if a.span.end() > art.text.char_len() {
+            let len = self.text_len(art.id);
+            if a.span.end() > len {
                 out.push(problem(
                     a.id,
                     format!(
-                        "span {} lies outside {}'s text ({} chars)",
-                        a.span,
-                        art.id,
-                        art.text.char_len()
+                        "span {} lies outside {}'s text ({len} chars)",
+                        a.span, art.id
                     ),
                 ));
             }
@@ -259,9 +287,12 @@ impl Project {
     }
 
     /// The text and context of an annotation's passage, taken from its
-    /// article's text.
+    /// article's text (or, when that is unavailable, as the file recorded it).
     #[must_use]
     pub fn quote(&self, a: &Annotation) -> Quote {
+        if let Some(u) = self.unavailable.get(&a.article) {
+            return u.quotes.get(&a.id).cloned().unwrap_or_default();
+        }
         self.articles
             .get(&a.article)
             .map(|art| Quote::capture(&art.text, a.span))
@@ -271,9 +302,46 @@ impl Project {
     /// The text of an annotation's passage.
     #[must_use]
     pub fn passage(&self, a: &Annotation) -> &str {
+        if let Some(u) = self.unavailable.get(&a.article) {
+            return u.quotes.get(&a.id).map_or("", |q| q.exact.as_str());
+        }
         self.articles
             .get(&a.article)
             .map_or("", |art| art.text.slice(a.span))
+    }
+
+    /// Why an article's text is unavailable, if it is (see [`Unavailable`]).
+    #[must_use]
+    pub fn unavailable(&self, article: ArticleId) -> Option<&Unavailable> {
+        self.unavailable.get(&article)
+    }
+
+    /// Every article whose text is unavailable.
+    pub fn unavailable_articles(&self) -> impl Iterator<Item = (ArticleId, &Unavailable)> {
+        self.unavailable.iter().map(|(id, u)| (*id, u))
+    }
+
+    /// The length in chars of an article's text (as recorded, when the text
+    /// is unavailable); 0 for an unknown article.
+    #[must_use]
+    pub fn text_len(&self, article: ArticleId) -> usize {
+        match self.unavailable.get(&article) {
+            Some(u) => u.chars,
+            None => self.articles.get(&article).map_or(0, |a| a.text.char_len()),
+        }
+    }
+
+    /// Refuses changes to the passages of an article whose text is
+    /// unavailable.
+    ///
+    /// # Errors
+    /// [`ModelError::TextUnavailable`].
+    pub fn check_available(&self, article: ArticleId) -> Result<(), ModelError> {
+        if self.unavailable.contains_key(&article) {
+            Err(ModelError::TextUnavailable(article))
+        } else {
+            Ok(())
+        }
     }
 
     /// The annotations of one article, in id order.

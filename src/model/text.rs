@@ -79,6 +79,12 @@ impl OffsetMap {
         raw - before
     }
 
+    /// The raw text's length in chars (without a BOM).
+    #[must_use]
+    pub fn raw_len(&self) -> usize {
+        self.raw_len
+    }
+
     /// True when nothing was dropped, so offsets are the same on both sides.
     #[must_use]
     pub fn is_identity(&self) -> bool {

@@ -19,8 +19,11 @@ use super::list::{self, ListState};
 use super::palette::{self, Picked, Picker, QuickTagChoice};
 use super::reader::{Reader, ReaderEvent};
 use super::theme::ThemeChoice;
+use crate::export::format::Format;
 use crate::io::import::{ImportReport, build_import};
-use crate::io::project_file::TextStorage;
+use crate::io::lock::Presence;
+use crate::io::paths::shown;
+use crate::io::project_file::{Baseline, SaveError, TextStorage};
 use crate::model::ops::{self, DeleteTagImpact, UntaggedPolicy};
 use crate::model::{
     Action, AnnotationId, ArticleId, Project, ReviewStatus, Session, Span, TagId, Timestamp,
@@ -103,6 +106,17 @@ enum Dialog {
     Restore { project: PathBuf, recovery: PathBuf },
     /// Autosaved work of a project that was never saved exists.
     RestoreUntitled(PathBuf),
+    /// A save was refused to protect the file on disk.
+    SaveConflict {
+        /// The project file.
+        path: PathBuf,
+        /// Why, in words.
+        message: String,
+        /// True when the file changed on disk (then Reload is offered).
+        changed: bool,
+    },
+    /// Another window has the project open.
+    OpenElsewhere { path: PathBuf, holder: String },
     /// Something went wrong.
     Error(String),
 }
@@ -162,6 +176,10 @@ pub struct GlossApp {
     /// The project file, if saved before.
     pub path: Option<PathBuf>,
     storage: TextStorage,
+    /// What is on disk at `path` (saving checks it is still that version).
+    baseline: Option<Baseline>,
+    /// This window's claim on the open project (so another window is told).
+    presence: Option<Presence>,
     /// The reading view.
     pub reader: Reader,
     /// The article list.
@@ -205,6 +223,8 @@ impl GlossApp {
             session: Session::new(Project::new()),
             path: None,
             storage: TextStorage::default(),
+            baseline: None,
+            presence: None,
             reader,
             list: ListState::default(),
             current: None,
@@ -341,7 +361,7 @@ impl GlossApp {
             });
             return;
         }
-        self.jobs.push(jobs::open(ctx, path));
+        self.jobs.push(jobs::open(ctx, path, false));
     }
 
     fn install(&mut self, path: PathBuf, loaded: crate::io::Loaded) {
@@ -354,6 +374,7 @@ impl GlossApp {
         }
         self.session = Session::new(loaded.project);
         self.storage = loaded.storage;
+        self.baseline = Some(loaded.baseline);
         self.path = Some(path.clone());
         self.reader.reset();
         let first = self.project().articles().next().map(|a| a.id);
@@ -370,6 +391,8 @@ impl GlossApp {
         self.session = Session::new(Project::new());
         self.path = None;
         self.storage = TextStorage::default();
+        self.baseline = None;
+        self.presence = None;
         self.reader.reset();
         self.current = None;
         self.list = ListState::default();
@@ -401,15 +424,29 @@ impl GlossApp {
     }
 
     /// Saves to `path` in the background (a snapshot; editing goes on).
+    /// Saving over the open project's own file checks that the file is
+    /// still the version that was opened.
     pub fn save_to(&mut self, ctx: &egui::Context, path: PathBuf) {
-        let snapshot = self.project().clone();
+        self.save_to_with(ctx, path, false);
+    }
+
+    fn save_to_with(&mut self, ctx: &egui::Context, path: PathBuf, force: bool) {
+        let same_file = self.path.as_ref() == Some(&path);
         self.jobs.push(jobs::save(
             ctx,
-            snapshot,
-            path,
-            self.storage,
-            self.session.state_id(),
-            None,
+            jobs::SaveJob {
+                project: self.project().clone(),
+                path,
+                storage: self.storage,
+                state: self.session.state_id(),
+                recovery_texts: None,
+                baseline: if same_file {
+                    self.baseline.clone()
+                } else {
+                    None
+                },
+                force,
+            },
         ));
     }
 
@@ -434,15 +471,19 @@ impl GlossApp {
         if let Some(dir) = recovery.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        // A recovery file is never the user's file: it may be overwritten freely.
-        let _ = std::fs::remove_file(&recovery);
+        // The new recovery file replaces the old one atomically: there is
+        // always one complete recovery file.
         self.jobs.push(jobs::save(
             ctx,
-            self.project().clone(),
-            recovery,
-            storage,
-            state,
-            texts,
+            jobs::SaveJob {
+                project: self.project().clone(),
+                path: recovery,
+                storage,
+                state,
+                recovery_texts: texts,
+                baseline: None,
+                force: false,
+            },
         ));
         self.autosaved_state = state;
         self.changed_at = None;
@@ -470,10 +511,18 @@ impl GlossApp {
         }
         for done in finished {
             match done {
-                Done::Opened { path, result } => match result {
+                Done::OpenElsewhere { path, holder } => {
+                    self.dialog = Some(Dialog::OpenElsewhere { path, holder });
+                }
+                Done::Opened {
+                    path,
+                    result,
+                    presence,
+                } => match result {
                     Ok(loaded) => {
                         self.install(path.clone(), *loaded);
-                        self.toast(format!("Opened {}", path.display()), false);
+                        self.presence = presence;
+                        self.toast(format!("Opened {}", shown(&path)), false);
                     }
                     Err(e) => {
                         self.dialog = Some(Dialog::Error(format!(
@@ -512,12 +561,17 @@ impl GlossApp {
                     recovery,
                     result,
                 } => match result {
-                    Ok(()) if recovery => {}
-                    Ok(()) => {
+                    Ok(_) if recovery => {}
+                    Ok(baseline) => {
                         self.session.mark_saved_at(state);
+                        self.baseline = Some(baseline);
                         if self.path.as_ref() != Some(&path) {
                             self.remove_recovery();
                             self.path = Some(path.clone());
+                            self.presence = match crate::io::lock::Presence::claim(&path) {
+                                crate::io::lock::Claim::Mine(p) => Some(p),
+                                _ => None,
+                            };
                         }
                         self.remove_recovery();
                         self.settings.recent.retain(|p| p != &path);
@@ -531,9 +585,24 @@ impl GlossApp {
                     Err(e) if recovery => self.toast(format!("Autosave failed: {e}"), true),
                     Err(e) => {
                         self.after_save = None;
-                        self.dialog = Some(Dialog::Error(format!(
-                            "{e}\n\nYour work is still open; try Save As to another folder."
-                        )));
+                        let changed = matches!(e, SaveError::ChangedOnDisk(_));
+                        let guarded = changed
+                            || matches!(
+                                e,
+                                SaveError::UnknownFields { .. }
+                                    | SaveError::Write(crate::io::atomic::WriteError::ReadOnly(_))
+                            );
+                        self.dialog = Some(if guarded {
+                            Dialog::SaveConflict {
+                                path,
+                                message: e.to_string(),
+                                changed,
+                            }
+                        } else {
+                            Dialog::Error(format!(
+                                "{e}\n\nYour work is still open; try Save As to another folder."
+                            ))
+                        });
                     }
                 },
             }
@@ -589,90 +658,13 @@ impl GlossApp {
             }
             Command::Save => self.save(ctx, false),
             Command::SaveAs => self.save(ctx, true),
-            Command::ExportCsv | Command::ExportW3c => self.export(cmd),
-            Command::ExportQdpx => {
-                let name = self.project_name();
-                let Some(out) = super::dialogs::save_file(
-                    "Export REFI-QDA project",
-                    ("REFI-QDA project", &["qdpx"]),
-                    &format!("{name}.qdpx"),
-                    self.path.as_deref(),
-                ) else {
-                    return;
-                };
-                match crate::io::refi::write_qdpx(self.project(), &name, &out) {
-                    Ok(()) => self.toast(format!("Exported {}", out.display()), false),
-                    Err(e) => {
-                        self.dialog = Some(Dialog::Error(format!(
-                            "Cannot export to {}: {e}",
-                            out.display()
-                        )));
-                    }
-                }
-            }
-            Command::ExportQdc => {
-                let name = self.project_name();
-                let Some(out) = super::dialogs::save_file(
-                    "Export codebook",
-                    ("REFI-QDA codebook", &["qdc"]),
-                    &format!("{name}.qdc"),
-                    self.path.as_deref(),
-                ) else {
-                    return;
-                };
-                match crate::io::refi::write_qdc(self.project(), &out) {
-                    Ok(()) => self.toast(format!("Exported {}", out.display()), false),
-                    Err(e) => {
-                        self.dialog = Some(Dialog::Error(format!(
-                            "Cannot export to {}: {e}",
-                            out.display()
-                        )));
-                    }
-                }
-            }
-            Command::ExportBrat => {
-                let Some(dir) = super::dialogs::pick_folder(
-                    "Export brat files into a folder",
-                    self.path.as_deref(),
-                ) else {
-                    return;
-                };
-                match crate::io::brat::write_folder(self.project(), &dir) {
-                    Ok(n) => self.toast(
-                        format!("Exported {n} document(s) to {}", dir.display()),
-                        false,
-                    ),
-                    Err(e) => {
-                        self.dialog = Some(Dialog::Error(format!(
-                            "Cannot export to {}: {e}",
-                            dir.display()
-                        )));
-                    }
-                }
-            }
-            Command::ExportReportMd | Command::ExportReportHtml => {
-                let name = self.project_name();
-                let (bytes, filter, ext): (Vec<u8>, (&str, &[&str]), &str) =
-                    if cmd == Command::ExportReportMd {
-                        (
-                            crate::export::report::to_markdown(self.project(), &name).into_bytes(),
-                            ("Markdown", &["md"]),
-                            "md",
-                        )
-                    } else {
-                        (
-                            crate::export::report::to_html(self.project(), &name).into_bytes(),
-                            ("HTML", &["html"]),
-                            "html",
-                        )
-                    };
-                self.export_bytes(
-                    "Export report",
-                    filter,
-                    &format!("{name}-report.{ext}"),
-                    Ok(bytes),
-                );
-            }
+            Command::ExportCsv => self.export(Format::Csv),
+            Command::ExportW3c => self.export(Format::W3c),
+            Command::ExportQdpx => self.export(Format::Qdpx),
+            Command::ExportQdc => self.export(Format::Qdc),
+            Command::ExportBrat => self.export(Format::Brat),
+            Command::ExportReportMd => self.export(Format::Md),
+            Command::ExportReportHtml => self.export(Format::Html),
             Command::ImportRefi => {
                 let Some(p) = super::dialogs::import_refi(self.path.as_deref()) else {
                     return;
@@ -681,7 +673,11 @@ impl GlossApp {
                 let result = if is_qdc {
                     crate::io::refi::import_qdc(self.session.ids(), &p)
                 } else {
-                    crate::io::refi::import_qdpx(self.session.ids(), &p)
+                    crate::io::refi::import_qdpx(
+                        self.session.ids(),
+                        &p,
+                        &crate::io::refi::ImportOptions::default(),
+                    )
                 };
                 match result {
                     Ok((action, report)) => {
@@ -847,42 +843,45 @@ impl GlossApp {
         }
     }
 
-    fn export(&mut self, cmd: Command) {
-        let (title, filter, ext): (&str, (&str, &[&str]), &str) = match cmd {
-            Command::ExportCsv => ("Export passages as CSV", ("CSV", &["csv"]), "csv"),
-            _ => (
-                "Export W3C Web Annotations",
-                ("JSON-LD", &["jsonld", "json"]),
-                "jsonld",
-            ),
+    /// The files an export must never overwrite.
+    fn protected(&self) -> crate::io::paths::Protected {
+        match &self.path {
+            Some(p) => crate::io::project_file::protected(self.project(), p),
+            None => crate::io::paths::Protected::default(),
+        }
+    }
+
+    fn export(&mut self, format: Format) {
+        let name = self.project_name();
+        let near = self.path.as_deref();
+        let out = if format.is_folder() {
+            super::dialogs::pick_folder("Export brat files into a folder", near)
+        } else {
+            let ext = format.extension();
+            let title = format!("Export {}", format.label());
+            super::dialogs::save_file(
+                &title,
+                (format.label(), &[ext]),
+                &format.file_name(&name),
+                near,
+            )
         };
-        let name = format!("{}.{ext}", self.project_name());
-        let Some(out) = super::dialogs::save_file(title, filter, &name, self.path.as_deref())
-        else {
+        let Some(out) = out else {
             return;
         };
-        let base = self
-            .path
-            .as_deref()
-            .map(crate::io::project_file::project_dir);
-        let bytes = match cmd {
-            Command::ExportCsv => crate::export::csv::to_csv(self.project(), base.as_deref())
-                .map_err(|e| e.to_string()),
-            _ => serde_json::to_vec_pretty(&crate::export::w3c::to_w3c(
-                self.project(),
-                &self.project_name(),
-                base.as_deref(),
-            ))
-            .map_err(|e| e.to_string()),
-        };
-        match bytes.and_then(|b| {
-            crate::io::atomic::write_atomic(&out, &b, false).map_err(|e| e.to_string())
-        }) {
-            Ok(()) => self.toast(format!("Exported {}", out.display()), false),
+        let base = self.path.as_deref().map(crate::io::paths::project_dir);
+        match format.write(
+            self.project(),
+            &name,
+            base.as_deref(),
+            &out,
+            &self.protected(),
+        ) {
+            Ok(n) => self.toast(crate::export::format::done_message(format, &out, n), false),
             Err(e) => {
                 self.dialog = Some(Dialog::Error(format!(
-                    "Cannot export to {}: {e}",
-                    out.display()
+                    "Nothing was exported to {}: {e}",
+                    shown(&out)
                 )));
             }
         }
@@ -1153,14 +1152,20 @@ impl GlossApp {
         let Some(out) = super::dialogs::save_file(title, filter, name, self.path.as_deref()) else {
             return;
         };
-        match bytes.and_then(|b| {
-            crate::io::atomic::write_atomic(&out, &b, false).map_err(|e| e.to_string())
-        }) {
-            Ok(()) => self.toast(format!("Exported {}", out.display()), false),
+        let protected = self.protected();
+        let written = bytes.and_then(|b| {
+            protected.check(&out).map_err(|e| e.to_string())?;
+            crate::io::atomic::write_with(&out, crate::io::atomic::WriteOptions::EXPORT, |w| {
+                w.write_all(&b)
+            })
+            .map_err(|e| e.to_string())
+        });
+        match written {
+            Ok(()) => self.toast(format!("Exported {}", shown(&out)), false),
             Err(e) => {
                 self.dialog = Some(Dialog::Error(format!(
-                    "Cannot export to {}: {e}",
-                    out.display()
+                    "Nothing was exported to {}: {e}",
+                    shown(&out)
                 )));
             }
         }
@@ -1923,7 +1928,7 @@ impl GlossApp {
                             keep = false;
                             then = Some(Box::new(move |app, ctx| {
                                 let _ = std::fs::remove_file(&r);
-                                app.jobs.push(jobs::open(ctx, p));
+                                app.jobs.push(jobs::open(ctx, p, false));
                             }));
                         }
                     });
@@ -1955,6 +1960,65 @@ impl GlossApp {
                         }
                     });
                 }
+                Dialog::SaveConflict { path, message, changed } => {
+                    ui.heading("The project was not saved");
+                    ui.label(message);
+                    ui.label(RichText::new("Your work is still open here; nothing on disk was changed.").weak());
+                    ui.horizontal(|ui| {
+                        if *changed {
+                            let p = path.clone();
+                            if ui
+                                .button("Reload from disk")
+                                .on_hover_text("Open the file as it is on disk now; your unsaved changes here are discarded")
+                                .clicked()
+                            {
+                                keep = false;
+                                then = Some(Box::new(move |app, ctx| {
+                                    app.remove_recovery();
+                                    app.session.mark_saved();
+                                    app.presence = None;
+                                    app.jobs.push(jobs::open(ctx, p, true));
+                                }));
+                            }
+                        }
+                        if ui.button("Save as…").clicked() {
+                            keep = false;
+                            then = Some(Box::new(|app, ctx| app.save(ctx, true)));
+                        }
+                        let p = path.clone();
+                        let warning = if *changed {
+                            "Replace the file on disk with this window's version: the other program's changes are lost (the replaced file is kept as .bak)"
+                        } else {
+                            "Replace the file anyway (the replaced file is kept as .bak)"
+                        };
+                        if ui.button("Overwrite").on_hover_text(warning).clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| app.save_to_with(ctx, p, true)));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::OpenElsewhere { path, holder } => {
+                    ui.heading("Open in another window");
+                    ui.label(format!(
+                        "{} is already open in another Gloss window ({holder}). If both change it, Gloss will not let one save over the other's work, but you would have to choose which to keep.",
+                        shown(path)
+                    ));
+                    ui.horizontal(|ui| {
+                        let p = path.clone();
+                        if ui.button("Open here too").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                app.jobs.push(jobs::open(ctx, p, true));
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
                 Dialog::Error(text) => {
                     ui.heading("Something went wrong");
                     ui.label(text);
@@ -1980,7 +2044,12 @@ impl GlossApp {
 
     fn restore(&mut self, project: PathBuf, recovery: &Path) {
         match crate::io::load(recovery) {
-            Ok(loaded) => {
+            Ok(mut loaded) => {
+                // Saving goes over the project file as it is now.
+                loaded.baseline = Baseline {
+                    stamp: crate::io::project_file::stamp_of(&project).ok(),
+                    ..Baseline::default()
+                };
                 self.install(project, loaded);
                 // The restored state is unsaved work until the user saves it.
                 self.session.mark_saved_at(u64::MAX);

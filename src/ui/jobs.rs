@@ -8,7 +8,8 @@ use std::sync::mpsc::{Receiver, channel};
 
 use crate::io::article::ReadArticle;
 use crate::io::import::{Refusal, collect_files, read_files};
-use crate::io::project_file::{self, Loaded, TextStorage};
+use crate::io::lock::{Claim, Presence};
+use crate::io::project_file::{self, Baseline, Loaded, SaveError, SaveOptions, TextStorage};
 use crate::model::Project;
 
 /// What a finished job hands back.
@@ -19,6 +20,15 @@ pub enum Done {
         path: PathBuf,
         /// The result.
         result: Result<Box<Loaded>, String>,
+        /// This window's claim on the project, when it could be made.
+        presence: Option<Presence>,
+    },
+    /// Another window has the project open; nothing was loaded.
+    OpenElsewhere {
+        /// The file.
+        path: PathBuf,
+        /// Who has it open.
+        holder: String,
     },
     /// Files were read for import.
     Read {
@@ -43,8 +53,8 @@ pub enum Done {
         state: u64,
         /// True for a recovery file (autosave).
         recovery: bool,
-        /// The outcome.
-        result: Result<(), String>,
+        /// The outcome: what is on disk now, or why nothing was written.
+        result: Result<Baseline, SaveError>,
     },
 }
 
@@ -94,14 +104,23 @@ fn spawn(
     }
 }
 
-/// Opens a project file in the background.
-pub fn open(ctx: &egui::Context, path: PathBuf) -> Job {
-    let label = format!("Opening {}", path.display());
-    spawn(label, ctx, move |_| Done::Opened {
-        result: project_file::load(&path)
-            .map(Box::new)
-            .map_err(|e| e.to_string()),
-        path,
+/// Opens a project file in the background. Unless `anyway`, a project that
+/// another window has open is not loaded ([`Done::OpenElsewhere`]).
+pub fn open(ctx: &egui::Context, path: PathBuf, anyway: bool) -> Job {
+    let label = format!("Opening {}", crate::io::paths::shown(&path));
+    spawn(label, ctx, move |_| {
+        let presence = match Presence::claim(&path) {
+            Claim::Mine(p) => Some(p),
+            Claim::Elsewhere(holder) if !anyway => return Done::OpenElsewhere { path, holder },
+            Claim::Elsewhere(_) | Claim::Unavailable(_) => None,
+        };
+        Done::Opened {
+            result: project_file::load(&path)
+                .map(Box::new)
+                .map_err(|e| e.to_string()),
+            path,
+            presence,
+        }
     })
 }
 
@@ -162,31 +181,46 @@ pub fn resync(
     })
 }
 
-/// Saves a snapshot of the project in the background. With `texts`, the file
-/// is a recovery file sharing that texts folder.
-pub fn save(
-    ctx: &egui::Context,
-    project: Project,
-    path: PathBuf,
-    storage: TextStorage,
-    state: u64,
-    texts: Option<String>,
-) -> Job {
-    let recovery = texts.is_some();
+/// What a save job writes.
+pub struct SaveJob {
+    /// A snapshot of the project.
+    pub project: Project,
+    /// Where.
+    pub path: PathBuf,
+    /// How texts are stored.
+    pub storage: TextStorage,
+    /// The session state of the snapshot.
+    pub state: u64,
+    /// For a recovery file: the texts folder it shares with its project.
+    pub recovery_texts: Option<String>,
+    /// What was loaded from `path` (`None` to save as new).
+    pub baseline: Option<Baseline>,
+    /// Replace the file even if it changed on disk, has unknown fields or is
+    /// read-only (the user confirmed).
+    pub force: bool,
+}
+
+/// Saves a snapshot of the project in the background.
+pub fn save(ctx: &egui::Context, job: SaveJob) -> Job {
+    let recovery = job.recovery_texts.is_some();
     let label = if recovery {
         "Autosaving".to_owned()
     } else {
-        format!("Saving {}", path.display())
+        format!("Saving {}", crate::io::paths::shown(&job.path))
     };
     spawn(label, ctx, move |_| {
-        let result = match &texts {
-            Some(t) => project_file::save_with_texts(&project, &path, storage, t),
-            None => project_file::save(&project, &path, storage),
-        }
-        .map_err(|e| e.to_string());
+        let opts = SaveOptions {
+            texts: job.recovery_texts.as_deref(),
+            baseline: job.baseline.as_ref(),
+            force: job.force,
+            recovery,
+            lock_wait: std::time::Duration::from_secs(10),
+            ..SaveOptions::new(job.storage)
+        };
+        let result = project_file::save_with(&job.project, &job.path, &opts);
         Done::Saved {
-            path,
-            state,
+            path: job.path,
+            state: job.state,
             recovery,
             result,
         }

@@ -1,0 +1,537 @@
+//! Opening a project file: bounded reading, the header, migration from older
+//! versions, and validation of everything, with every problem reported with
+//! its place. Nothing is written while loading.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+use regex::Regex;
+use serde::Deserialize;
+
+use super::records::{ArticleRec, FileIn, QuotesIn, annotation_of, problem, quote_hash};
+use super::{
+    Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, LoadError, Loaded, OLDEST_VERSION,
+    TextStorage, text_file_name,
+};
+use crate::io::limits::Limits;
+use crate::io::paths::{absolute, path_from_bytes, project_dir, resolve, shown};
+use crate::io::read::read_bounded;
+use crate::model::{
+    Article, ArticleId, Codebook, ContentHash, Metadata, Orphan, Problem, Project, Quote, Tag,
+    TagProps, Text, Unavailable,
+};
+
+/// The header every project file starts with.
+pub(super) struct Header {
+    pub version: u32,
+}
+
+static FORMAT_RE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"^\s*\(\s*format:\s*"([^"]*)",\s*version:\s*(\d+)"#).ok());
+
+/// Reads the header from the start of a file.
+pub(super) fn peek_header(path: &Path) -> Result<Header, LoadError> {
+    use std::io::Read;
+    let io_err = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (file, _) = crate::io::read::open_regular(path).map_err(io_err)?;
+    let mut buf = Vec::with_capacity(256);
+    file.take(256)
+        .read_to_end(&mut buf)
+        .map_err(|e| io_err(e.into()))?;
+    let start = String::from_utf8_lossy(&buf);
+    header_of(start.strip_prefix('\u{feff}').unwrap_or(&start))
+        .ok_or_else(|| LoadError::NotAProject(path.to_path_buf()))
+}
+
+fn header_of(start: &str) -> Option<Header> {
+    let c = FORMAT_RE.as_ref()?.captures(start)?;
+    let format = c.get(1)?.as_str();
+    let version = c.get(2)?.as_str().parse().ok()?;
+    (format == FORMAT_NAME).then_some(Header { version })
+}
+
+/// Opens a project file, validating everything: every problem is reported
+/// with its location, and nothing is written. A text that cannot be read
+/// does not stop the project from opening: its article is marked
+/// unavailable and its passages are kept, read-only.
+///
+/// # Errors
+/// [`LoadError`] saying what is wrong and where.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let path = absolute(path);
+    let bytes =
+        read_bounded(&path, Limits::get().project_bytes).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    let meta = std::fs::metadata(&path).map_err(|e| LoadError::Io {
+        path: path.clone(),
+        source: e.into(),
+    })?;
+    let stamp = FileStamp::new(&meta, blake3::hash(&bytes));
+    let mut warnings = Vec::new();
+    let body = match bytes.strip_prefix("\u{feff}".as_bytes()) {
+        Some(rest) => {
+            warnings.push(format!(
+                "{} starts with a byte-order mark, which Gloss ignores; the next save writes the file without it",
+                shown(&path)
+            ));
+            rest
+        }
+        None => &bytes[..],
+    };
+    let text = std::str::from_utf8(body).map_err(|e| {
+        let bom = bytes.len() - body.len();
+        let offset = e.valid_up_to() + bom;
+        LoadError::Encoding {
+            path: path.clone(),
+            line: memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1,
+            offset,
+            message: "the file is not valid UTF-8 text (a Gloss project file is UTF-8)".into(),
+        }
+    })?;
+    let (file, version, unknown) = parse(text, &path)?;
+    // The file's text is dropped before the article texts are read; it is
+    // read again only in the rare case that some text is unavailable.
+    drop(bytes);
+    let reread = || {
+        let bytes = read_bounded(&path, Limits::get().project_bytes).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        Some(
+            text.strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        )
+    };
+    let mut loaded = from_file(file, &path, reread)?;
+    loaded.warnings.splice(0..0, warnings);
+    if !unknown.is_empty() {
+        loaded.warnings.push(format!(
+            "{} has fields this version of Gloss does not know, which saving would drop: {}",
+            shown(&path),
+            unknown.join(", ")
+        ));
+    }
+    loaded.baseline.stamp = Some(stamp);
+    loaded.baseline.version = version;
+    loaded.baseline.unknown_fields = unknown;
+    Ok(loaded)
+}
+
+/// Reads a project from the RON text of a file at `path` (used to resolve the
+/// texts folder and relative source paths).
+///
+/// # Errors
+/// As [`load`].
+pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
+    let (file, version, unknown) = parse(text, path)?;
+    let mut loaded = from_file(file, path, || Some(text.to_owned()))?;
+    loaded.baseline.version = version;
+    loaded.baseline.unknown_fields = unknown;
+    Ok(loaded)
+}
+
+/// Checks the header and parses the records of any version this build
+/// reads, noting fields it does not know.
+fn parse(text: &str, path: &Path) -> Result<(FileIn, u32, Vec<String>), LoadError> {
+    let header = header_of(text).ok_or_else(|| LoadError::NotAProject(path.to_path_buf()))?;
+    match header.version {
+        v if v > CURRENT_VERSION => Err(LoadError::TooNew {
+            path: path.to_path_buf(),
+            version: v,
+        }),
+        v if v < OLDEST_VERSION => Err(LoadError::Unsupported {
+            path: path.to_path_buf(),
+            version: v,
+        }),
+        v => {
+            let (file, unknown) = migrate(text, v, path)?;
+            Ok((file, v, unknown))
+        }
+    }
+}
+
+/// Brings any supported version to the current records. Version 1 differs
+/// from version 2 only by lacking `source_bytes`, so both parse into the same
+/// records; each later step adds a function here, tested against fixtures
+/// that never change (`tests/fixtures/v1/…`).
+fn migrate(text: &str, version: u32, path: &Path) -> Result<(FileIn, Vec<String>), LoadError> {
+    debug_assert!((OLDEST_VERSION..=CURRENT_VERSION).contains(&version));
+    parse_records(text, path)
+}
+
+fn parse_records<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    path: &Path,
+) -> Result<(T, Vec<String>), LoadError> {
+    let parse_err = |e: ron::error::SpannedError| LoadError::Parse {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    };
+    let mut de = ron::Deserializer::from_str(text).map_err(parse_err)?;
+    let mut unknown = Vec::new();
+    let value = serde_ignored::deserialize(&mut de, |p| unknown.push(p.to_string()))
+        .map_err(|e| parse_err(de.span_error(e)))?;
+    de.end().map_err(|e| parse_err(de.span_error(e)))?;
+    Ok((value, unknown))
+}
+
+/// One article as loaded.
+struct LoadedArticle {
+    article: Article,
+    unavailable: Option<Unavailable>,
+    warning: Option<String>,
+    /// The texts-folder file was bad but the text was recovered.
+    damaged: bool,
+}
+
+fn from_file(
+    file: FileIn,
+    path: &Path,
+    text_again: impl FnOnce() -> Option<String>,
+) -> Result<Loaded, LoadError> {
+    let base = project_dir(path);
+    let folder = file.texts.as_ref().map(|f| base.join(f));
+    let storage = if folder.is_some() {
+        TextStorage::Folder
+    } else {
+        TextStorage::Inline
+    };
+    let mut problems = Vec::new();
+    let mut codebook = Codebook::default();
+    let mut seen_tags = BTreeSet::new();
+    for t in file.codebook {
+        if !seen_tags.insert(t.id) {
+            problems.push(problem(t.id, "appears twice"));
+            continue;
+        }
+        codebook.insert(Tag {
+            id: t.id,
+            props: TagProps {
+                name: t.name.into_owned(),
+                colour: t.colour,
+                parent: t.parent,
+                shortcut: t.shortcut,
+                description: t.description.into_owned(),
+            },
+        });
+    }
+    // Texts are read and hashed in parallel.
+    let results: Vec<Result<LoadedArticle, Problem>> = file
+        .articles
+        .into_par_iter()
+        .map(|rec| load_article(rec, &base, folder.as_deref()))
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    let mut warnings = Vec::new();
+    let mut unavailable = BTreeMap::new();
+    let mut damaged = Vec::new();
+    for r in results {
+        match r {
+            Ok(a) => {
+                warnings.extend(a.warning);
+                if a.damaged {
+                    damaged.push(a.article.hash.clone());
+                }
+                if let Some(u) = a.unavailable {
+                    unavailable.insert(a.article.id, u);
+                }
+                articles.push(a.article);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    let annotations = check_quotes(file.annotations, &articles, &unavailable, &mut problems);
+    if !unavailable.is_empty()
+        && let Some(text) = text_again()
+    {
+        keep_quotes(&text, path, &mut unavailable);
+    }
+    let mut orphans = Vec::with_capacity(file.orphans.len());
+    for r in file.orphans {
+        let quote = Quote {
+            exact: r.quote.to_string(),
+            prefix: r.prefix.to_string(),
+            suffix: r.suffix.to_string(),
+        };
+        match annotation_of(r) {
+            Ok(annotation) => orphans.push(Orphan { annotation, quote }),
+            Err(p) => problems.push(p),
+        }
+    }
+    let project = Project::from_parts_with(
+        file.memo,
+        articles,
+        codebook,
+        annotations,
+        orphans,
+        file.next_ids,
+        unavailable,
+    );
+    match project {
+        Ok(project) if problems.is_empty() => Ok(Loaded {
+            project,
+            storage,
+            warnings,
+            baseline: Baseline {
+                damaged_texts: damaged,
+                ..Baseline::default()
+            },
+        }),
+        Ok(_) => Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        }),
+        Err(more) => {
+            problems.extend(more);
+            Err(LoadError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            })
+        }
+    }
+}
+
+/// Checks that each stored quote is the text at its span (where the text
+/// is available), keeping the annotations whose records could be read.
+fn check_quotes(
+    records: Vec<super::records::CompactAnnotation>,
+    articles: &[Article],
+    unavailable: &BTreeMap<ArticleId, Unavailable>,
+    problems: &mut Vec<Problem>,
+) -> Vec<crate::model::Annotation> {
+    let texts: HashMap<ArticleId, &Text> = articles
+        .iter()
+        .filter(|a| !unavailable.contains_key(&a.id))
+        .map(|a| (a.id, &a.text))
+        .collect();
+    let mut annotations = Vec::with_capacity(records.len());
+    for c in records {
+        let a = match c.annotation {
+            Ok(a) => a,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        if let Some(text) = texts.get(&a.article)
+            && a.span.end() <= text.char_len()
+        {
+            let q = Quote::capture(text, a.span);
+            if quote_hash(&q.exact, &q.prefix, &q.suffix) != c.quote_hash {
+                problems.push(problem(
+                    a.id,
+                    format!(
+                        "its quote, prefix or suffix does not match the text at {} (the text there reads {:?})",
+                        a.span,
+                        short(&q.exact)
+                    ),
+                ));
+            }
+        }
+        annotations.push(a);
+    }
+    annotations
+}
+
+/// Gives the passages of unavailable articles the quotes the file has.
+fn keep_quotes(text: &str, path: &Path, unavailable: &mut BTreeMap<ArticleId, Unavailable>) {
+    if let Ok((quotes, _)) = parse_records::<QuotesIn>(text, path) {
+        for q in quotes.annotations {
+            if let Some(u) = unavailable.get_mut(&q.article) {
+                u.quotes.insert(
+                    q.id,
+                    Quote {
+                        exact: q.quote,
+                        prefix: q.prefix,
+                        suffix: q.suffix,
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}…")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// Reads a stored text from the texts folder, checking its hash.
+fn read_stored(p: &Path, hash: &ContentHash) -> Result<String, String> {
+    match read_bounded(p, Limits::get().file_bytes) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) if ContentHash::of(&t) == *hash => Ok(t),
+            _ => Err(format!(
+                "text file {} does not match its hash (it was changed or damaged)",
+                shown(p)
+            )),
+        },
+        Err(e) => Err(format!("text file {} cannot be read ({e})", shown(p))),
+    }
+}
+
+/// An article's text as found, or why it is unavailable (with the damaged
+/// inline text, kept to be written back).
+struct Got {
+    text: Result<String, (String, Option<String>)>,
+    warning: Option<String>,
+    damaged: bool,
+}
+
+/// Finds an article's text: inline, in the texts folder, or (when the
+/// folder's copy is missing or damaged) in its source file if that still has
+/// the same text. `None` when the file gives no place for the text at all.
+fn obtain_text(
+    inline: Option<Cow<'static, str>>,
+    hash: &ContentHash,
+    folder: Option<&Path>,
+    source: &Path,
+    id: ArticleId,
+) -> Option<Got> {
+    let mut warning = None;
+    let mut damaged = false;
+    let text = match (inline, folder) {
+        (Some(t), _) => {
+            let t = t.into_owned();
+            if ContentHash::of(&t) == *hash {
+                Ok(t)
+            } else {
+                Err((
+                    "its text in the project file does not match its recorded hash (edited by hand?)"
+                        .to_owned(),
+                    Some(t),
+                ))
+            }
+        }
+        (None, Some(folder)) => {
+            let p = folder.join(text_file_name(hash));
+            match read_stored(&p, hash) {
+                Ok(t) => Ok(t),
+                Err(why) => match crate::io::article::read_article(source) {
+                    Ok(r) if ContentHash::of(&r.text) == *hash => {
+                        warning = Some(format!(
+                            "{id}: {why}; recovered the text from its source {}; saving writes it back",
+                            shown(source)
+                        ));
+                        damaged = true;
+                        Ok(r.text)
+                    }
+                    _ => Err((
+                        format!(
+                            "{why}, and its source {} no longer has the same text",
+                            shown(source)
+                        ),
+                        None,
+                    )),
+                },
+            }
+        }
+        (None, None) => return None,
+    };
+    Some(Got {
+        text,
+        warning,
+        damaged,
+    })
+}
+
+fn load_article(
+    rec: ArticleRec<'static>,
+    base: &Path,
+    folder: Option<&Path>,
+) -> Result<LoadedArticle, Problem> {
+    let source: PathBuf = match &rec.source_bytes {
+        Some(bytes) => resolve(base, &path_from_bytes(bytes)),
+        None => resolve(base, Path::new(rec.source.as_ref())),
+    };
+    let hash = ContentHash(rec.hash.into_owned());
+    let Some(Got {
+        text: got,
+        mut warning,
+        damaged,
+    }) = obtain_text(rec.text, &hash, folder, &source, rec.id)
+    else {
+        return Err(problem(
+            rec.id,
+            "has no text (the file names no texts folder and no inline text)",
+        ));
+    };
+    let (text, unavailable) = match got {
+        Ok(t) => {
+            let text = Text::new(t);
+            if text.char_len() != rec.chars {
+                return Err(problem(
+                    rec.id,
+                    format!(
+                        "text has {} chars, the file says {}",
+                        text.char_len(),
+                        rec.chars
+                    ),
+                ));
+            }
+            (text, None)
+        }
+        Err((reason, kept_text)) => {
+            warning = Some(format!(
+                "{} ({:?}): {reason}; its text is unavailable and its passages are read-only until the text is restored",
+                rec.id, rec.title
+            ));
+            (
+                Text::new(""),
+                Some(Unavailable {
+                    chars: rec.chars,
+                    reason,
+                    quotes: BTreeMap::new(),
+                    kept_text,
+                }),
+            )
+        }
+    };
+    Ok(LoadedArticle {
+        article: Article {
+            id: rec.id,
+            source,
+            hash,
+            text,
+            meta: Metadata {
+                date: rec.date,
+                posted: rec.posted,
+                credit: rec.credit.map(Cow::into_owned),
+                file_name: rec.file_name.into_owned(),
+                format: rec.format,
+                encoding: rec.encoding.into_owned(),
+            },
+            title: rec.title.into_owned(),
+            status: rec.status,
+            note: rec.note.into_owned(),
+        },
+        unavailable,
+        warning,
+        damaged,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_is_recognised() {
+        let h = header_of("(\n    format: \"gloss-project\",\n    version: 7,").unwrap();
+        assert_eq!(h.version, 7);
+        assert!(header_of("(format: \"other\", version: 1,").is_none());
+    }
+}

@@ -1,0 +1,271 @@
+//! The record types of the project file.
+//!
+//! The same record types serve writing (borrowing from the project, built one
+//! element at a time while serialising) and reading (owned). Annotations are
+//! read as compact records: their quote strings are hashed and dropped at
+//! once, so opening a large project never holds the quotes twice.
+//!
+//! Version 2 adds `source_bytes` to articles (a source path that is not valid
+//! Unicode, stored without loss); version 1 files are the same records
+//! without it, so both are read with these types.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::TextStorage;
+use crate::io::paths::{path_bytes, relative_to};
+use crate::model::annotation::CONTEXT_CHARS;
+use crate::model::{
+    Annotation, AnnotationId, ArticleId, Colour, NextIds, Problem, Project, ReviewStatus,
+    SourceFormat, Span, TagId, Timestamp,
+};
+
+/// The file as written. Lists serialise straight from the project.
+#[derive(Serialize)]
+pub(super) struct FileOut<'a> {
+    pub format: &'static str,
+    pub version: u32,
+    pub memo: &'a str,
+    pub next_ids: NextIds,
+    pub texts: Option<String>,
+    pub codebook: Tags<'a>,
+    pub articles: Articles<'a>,
+    pub annotations: Annotations<'a>,
+    pub orphans: Orphans<'a>,
+}
+
+/// The file as read.
+#[derive(Deserialize)]
+pub(super) struct FileIn {
+    #[allow(dead_code, reason = "checked by peeking at the header before parsing")]
+    pub format: String,
+    #[allow(dead_code, reason = "checked by peeking at the header before parsing")]
+    pub version: u32,
+    pub memo: String,
+    pub next_ids: NextIds,
+    /// Folder of texts, relative to the project file; `None` for inline texts.
+    #[serde(default)]
+    pub texts: Option<String>,
+    pub codebook: Vec<TagRec<'static>>,
+    pub articles: Vec<ArticleRec<'static>>,
+    pub annotations: Vec<CompactAnnotation>,
+    #[serde(default)]
+    pub orphans: Vec<AnnotationRec<'static>>,
+}
+
+/// Only the annotations' quotes, read again when some article's text is
+/// unavailable (so its passages can be written back unchanged).
+#[derive(Deserialize)]
+pub(super) struct QuotesIn {
+    pub annotations: Vec<QuoteRec>,
+}
+
+/// One annotation's quote.
+#[derive(Deserialize)]
+pub(super) struct QuoteRec {
+    pub id: AnnotationId,
+    pub article: ArticleId,
+    pub quote: String,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct TagRec<'a> {
+    pub id: TagId,
+    pub name: Cow<'a, str>,
+    pub colour: Colour,
+    pub parent: Option<TagId>,
+    pub shortcut: Option<char>,
+    pub description: Cow<'a, str>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct ArticleRec<'a> {
+    pub id: ArticleId,
+    pub title: Cow<'a, str>,
+    pub status: ReviewStatus,
+    pub date: Option<NaiveDate>,
+    pub posted: Option<NaiveDateTime>,
+    pub credit: Option<Cow<'a, str>>,
+    pub source: Cow<'a, str>,
+    /// The source path's bytes when it is not valid Unicode (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "serde_bytes")]
+    pub source_bytes: Option<Vec<u8>>,
+    pub file_name: Cow<'a, str>,
+    pub format: SourceFormat,
+    pub encoding: Cow<'a, str>,
+    pub hash: Cow<'a, str>,
+    pub chars: usize,
+    pub note: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<Cow<'a, str>>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct AnnotationRec<'a> {
+    pub id: AnnotationId,
+    pub article: ArticleId,
+    pub start: usize,
+    pub end: usize,
+    pub tags: Vec<TagId>,
+    pub quote: Cow<'a, str>,
+    pub prefix: Cow<'a, str>,
+    pub suffix: Cow<'a, str>,
+    pub note: Cow<'a, str>,
+    pub author: Option<Cow<'a, str>>,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+}
+
+/// An annotation record with its quote reduced to a hash, checked against the
+/// text once the texts are loaded.
+pub(super) struct CompactAnnotation {
+    pub annotation: Result<Annotation, Problem>,
+    pub quote_hash: u64,
+}
+
+impl<'de> Deserialize<'de> for CompactAnnotation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = AnnotationRec::deserialize(d)?;
+        let quote_hash = quote_hash(&r.quote, &r.prefix, &r.suffix);
+        Ok(Self {
+            annotation: annotation_of(r),
+            quote_hash,
+        })
+    }
+}
+
+pub(super) fn quote_hash(exact: &str, prefix: &str, suffix: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (exact, prefix, suffix).hash(&mut h);
+    h.finish()
+}
+
+pub(super) fn problem(location: impl std::fmt::Display, message: impl Into<String>) -> Problem {
+    Problem {
+        location: location.to_string(),
+        message: message.into(),
+    }
+}
+
+pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem> {
+    let span = Span::new(r.start, r.end).map_err(|e| problem(r.id, e.to_string()))?;
+    Ok(Annotation {
+        id: r.id,
+        article: r.article,
+        span,
+        tags: r.tags.into_iter().collect(),
+        note: r.note.into_owned(),
+        author: r.author.map(Cow::into_owned),
+        created: r.created,
+        modified: r.modified,
+    })
+}
+
+pub(super) struct Tags<'a>(pub &'a Project);
+pub(super) struct Articles<'a>(pub &'a Project, pub &'a Path, pub TextStorage);
+pub(super) struct Annotations<'a>(pub &'a Project);
+pub(super) struct Orphans<'a>(pub &'a Project);
+
+impl Serialize for Tags<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.codebook().iter().map(|t| TagRec {
+            id: t.id,
+            name: Cow::Borrowed(&t.props.name),
+            colour: t.props.colour,
+            parent: t.props.parent,
+            shortcut: t.props.shortcut,
+            description: Cow::Borrowed(&t.props.description),
+        }))
+    }
+}
+
+impl Serialize for Articles<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Articles(project, base, storage) = *self;
+        s.collect_seq(project.articles().map(|a| {
+            let unavailable = project.unavailable(a.id);
+            let text = match unavailable {
+                Some(u) => u.kept_text.as_deref().map(Cow::Borrowed),
+                None => (storage == TextStorage::Inline).then(|| Cow::Borrowed(a.text.as_str())),
+            };
+            ArticleRec {
+                id: a.id,
+                title: Cow::Borrowed(&a.title),
+                status: a.status,
+                date: a.meta.date,
+                posted: a.meta.posted,
+                credit: a.meta.credit.as_deref().map(Cow::Borrowed),
+                source: Cow::Owned(relative_to(&a.source, base)),
+                source_bytes: path_bytes(&a.source, base),
+                file_name: Cow::Borrowed(&a.meta.file_name),
+                format: a.meta.format,
+                encoding: Cow::Borrowed(&a.meta.encoding),
+                hash: Cow::Borrowed(&a.hash.0),
+                chars: project.text_len(a.id),
+                note: Cow::Borrowed(&a.note),
+                text,
+            }
+        }))
+    }
+}
+
+fn annotation_rec<'a>(
+    a: &'a Annotation,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+) -> AnnotationRec<'a> {
+    AnnotationRec {
+        id: a.id,
+        article: a.article,
+        start: a.span.start(),
+        end: a.span.end(),
+        tags: a.tags.iter().copied().collect(),
+        quote: Cow::Borrowed(exact),
+        prefix: Cow::Borrowed(prefix),
+        suffix: Cow::Borrowed(suffix),
+        note: Cow::Borrowed(&a.note),
+        author: a.author.as_deref().map(Cow::Borrowed),
+        created: a.created,
+        modified: a.modified,
+    }
+}
+
+impl Serialize for Annotations<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        s.collect_seq(p.annotations().map(|a| {
+            if let Some(q) = p.unavailable(a.article).and_then(|u| u.quotes.get(&a.id)) {
+                return annotation_rec(a, &q.exact, &q.prefix, &q.suffix);
+            }
+            let text = p.article(a.article).map(|art| &art.text);
+            let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| {
+                (
+                    t.slice(a.span),
+                    t.before(a.span.start(), CONTEXT_CHARS),
+                    t.after(a.span.end(), CONTEXT_CHARS),
+                )
+            });
+            annotation_rec(a, exact, prefix, suffix)
+        }))
+    }
+}
+
+impl Serialize for Orphans<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.orphans().map(|o| {
+            annotation_rec(
+                &o.annotation,
+                &o.quote.exact,
+                &o.quote.prefix,
+                &o.quote.suffix,
+            )
+        }))
+    }
+}

@@ -1,0 +1,296 @@
+//! Saving a project: under the project's write lock, only over the version
+//! of the file that was loaded, atomically, keeping the previous file as a
+//! backup; texts first, into the content-addressed texts folder.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::load::peek_header;
+use super::records::{Annotations, Articles, FileOut, Orphans, Tags};
+use super::{
+    Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, SaveError, TextStorage, text_file_name,
+    texts_folder_name,
+};
+use crate::io::atomic::{WriteError, WriteOptions, sync_dir, write_with};
+use crate::io::lock::WriteLock;
+use crate::io::paths::{absolute, project_dir};
+use crate::model::{ContentHash, Project};
+
+/// How to save.
+#[derive(Clone, Debug)]
+pub struct SaveOptions<'a> {
+    /// Where the texts go.
+    pub storage: TextStorage,
+    /// The texts folder, relative to the file's folder (default
+    /// `NAME.texts`; recovery files share their project's).
+    pub texts: Option<&'a str>,
+    /// What was loaded from this path: the save refuses to replace a file
+    /// that changed since, or that has fields this build cannot keep.
+    /// `None` saves as new (Save As), over any Gloss project file.
+    pub baseline: Option<&'a Baseline>,
+    /// Replace the file even when it changed on disk, has unknown fields or
+    /// is read-only (the user said so, after a warning).
+    pub force: bool,
+    /// A recovery file: not locked, not checked, no backup.
+    pub recovery: bool,
+    /// How long to wait for another writer to finish.
+    pub lock_wait: Duration,
+}
+
+impl SaveOptions<'_> {
+    /// Saving as new, with `storage`.
+    #[must_use]
+    pub fn new(storage: TextStorage) -> Self {
+        Self {
+            storage,
+            texts: None,
+            baseline: None,
+            force: false,
+            recovery: false,
+            lock_wait: Duration::from_secs(30),
+        }
+    }
+}
+
+fn pretty() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .depth_limit(2)
+        .indentor("    ".to_owned())
+        .new_line("\n".to_owned())
+}
+
+/// Writes the RON text of a project's file to `w`. Texts are inlined for
+/// [`TextStorage::Inline`]; otherwise they are referred to by hash in the
+/// texts folder (which [`save`] fills).
+///
+/// # Errors
+/// [`SaveError::Serialise`] when writing fails.
+pub fn write_ron(
+    w: &mut dyn Write,
+    project: &Project,
+    project_path: &Path,
+    storage: TextStorage,
+) -> Result<(), SaveError> {
+    write_ron_with(
+        w,
+        project,
+        project_path,
+        storage,
+        &texts_folder_name(project_path),
+    )
+}
+
+fn write_ron_with(
+    w: &mut dyn Write,
+    project: &Project,
+    project_path: &Path,
+    storage: TextStorage,
+    texts: &str,
+) -> Result<(), SaveError> {
+    let base = project_dir(project_path);
+    let file = FileOut {
+        format: FORMAT_NAME,
+        version: CURRENT_VERSION,
+        memo: project.memo(),
+        next_ids: project.next_ids(),
+        texts: (storage == TextStorage::Folder).then(|| texts.to_owned()),
+        codebook: Tags(project),
+        articles: Articles(project, &base, storage),
+        annotations: Annotations(project),
+        orphans: Orphans(project),
+    };
+    ron::Options::default()
+        .to_io_writer_pretty(&mut *w, &file, pretty())
+        .map_err(|e| SaveError::Serialise(e.to_string()))?;
+    w.write_all(b"\n")
+        .map_err(|e| SaveError::Serialise(e.to_string()))
+}
+
+/// The RON text of a project's file, as [`write_ron`] writes it.
+///
+/// # Errors
+/// [`SaveError::Serialise`] (should not happen).
+pub fn to_ron(
+    project: &Project,
+    project_path: &Path,
+    storage: TextStorage,
+) -> Result<String, SaveError> {
+    let mut v = Vec::new();
+    write_ron(&mut v, project, project_path, storage)?;
+    String::from_utf8(v).map_err(|e| SaveError::Serialise(e.to_string()))
+}
+
+/// Saves a project to `path` as new (see [`save_with`] with
+/// [`SaveOptions::new`]): it refuses to overwrite a file that is not a Gloss
+/// project this build reads, but does not check what it replaces otherwise.
+///
+/// # Errors
+/// [`SaveError`]; on error the previous project file is untouched.
+pub fn save(project: &Project, path: &Path, storage: TextStorage) -> Result<Baseline, SaveError> {
+    save_with(project, path, &SaveOptions::new(storage))
+}
+
+/// Like [`save`], with the texts folder named explicitly (relative to the
+/// file's folder), as recovery files do to share the project's texts.
+///
+/// # Errors
+/// As [`save`].
+pub fn save_with_texts(
+    project: &Project,
+    path: &Path,
+    storage: TextStorage,
+    texts: &str,
+) -> Result<Baseline, SaveError> {
+    save_with(
+        project,
+        path,
+        &SaveOptions {
+            texts: Some(texts),
+            ..SaveOptions::new(storage)
+        },
+    )
+}
+
+/// Saves a project atomically to `path` as `opts` say, keeping the previous
+/// file as `path.bak`: under the project's write lock, the file on disk is
+/// checked against `opts.baseline` (it must be the version that was loaded,
+/// without fields this build would drop), the texts missing from the texts
+/// folder are written (and damaged ones rewritten), then the RON file.
+/// Returns what is on disk now, for the next save.
+///
+/// # Errors
+/// [`SaveError`]; on error the previous project file is untouched.
+pub fn save_with(
+    project: &Project,
+    path: &Path,
+    opts: &SaveOptions<'_>,
+) -> Result<Baseline, SaveError> {
+    let path = absolute(path);
+    let _lock = if opts.recovery {
+        None
+    } else {
+        Some(WriteLock::acquire(&path, opts.lock_wait, "save", |_| {})?)
+    };
+    let exists = std::fs::symlink_metadata(&path).is_ok();
+    if exists && !opts.recovery {
+        match peek_header(&path) {
+            Ok(h) if h.version <= CURRENT_VERSION => {}
+            _ => return Err(SaveError::WouldClobber(path)),
+        }
+    }
+    if let Some(b) = opts.baseline
+        && !opts.force
+    {
+        let changed = match &b.stamp {
+            Some(stamp) => exists && !stamp.matches(&path).unwrap_or(false),
+            None => exists,
+        };
+        if changed {
+            return Err(SaveError::ChangedOnDisk(path));
+        }
+        if !b.unknown_fields.is_empty() {
+            return Err(SaveError::UnknownFields {
+                path,
+                fields: b.unknown_fields.clone(),
+            });
+        }
+    }
+    let texts = opts
+        .texts
+        .map_or_else(|| texts_folder_name(&path), str::to_owned);
+    if opts.storage == TextStorage::Folder {
+        let repair = opts.baseline.map_or(&[][..], |b| &b.damaged_texts[..]);
+        write_texts(project, &project_dir(&path).join(&texts), repair)?;
+    }
+    let write_opts = WriteOptions {
+        backup: !opts.recovery,
+        replace_read_only: opts.force,
+        ..WriteOptions::PROJECT
+    };
+    let mut failure = None;
+    let mut hasher = blake3::Hasher::new();
+    write_with(&path, write_opts, |w| {
+        let mut tee = Tee {
+            w,
+            hasher: &mut hasher,
+        };
+        write_ron_with(&mut tee, project, &path, opts.storage, &texts).map_err(|e| {
+            let msg = e.to_string();
+            failure = Some(e);
+            std::io::Error::other(msg)
+        })
+    })
+    .map_err(|e| match failure.take() {
+        Some(f) => f,
+        None => SaveError::Write(e),
+    })?;
+    let stamp = std::fs::metadata(&path)
+        .ok()
+        .map(|m| FileStamp::new(&m, hasher.finalize()));
+    Ok(Baseline {
+        stamp,
+        version: CURRENT_VERSION,
+        unknown_fields: Vec::new(),
+        damaged_texts: Vec::new(),
+    })
+}
+
+/// Passes writes through while hashing them.
+struct Tee<'a> {
+    w: &'a mut dyn Write,
+    hasher: &'a mut blake3::Hasher,
+}
+
+impl Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.w.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Writes the texts the folder lacks (and rewrites `repair`, texts whose file
+/// was found damaged), each atomically; the texts of unavailable articles are
+/// left as they are.
+fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Result<(), SaveError> {
+    let io_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| {
+            SaveError::Write(WriteError::Io {
+                path: p.clone(),
+                source,
+            })
+        }
+    };
+    std::fs::create_dir_all(folder).map_err(io_err(folder))?;
+    let missing: Vec<_> = project
+        .articles()
+        .filter(|a| project.unavailable(a.id).is_none())
+        .filter_map(|a| {
+            let p = folder.join(text_file_name(&a.hash));
+            if repair.contains(&a.hash) {
+                // A damaged entry (even a link to a device) is replaced, not followed.
+                let _ = std::fs::remove_file(&p);
+                return Some((a, p));
+            }
+            std::fs::symlink_metadata(&p).is_err().then_some((a, p))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.par_iter().try_for_each(|(a, p)| {
+        write_with(p, WriteOptions::INTERNAL, |w| {
+            w.write_all(a.text.as_str().as_bytes())
+        })
+        .map_err(SaveError::Write)
+    })?;
+    sync_dir(folder);
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Bounded reading of input files: only regular files are read (a named pipe,
+//! a device or a folder is refused without blocking on it), and never more
+//! than a size limit, checked before the read and while reading.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::limits::human_size;
+
+/// Why a file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The file system refused (missing file, no permission, …).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Not a regular file.
+    #[error("it is {0}, not a regular file")]
+    NotRegular(&'static str),
+    /// Over the size limit.
+    #[error(
+        "it is larger than the limit of {} (raise it with --max-file-size or GLOSS_MAX_FILE_SIZE)",
+        human_size(*.limit)
+    )]
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+}
+
+/// What kind of file system object `meta` describes, for messages.
+#[must_use]
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_file() {
+        return "a regular file";
+    }
+    if t.is_dir() {
+        return "a folder";
+    }
+    if t.is_symlink() {
+        return "a symbolic link";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "a special file"
+}
+
+/// Opens `path` for reading only if it is a regular file (following
+/// symbolic links). Opening never blocks: a named pipe is refused, not
+/// waited on.
+///
+/// # Errors
+/// [`FileError::NotRegular`] for anything else, or the I/O error.
+pub fn open_regular(path: &Path) -> Result<(File, std::fs::Metadata), FileError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: opening a FIFO with no writer returns at once instead
+        // of waiting forever; it changes nothing for regular files.
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = opts.open(path)?;
+    // The metadata of what was opened, not of what the path names now.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(FileError::NotRegular(kind_of(&meta)));
+    }
+    Ok((file, meta))
+}
+
+/// Reads a whole regular file of at most `limit` bytes.
+///
+/// # Errors
+/// [`FileError`]: not a regular file, too large (before reading, from its
+/// size, or while reading, if it grows), or an I/O error.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > limit {
+        return Err(FileError::TooLarge { limit });
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(FileError::TooLarge { limit });
+    }
+    Ok(buf)
+}
+
+/// Reads an input file (article, exchange file) within the process's
+/// [`super::limits::Limits::file_bytes`].
+///
+/// # Errors
+/// As [`read_bounded`].
+pub fn read_input(path: &Path) -> Result<Vec<u8>, FileError> {
+    read_bounded(path, super::limits::Limits::get().file_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_regular_files_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, b"hello").unwrap();
+        assert_eq!(read_bounded(&p, 5).unwrap(), b"hello");
+        assert!(matches!(
+            read_bounded(&p, 4),
+            Err(FileError::TooLarge { limit: 4 })
+        ));
+        assert!(matches!(
+            read_bounded(dir.path(), 100),
+            Err(FileError::NotRegular("a folder"))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_pipes_are_refused_without_blocking() {
+        let e = read_bounded(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+        assert!(matches!(e, FileError::NotRegular("a character device")));
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            let e = read_bounded(&fifo, 100).unwrap_err();
+            assert!(matches!(e, FileError::NotRegular("a named pipe (FIFO)")));
+        }
+        // A symbolic link to a device is refused the same way.
+        let link = dir.path().join("zero.txt");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(matches!(
+            read_bounded(&link, 100),
+            Err(FileError::NotRegular("a character device"))
+        ));
+    }
+}
