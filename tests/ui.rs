@@ -568,3 +568,71 @@ fn keyboard_extends_the_selection_by_char_and_word() {
     type_key(&mut h, "2");
     assert_eq!(h.state().project().passage(&annotations(&h)[0]), "the port");
 }
+
+#[test]
+fn saving_over_a_project_changed_elsewhere_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    let mut h = harness(&path);
+    open_article(&mut h, FIRST_TITLE);
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    type_key(&mut h, "1");
+    // Meanwhile a command changes the file on disk.
+    let mut theirs = gloss::io::load(&path).unwrap().project;
+    theirs
+        .apply(Action::SetMemo("saved by a command".into()))
+        .unwrap();
+    gloss::io::save(&theirs, &path, TextStorage::Folder).unwrap();
+    let on_disk = std::fs::read(&path).unwrap();
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    wait_idle(&mut h);
+    let _ = h.get_by_label("The project was not saved");
+    let _ = h.get_by_label("Reload from disk");
+    let _ = h.get_by_label("Save as…");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        on_disk,
+        "nothing overwritten"
+    );
+    assert!(h.state().session.is_dirty(), "the work is still open");
+
+    // The user chooses to overwrite, knowingly.
+    h.get_by_label("Overwrite").click();
+    wait_idle(&mut h);
+    assert!(!h.state().session.is_dirty());
+    let saved = gloss::io::load(&path).unwrap().project;
+    assert_eq!(saved.annotations().len(), 1);
+    let bak = gloss::io::load(&dir.path().join("review.ron.bak"))
+        .unwrap()
+        .project;
+    assert_eq!(bak.memo(), "saved by a command");
+}
+
+#[test]
+fn a_second_window_is_told_the_project_is_open_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    let start = |path: &Path| {
+        let mut h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_ui_state(
+                |ui, app: &mut GlossApp| app.show(ui),
+                GlossApp::new(Settings::default()),
+            );
+        let ctx = h.ctx.clone();
+        h.state_mut().start(&ctx, vec![path.to_path_buf()]);
+        wait_idle(&mut h);
+        h
+    };
+    let first = start(&path);
+    assert_eq!(first.state().project().articles().len(), 2);
+    let mut second = start(&path);
+    let _ = second.get_by_label("Open in another window");
+    assert_eq!(second.state().project().articles().len(), 0);
+    second.get_by_label("Open here too").click();
+    wait_idle(&mut second);
+    assert_eq!(second.state().project().articles().len(), 2);
+    drop(first);
+}

@@ -38,7 +38,7 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
         Ok(p) => p,
         Err(e) => {
             if let Some(LoadError::Invalid { .. }) = e.downcast_ref::<LoadError>() {
-                eprintln!("gloss: {e:#}");
+                eprintln!("gloss: {}", super::message(&e));
                 return Ok(1);
             }
             return Err(e);

@@ -18,7 +18,7 @@ pub use commands::run_command;
 /// project, `gloss PROJECT.ron` opens that project, and `gloss FILE_OR_FOLDER…`
 /// starts a new project with those articles. The subcommands run headless.
 #[derive(Debug, Parser)]
-#[command(name = "gloss", version, args_conflicts_with_subcommands = true)]
+#[command(name = "gloss", version, subcommand_precedence_over_arg = true)]
 pub struct Cli {
     /// What to do; omit to open the window.
     #[command(subcommand)]
@@ -251,8 +251,27 @@ pub fn exit_code(command: Command, global: &Global) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gloss: error: {e:#}");
+            eprintln!("gloss: error: {}", message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error with its causes, each once: errors here say their cause in their
+/// own message (so a window can show one line), and the chain must not
+/// repeat it.
+#[must_use]
+pub fn message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if out.contains(&s) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&s);
+    }
+    out
 }

@@ -1787,6 +1787,10 @@ impl GlossApp {
             ui.label(weak(format!("· {} passages", project.annotation_count(id))));
         });
         ui.separator();
+        if let Some(u) = project.unavailable(id) {
+            Self::unavailable_notice(ui, project, id, u);
+            return;
+        }
         let state = self.session.state_id();
         let events = self.reader.show(ui, article, project, state);
         for e in events {
@@ -1808,6 +1812,40 @@ impl GlossApp {
         {
             self.reader.selected_annotation = None;
         }
+    }
+
+    /// What the reading view shows for an article whose text could not be
+    /// read: why, how to restore it, and its passages as recorded.
+    fn unavailable_notice(
+        ui: &mut egui::Ui,
+        project: &Project,
+        id: ArticleId,
+        u: &crate::model::Unavailable,
+    ) {
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new("The text of this article is unavailable")
+                .strong()
+                .color(ui.visuals().warn_fg_color),
+        );
+        ui.label(&u.reason);
+        ui.label(
+            "Its passages are kept, read-only, exactly as they were. Put the text file or the \
+             article's source back and reopen the project (or run gloss check --repair).",
+        );
+        ui.add_space(8.0);
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for a in project.annotations_of(id) {
+                let tags: Vec<String> =
+                    a.tags.iter().map(|t| project.codebook().path(*t)).collect();
+                ui.label(format!(
+                    "{} · {}: “{}”",
+                    a.span,
+                    tags.join(", "),
+                    project.passage(a)
+                ));
+            }
+        });
     }
 
     fn dialogs(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {

@@ -310,11 +310,17 @@ pub fn show(
                 });
                 row.col(|ui| {
                     ui.vertical(|ui| {
-                        ui.add(
-                            egui::Label::new(RichText::new(&a.title).strong())
-                                .truncate()
-                                .selectable(false),
-                        );
+                        let title = if project.unavailable(id).is_some() {
+                            RichText::new(format!("⚠ {}", a.title))
+                                .strong()
+                                .color(ui.visuals().warn_fg_color)
+                        } else {
+                            RichText::new(&a.title).strong()
+                        };
+                        let r = ui.add(egui::Label::new(title).truncate().selectable(false));
+                        if project.unavailable(id).is_some() {
+                            r.on_hover_text("Its text is unavailable; its passages are read-only");
+                        }
                         let mut meta = Vec::new();
                         if let Some(d) = a.meta.date {
                             meta.push(d.format("%Y-%m-%d").to_string());
