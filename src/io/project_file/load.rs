@@ -429,11 +429,15 @@ fn obtain_text(
                         damaged = true;
                         Ok(r.text)
                     }
-                    _ => Err((
+                    Ok(_) => Err((
                         format!(
                             "{why}, and its source {} no longer has the same text",
                             shown(source)
                         ),
+                        None,
+                    )),
+                    Err(e) => Err((
+                        format!("{why}, and its source {} cannot be read ({e})", shown(source)),
                         None,
                     )),
                 },
