@@ -65,7 +65,7 @@ fn corpus(n: usize) -> Corpus {
     let mut rng = Rng(0x5eed);
     // The project: all articles, 20 tags (some nested), 10 annotations each.
     let mut p = Project::new();
-    let (action, _) = import_paths(&mut p, std::slice::from_ref(&articles), &|_, _| {});
+    let (action, _) = import_paths(&p, std::slice::from_ref(&articles), &|_, _| {});
     p.apply(action).expect("import");
     let tags = common::tags(&mut p);
     let ids: Vec<_> = p.articles().map(|a| a.id).collect();
@@ -111,7 +111,7 @@ fn benches(c: &mut Criterion) {
     // Peak memory of each step, once, outside the timing loops.
     let (_, import_peak) = peak_of(|| {
         let mut p = Project::new();
-        let (a, _) = import_paths(&mut p, std::slice::from_ref(&corpus.articles), &|_, _| {});
+        let (a, _) = import_paths(&p, std::slice::from_ref(&corpus.articles), &|_, _| {});
         p.apply(a).expect("import");
         p
     });
@@ -135,7 +135,7 @@ fn benches(c: &mut Criterion) {
     g.bench_function("import", |b| {
         b.iter(|| {
             let mut p = Project::new();
-            let (a, _) = import_paths(&mut p, std::slice::from_ref(&corpus.articles), &|_, _| {});
+            let (a, _) = import_paths(&p, std::slice::from_ref(&corpus.articles), &|_, _| {});
             p.apply(a).expect("import");
             p
         });

@@ -24,7 +24,7 @@ fn rg_available() -> bool {
 fn benches(c: &mut Criterion) {
     let (_dir, folder, bytes) = common::article_folder(10_000);
     let mut project = Project::new();
-    let (action, _) = import_paths(&mut project, std::slice::from_ref(&folder), &|_, _| {});
+    let (action, _) = import_paths(&project, std::slice::from_ref(&folder), &|_, _| {});
     project.apply(action).expect("import");
     let cases: [(&str, Query, Vec<&str>); 3] = [
         ("literal", Query::plain("Geneva"), vec!["-F", "Geneva"]),

@@ -23,7 +23,7 @@ fn core_modules_do_not_use_the_ui_crates() {
         regex::Regex::new(r"\b(egui|eframe|rfd|egui_extras|egui_plot|winit)(::|_|\b)").unwrap();
     let mut offenders = Vec::new();
     let mut checked = 0;
-    for module in ["model", "io", "export"] {
+    for module in ["model", "io", "exchange"] {
         let mut files = Vec::new();
         rust_files(&root.join(module), &mut files);
         assert!(!files.is_empty(), "src/{module} has no files");

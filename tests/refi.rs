@@ -11,19 +11,19 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use gloss::export::format::Format;
-use gloss::io::paths::Protected;
-use gloss::io::refi::{ImportOptions, import_qdc, import_qdpx, qdpx_bytes};
+use gloss::exchange::format::Format;
+use gloss::exchange::refi::{ImportOptions, import_qdc, import_qdpx, qdpx_bytes};
+use gloss::io::protect::Protected;
 
 fn write_qdpx(
     p: &Project,
     name: &str,
     out: &Path,
-) -> Result<usize, gloss::export::format::ExportError> {
+) -> Result<usize, gloss::exchange::format::ExportError> {
     Format::Qdpx.write(p, name, None, out, &Protected::default())
 }
 
-fn write_qdc(p: &Project, out: &Path) -> Result<usize, gloss::export::format::ExportError> {
+fn write_qdc(p: &Project, out: &Path) -> Result<usize, gloss::exchange::format::ExportError> {
     Format::Qdc.write(p, "codebook", None, out, &Protected::default())
 }
 use gloss::model::{Action, Project, Span, TagProps, Timestamp, ops};
@@ -125,7 +125,7 @@ fn example_round_trips_through_qdpx() {
     let qdpx = dir.path().join("example.qdpx");
     write_qdpx(&p, "example", &qdpx).unwrap();
     let mut q = Project::new();
-    let (action, report) = import_qdpx(&mut q, &qdpx, &ImportOptions::default()).unwrap();
+    let (action, report) = import_qdpx(&q, &qdpx, &ImportOptions::default()).unwrap();
     q.apply(action).unwrap();
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     assert_eq!(shape(&q), shape(&p));
@@ -154,7 +154,7 @@ fn example_round_trips_through_qdpx() {
     }
     // Importing the same file again matches the articles and adds nothing new
     // but the passages (which it has no way to know are the same).
-    let (again, report) = import_qdpx(&mut q, &qdpx, &ImportOptions::default()).unwrap();
+    let (again, report) = import_qdpx(&q, &qdpx, &ImportOptions::default()).unwrap();
     assert_eq!(report.articles_added, 0);
     assert_eq!(report.tags_added, 0);
     q.apply(again).unwrap();
@@ -167,7 +167,7 @@ fn codebook_round_trips_through_qdc() {
     let qdc = dir.path().join("c.qdc");
     write_qdc(&p, &qdc).unwrap();
     let mut q = Project::new();
-    let (action, report) = import_qdc(&mut q, &qdc).unwrap();
+    let (action, report) = import_qdc(&q, &qdc).unwrap();
     q.apply(action).unwrap();
     assert_eq!(report.tags_added, p.codebook().len());
     assert_eq!(codebook_shape(&q), codebook_shape(&p));
@@ -220,7 +220,7 @@ fn hand_written_fixture_validates_and_imports_exactly() {
 
     let mut p = Project::new();
     let (action, report) =
-        import_qdpx(&mut p, &hand_qdpx(dir.path()), &ImportOptions::default()).unwrap();
+        import_qdpx(&p, &hand_qdpx(dir.path()), &ImportOptions::default()).unwrap();
     p.apply(action).unwrap();
     assert_eq!(report.articles_added, 2);
     assert_eq!(report.tags_added, 4);
@@ -284,11 +284,11 @@ fn malformed_archives_are_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.qdpx");
     std::fs::write(&bad, b"not a zip").unwrap();
-    let e = import_qdpx(&mut Project::new(), &bad, &ImportOptions::default()).unwrap_err();
+    let e = import_qdpx(&Project::new(), &bad, &ImportOptions::default()).unwrap_err();
     assert!(e.to_string().contains("qdpx"), "{e}");
     let qdc = dir.path().join("bad.qdc");
     std::fs::write(&qdc, "<CodeBook><Codes>").unwrap();
-    assert!(import_qdc(&mut Project::new(), &qdc).is_err());
+    assert!(import_qdc(&Project::new(), &qdc).is_err());
 }
 
 /// Passages by (article title, start, end): their tags and notes.
@@ -311,7 +311,7 @@ proptest! {
         let mut p = Project::new();
         let mut ids = Vec::new();
         for (i, text) in texts.iter().enumerate() {
-            let id = p.allocate_article_id();
+            let id = p.ids().article();
             let a = gloss::model::Article {
                 id,
                 source: PathBuf::from(format!("/src/{i}.txt")),
@@ -328,7 +328,7 @@ proptest! {
         }
         let mut tags = Vec::new();
         for name in ["Alpha", "Alpha/Beta <b>", "Γάμμα & co"] {
-            let (id, actions) = ops::ensure_tag_path(&mut p, name).unwrap();
+            let (id, actions) = ops::ensure_tag_path(&p, name).unwrap();
             for a in actions { p.apply(a).unwrap(); }
             tags.push(id);
         }
@@ -341,14 +341,14 @@ proptest! {
             let start = s % len;
             let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
             if span.is_empty() { continue; }
-            let action = ops::add_annotation(&mut p, art, span, BTreeSet::from([tags[k]]), note, Timestamp::from_unix(1_700_000_000)).unwrap();
+            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[k]]), note, Timestamp::from_unix(1_700_000_000)).unwrap();
             p.apply(action).unwrap();
         }
         p.apply(Action::SetMemo(memo)).unwrap();
         let path = dir.path().join("r.qdpx");
         write_qdpx(&p, "random", &path).unwrap();
         let mut q = Project::new();
-        let (action, _) = import_qdpx(&mut q, &path, &ImportOptions::default()).unwrap();
+        let (action, _) = import_qdpx(&q, &path, &ImportOptions::default()).unwrap();
         q.apply(action).unwrap();
         // Identical spans merge on import; compare as sets of (span, tags, note).
         let merged = |p: &Project| {

@@ -26,14 +26,14 @@ fn fixture(dir: &Path) -> PathBuf {
     std::fs::write(articles.join("a.txt"), FIRST).unwrap();
     std::fs::write(articles.join("b.txt"), SECOND).unwrap();
     let mut p = Project::new();
-    let (action, report) = gloss::io::import::import_paths(&mut p, &[articles], &|_, _| {});
+    let (action, report) = gloss::io::import::import_paths(&p, &[articles], &|_, _| {});
     assert_eq!(report.imported.len(), 2);
     p.apply(action).unwrap();
     for (name, key, colour) in [
         ("Threat", '1', [250, 200, 90]),
         ("Place", '2', [140, 200, 250]),
     ] {
-        let id = p.allocate_tag_id();
+        let id = p.ids().tag();
         p.apply(Action::AddTag(Tag {
             id,
             props: TagProps {

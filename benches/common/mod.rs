@@ -160,7 +160,7 @@ pub fn annotate(p: &mut Project, rng: &mut Rng, article: ArticleId, tags: &[TagI
 
 /// Adds an article with this text directly (no file).
 pub fn add_text(p: &mut Project, text: String, title: &str) -> ArticleId {
-    let id = p.allocate_article_id();
+    let id = p.ids().article();
     let article = Article {
         id,
         source: PathBuf::from(format!("/generated/{}.txt", id.0)),

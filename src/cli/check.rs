@@ -6,14 +6,13 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::commands::plural;
 use super::{Global, session};
 use crate::io::LoadError;
 use crate::io::article::read_article;
 use crate::io::limits::human_size;
 use crate::io::paths::shown;
 use crate::io::project_file::{text_file_name, texts_folder_name, tidy};
-use crate::model::{ContentHash, Text, ops};
+use crate::model::{ContentHash, Text, ops, plural};
 
 /// What `check` may change besides reporting.
 #[derive(Clone, Copy, Debug, Default)]

@@ -7,10 +7,9 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Command, ExportFormat, Global, TimeBucket, session};
-use crate::io::import::import_paths;
-use crate::io::paths::{escaped, shown};
+use crate::io::paths::shown;
 use crate::io::project_file;
-use crate::model::{ArticleId, Timestamp, ops, stats};
+use crate::model::{ArticleId, Timestamp, ops, plural, stats};
 
 /// Runs one subcommand; returns the exit code for a normal outcome.
 ///
@@ -93,74 +92,49 @@ fn import(
     external: Option<&Path>,
     global: &Global,
 ) -> Result<u8> {
+    use crate::exchange::import::{self, Severity};
     let mut opened = session::for_change(path, global, "import", true)?;
-    // Exchange files (REFI-QDA, brat) are imported on their own.
-    let mut plain = Vec::new();
-    let mut exchange_skipped = 0;
-    for p in paths {
-        match super::exchange::import(&mut opened.project, p, external) {
-            Some(result) => {
-                let done = result?;
-                writeln!(out, "{}", done.summary)?;
-                for s in &done.skipped {
-                    eprintln!("gloss: not imported: {}: {}", shown(p), escaped(s));
-                }
-                exchange_skipped += done.skipped.len();
-            }
-            None => plain.push(p.clone()),
-        }
-    }
-    if plain.is_empty() {
-        opened.save(global)?;
-        return Ok(u8::from(exchange_skipped > 0));
-    }
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} reading {pos}/{len} files {wide_bar} {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (action, report) = import_paths(&mut opened.project, &plain, &|done, total| {
+    let opts = import::Options {
+        external_sources: external.map(Path::to_path_buf),
+    };
+    let imported = import::import(&opened.project, paths, &opts, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
     bar.finish_and_clear();
     opened
         .project
-        .apply(action)
-        .context("adding the imported articles")?;
+        .apply(imported.action.clone())
+        .context("adding what was imported")?;
     opened.save(global)?;
-    for d in &report.duplicates {
-        eprintln!(
-            "gloss: duplicate: {} has the same text as {}",
-            shown(&d.path),
-            d.same_as
-        );
+    for (severity, line) in import::report_lines(&imported) {
+        match severity {
+            Severity::Info => writeln!(out, "{line}")?,
+            s => eprintln!("gloss: {}: {line}", s.label()),
+        }
     }
-    for (p, w) in &report.warnings {
-        eprintln!("gloss: warning: {}: {}", shown(p), escaped(w));
+    let r = &imported.articles;
+    if !r.imported.is_empty()
+        || !r.refused.is_empty()
+        || !r.duplicates.is_empty()
+        || imported.exchange.is_empty()
+    {
+        writeln!(
+            out,
+            "imported {}, duplicates {}, refused {} (project {}: {})",
+            r.imported.len(),
+            r.duplicates.len(),
+            r.refused.len(),
+            shown(path),
+            plural(opened.project.articles().len(), "article")
+        )?;
     }
-    for r in &report.refused {
-        eprintln!("gloss: refused: {}: {}", shown(&r.path), r.reason);
-    }
-    writeln!(
-        out,
-        "imported {}, duplicates {}, refused {} (project {}: {})",
-        report.imported.len(),
-        report.duplicates.len(),
-        report.refused.len(),
-        shown(path),
-        plural(opened.project.articles().len(), "article")
-    )?;
-    Ok(u8::from(!report.refused.is_empty() || exchange_skipped > 0))
-}
-
-/// `1 article`, `2 articles`.
-pub(super) fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
+    Ok(u8::from(imported.lost_something()))
 }
 
 fn tag_matches(

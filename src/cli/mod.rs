@@ -2,7 +2,6 @@
 
 mod check;
 mod commands;
-mod exchange;
 mod session;
 
 use std::path::PathBuf;
@@ -228,8 +227,8 @@ pub fn apply_global(global: &Global) {
 impl ExportFormat {
     /// The library's format.
     #[must_use]
-    pub fn format(self) -> crate::export::format::Format {
-        use crate::export::format::Format as F;
+    pub fn format(self) -> crate::exchange::format::Format {
+        use crate::exchange::format::Format as F;
         match self {
             Self::Csv => F::Csv,
             Self::W3c => F::W3c,

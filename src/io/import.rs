@@ -174,7 +174,7 @@ pub fn read_files(
 /// present. Returns one undoable action adding them all, and the report.
 /// Ids are allocated from the project; apply the action to add the articles.
 pub fn build_import(
-    project: &mut Project,
+    project: &Project,
     read: Vec<Result<ReadArticle, Refusal>>,
     mut report: ImportReport,
 ) -> (Action, ImportReport) {
@@ -199,7 +199,7 @@ pub fn build_import(
             });
             continue;
         }
-        let id = project.allocate_article_id();
+        let id = project.ids().article();
         batch_hashes.insert(hash.clone(), id);
         if let Some(w) = a.warning {
             report.warnings.push((a.path.clone(), w));
@@ -221,7 +221,7 @@ pub fn build_import(
 
 /// Collects, reads and prepares the import of `paths` in one call.
 pub fn import_paths(
-    project: &mut Project,
+    project: &Project,
     paths: &[PathBuf],
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> (Action, ImportReport) {

@@ -3,7 +3,6 @@
 
 pub mod article;
 pub mod atomic;
-pub mod brat;
 pub mod decode;
 pub mod html;
 pub mod import;
@@ -11,8 +10,8 @@ pub mod limits;
 pub mod lock;
 pub mod paths;
 pub mod project_file;
+pub mod protect;
 pub mod read;
-pub mod refi;
 pub mod zipread;
 
 pub use project_file::{LoadError, Loaded, SaveError, TextStorage, load, save};

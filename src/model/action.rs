@@ -258,7 +258,7 @@ impl Project {
                 if self.codebook.get(tag.id).is_some() {
                     return Err(ModelError::TagExists(tag.id));
                 }
-                if tag.id.0 >= self.next.tag {
+                if tag.id.0 >= self.next.next().tag {
                     return Err(ModelError::UnallocatedId(tag.id.0));
                 }
                 self.check_props(tag.id, &tag.props)?;
@@ -301,7 +301,7 @@ impl Project {
                 if self.annotations.contains_key(&a.id) || self.orphans.contains_key(&a.id) {
                     return Err(ModelError::AnnotationExists(a.id));
                 }
-                if a.id.0 >= self.next.annotation {
+                if a.id.0 >= self.next.next().annotation {
                     return Err(ModelError::UnallocatedId(a.id.0));
                 }
                 self.check_tags(&a.tags)?;
@@ -416,7 +416,7 @@ impl Project {
         if self.articles.contains_key(&a.id) {
             return Err(ModelError::ArticleExists(a.id));
         }
-        if a.id.0 >= self.next.article {
+        if a.id.0 >= self.next.next().article {
             return Err(ModelError::UnallocatedId(a.id.0));
         }
         if let Some(other) = self.by_hash.get(&a.hash) {

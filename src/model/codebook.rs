@@ -1,6 +1,6 @@
 //! The codebook: coloured, optionally nested tags.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -206,6 +206,31 @@ impl Codebook {
     #[must_use]
     pub fn next_colour(&self) -> Colour {
         PALETTE[self.tags.len() % PALETTE.len()]
+    }
+
+    /// Tag ids in tree order: each tag followed by its children, siblings by
+    /// name. Tags not reachable from the top (which a valid project does not
+    /// have) follow at the end, so every tag appears once.
+    #[must_use]
+    pub fn tree_order(&self) -> Vec<TagId> {
+        let codebook = self;
+        let mut out = Vec::with_capacity(codebook.len());
+        let mut seen = HashSet::new();
+        let mut stack: Vec<TagId> = codebook.children(None).iter().rev().map(|t| t.id).collect();
+        loop {
+            while let Some(id) = stack.pop() {
+                if !seen.insert(id) {
+                    continue;
+                }
+                out.push(id);
+                stack.extend(codebook.children(Some(id)).iter().rev().map(|t| t.id));
+            }
+            match codebook.iter().find(|t| !seen.contains(&t.id)) {
+                Some(t) => stack.push(t.id),
+                None => break,
+            }
+        }
+        out
     }
 
     /// True if making `parent` the parent of `id` would create a cycle.

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::action::{Action, MergeKey};
+use super::changes::Generations;
 use super::error::ModelError;
 use super::project::Project;
 
@@ -38,6 +39,7 @@ pub struct Session {
     /// Identifies the project's current content; changes on every step.
     state: u64,
     saved_state: u64,
+    generations: Generations,
 }
 
 impl Default for Session {
@@ -58,6 +60,7 @@ impl Session {
             merge_open: false,
             state,
             saved_state: state,
+            generations: Generations::fresh(state),
         }
     }
 
@@ -65,11 +68,6 @@ impl Session {
     #[must_use]
     pub fn project(&self) -> &Project {
         &self.project
-    }
-
-    /// The project for id allocation only (allocating ids is not a change).
-    pub fn ids(&mut self) -> &mut Project {
-        &mut self.project
     }
 
     /// Applies an action as one undo step. Consecutive edits of the same note
@@ -83,6 +81,7 @@ impl Session {
         }
         let label = action.label();
         let merge = action.merge_key();
+        let changes = action.changes(&self.project);
         let inverse = self.project.apply(action)?;
         self.redo.clear();
         let mergeable = self.merge_open
@@ -102,6 +101,7 @@ impl Session {
             }
         }
         self.state = next;
+        self.generations.record(&changes, next);
         self.merge_open = merge.is_some();
         Ok(())
     }
@@ -115,6 +115,7 @@ impl Session {
     pub fn undo(&mut self) -> Option<String> {
         let step = self.undo.pop()?;
         self.merge_open = false;
+        let changes = step.inverse.changes(&self.project);
         match self.project.apply(step.inverse) {
             Ok(redo) => {
                 self.redo.push(Step {
@@ -124,6 +125,7 @@ impl Session {
                     state: self.state,
                 });
                 self.state = step.state;
+                self.generations.record(&changes, fresh_state());
                 Some(step.label)
             }
             // An inverse always applies to the state it was made in; if it
@@ -140,6 +142,7 @@ impl Session {
     pub fn redo(&mut self) -> Option<String> {
         let step = self.redo.pop()?;
         self.merge_open = false;
+        let changes = step.inverse.changes(&self.project);
         match self.project.apply(step.inverse) {
             Ok(undo) => {
                 self.undo.push(Step {
@@ -149,6 +152,7 @@ impl Session {
                     state: self.state,
                 });
                 self.state = step.state;
+                self.generations.record(&changes, fresh_state());
                 Some(step.label)
             }
             Err(_) => {
@@ -190,6 +194,19 @@ impl Session {
         if state == self.state {
             self.merge_open = false;
         }
+    }
+
+    /// Records that the current state is not saved anywhere (e.g. work
+    /// restored from an autosave), so closing asks first.
+    pub fn mark_unsaved(&mut self) {
+        self.saved_state = fresh_state();
+    }
+
+    /// What changed when, per aspect of the project: caches key on the
+    /// aspects they show (see [`Generations`]).
+    #[must_use]
+    pub fn generations(&self) -> &Generations {
+        &self.generations
     }
 
     /// An id of the current content, which changes with every step (for

@@ -6,6 +6,7 @@ pub mod action;
 pub mod anchor;
 pub mod annotation;
 pub mod article;
+pub mod changes;
 pub mod codebook;
 pub mod error;
 pub mod history;
@@ -17,6 +18,7 @@ pub mod search;
 pub mod span;
 pub mod stats;
 pub mod text;
+pub mod words;
 
 pub use action::Action;
 pub use annotation::{Annotation, Orphan, Quote, Timestamp};
@@ -24,10 +26,11 @@ pub use article::{Article, ContentHash, Metadata, ReviewStatus, SourceFormat, Un
 pub use codebook::{Codebook, Colour, Tag, TagProps};
 pub use error::ModelError;
 pub use history::Session;
-pub use ids::{AnnotationId, ArticleId, NextIds, TagId};
+pub use ids::{AnnotationId, ArticleId, IdAllocator, NextIds, TagId};
 pub use project::{Problem, Project};
 pub use span::Span;
 pub use text::Text;
+pub use words::plural;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -18,7 +18,7 @@ use super::span::Span;
 /// # Errors
 /// When the article does not exist (the span and tags are checked on apply).
 pub fn add_annotation(
-    project: &mut Project,
+    project: &Project,
     article: ArticleId,
     span: Span,
     tags: BTreeSet<TagId>,
@@ -28,7 +28,7 @@ pub fn add_annotation(
     if project.article(article).is_none() {
         return Err(ModelError::NoSuchArticle(article));
     }
-    let id = project.allocate_annotation_id();
+    let id = project.ids().annotation();
     Ok(Action::AddAnnotation(Box::new(Annotation {
         id,
         article,
@@ -47,10 +47,7 @@ pub fn add_annotation(
 ///
 /// # Errors
 /// [`ModelError::BadTagName`] when a path segment is not a valid name.
-pub fn ensure_tag_path(
-    project: &mut Project,
-    path: &str,
-) -> Result<(TagId, Vec<Action>), ModelError> {
+pub fn ensure_tag_path(project: &Project, path: &str) -> Result<(TagId, Vec<Action>), ModelError> {
     let mut parent: Option<TagId> = None;
     let mut actions = Vec::new();
     let mut created = 0;
@@ -70,7 +67,7 @@ pub fn ensure_tag_path(
         let id = if let Some(id) = existing {
             id
         } else {
-            let id = project.allocate_tag_id();
+            let id = project.ids().tag();
             let colour = super::codebook::PALETTE
                 [(project.codebook().len() + created) % super::codebook::PALETTE.len()];
             created += 1;
@@ -101,7 +98,7 @@ pub fn ensure_tag_path(
 /// # Errors
 /// When the article does not exist.
 pub fn tag_spans(
-    project: &mut Project,
+    project: &Project,
     article: ArticleId,
     spans: &[Span],
     tag: TagId,
@@ -521,7 +518,7 @@ pub struct TagMatches {
 /// # Errors
 /// [`TagMatchesError`]; the project is unchanged (ids may be used up).
 pub fn tag_matches(
-    project: &mut Project,
+    project: &Project,
     articles: &[ArticleId],
     re: &regex::Regex,
     tag_path: &str,

@@ -7,7 +7,7 @@ use super::annotation::{Annotation, Orphan, Quote};
 use super::article::{Article, ContentHash, Unavailable};
 use super::codebook::Codebook;
 use super::error::ModelError;
-use super::ids::{AnnotationId, ArticleId, NextIds, TagId};
+use super::ids::{AnnotationId, ArticleId, IdAllocator, NextIds, TagId};
 
 /// A review project. Fields are private: every change goes through
 /// [`Project::apply`] (see [`super::action`]), which keeps the invariants.
@@ -18,7 +18,9 @@ pub struct Project {
     pub(crate) codebook: Codebook,
     pub(crate) annotations: BTreeMap<AnnotationId, Annotation>,
     pub(crate) orphans: BTreeMap<AnnotationId, Orphan>,
-    pub(crate) next: NextIds,
+    /// Shared between a project and its clones (snapshots for background
+    /// work), so ids handed out for a snapshot are never handed out again.
+    pub(crate) next: std::sync::Arc<IdAllocator>,
     /// Articles whose text could not be read (their passages are read-only).
     pub(crate) unavailable: BTreeMap<ArticleId, Unavailable>,
     /// Derived: annotations of each article.
@@ -104,7 +106,7 @@ impl Project {
         let mut p = Project {
             memo,
             codebook,
-            next,
+            next: std::sync::Arc::new(IdAllocator::starting_at(next)),
             unavailable,
             ..Project::default()
         };
@@ -156,9 +158,10 @@ impl Project {
     #[must_use]
     pub fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
+        let next = self.next.next();
         let mut hashes: HashMap<&ContentHash, ArticleId> = HashMap::new();
         for a in self.articles.values() {
-            if a.id.0 >= self.next.article {
+            if a.id.0 >= next.article {
                 out.push(problem(a.id, "id is not below next_ids.article"));
             }
             if !self.unavailable.contains_key(&a.id) && ContentHash::of(a.text.as_str()) != a.hash {
@@ -171,7 +174,7 @@ impl Project {
         let mut shortcuts: HashMap<char, TagId> = HashMap::new();
         let mut names: HashMap<(Option<TagId>, &str), TagId> = HashMap::new();
         for t in self.codebook.iter() {
-            if t.id.0 >= self.next.tag {
+            if t.id.0 >= next.tag {
                 out.push(problem(t.id, "id is not below next_ids.tag"));
             }
             if let Err(e) = check_tag_name(&t.props.name) {
@@ -204,7 +207,7 @@ impl Project {
             .values()
             .chain(self.orphans.values().map(|o| &o.annotation))
         {
-            if a.id.0 >= self.next.annotation {
+            if a.id.0 >= next.annotation {
                 out.push(problem(a.id, "id is not below next_ids.annotation"));
             }
             if a.tags.is_empty() {
@@ -362,28 +365,13 @@ impl Project {
     /// The id counters.
     #[must_use]
     pub fn next_ids(&self) -> NextIds {
-        self.next
+        self.next.next()
     }
 
-    /// Reserves a new article id.
-    pub fn allocate_article_id(&mut self) -> ArticleId {
-        let id = ArticleId(self.next.article);
-        self.next.article += 1;
-        id
-    }
-
-    /// Reserves a new tag id.
-    pub fn allocate_tag_id(&mut self) -> TagId {
-        let id = TagId(self.next.tag);
-        self.next.tag += 1;
-        id
-    }
-
-    /// Reserves a new annotation id.
-    pub fn allocate_annotation_id(&mut self) -> AnnotationId {
-        let id = AnnotationId(self.next.annotation);
-        self.next.annotation += 1;
-        id
+    /// Hands out new ids (see [`IdAllocator`]).
+    #[must_use]
+    pub fn ids(&self) -> &IdAllocator {
+        &self.next
     }
 
     /// Number of annotations (not counting orphans) carrying each tag.

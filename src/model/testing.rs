@@ -50,7 +50,7 @@ pub fn parse(marked: &str) -> (String, Vec<(Span, Vec<String>)>) {
 
 /// A plain article with this text.
 pub fn article(project: &mut Project, text: &str) -> Article {
-    let id = project.allocate_article_id();
+    let id = project.ids().article();
     Article {
         id,
         source: PathBuf::from(format!("/tmp/article-{}.txt", id.0)),
@@ -76,21 +76,14 @@ pub fn project(marked: &[&str]) -> (Project, Vec<ArticleId>) {
         for (span, paths) in spans {
             let mut tags = BTreeSet::new();
             for path in paths {
-                let (t, actions) = ops::ensure_tag_path(&mut p, &path).expect("tag");
+                let (t, actions) = ops::ensure_tag_path(&p, &path).expect("tag");
                 for a in actions {
                     p.apply(a).expect("add tag");
                 }
                 tags.insert(t);
             }
-            let a = ops::add_annotation(
-                &mut p,
-                id,
-                span,
-                tags,
-                String::new(),
-                Timestamp::from_unix(0),
-            )
-            .expect("annotation");
+            let a = ops::add_annotation(&p, id, span, tags, String::new(), Timestamp::from_unix(0))
+                .expect("annotation");
             p.apply(a).expect("apply annotation");
         }
     }

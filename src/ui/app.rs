@@ -19,7 +19,7 @@ use super::list::{self, ListState};
 use super::palette::{self, Picked, Picker, QuickTagChoice};
 use super::reader::{Reader, ReaderEvent};
 use super::theme::ThemeChoice;
-use crate::export::format::Format;
+use crate::exchange::format::Format;
 use crate::io::import::{ImportReport, build_import};
 use crate::io::lock::Presence;
 use crate::io::paths::shown;
@@ -535,7 +535,7 @@ impl GlossApp {
                         refused,
                         ..ImportReport::default()
                     };
-                    let (action, report) = build_import(self.session.ids(), read, report);
+                    let (action, report) = build_import(self.session.project(), read, report);
                     let n = report.imported.len();
                     if let Err(e) = self.session.apply(action) {
                         self.toast(format!("Import failed: {e}"), true);
@@ -671,12 +671,12 @@ impl GlossApp {
                 };
                 let is_qdc = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("qdc"));
                 let result = if is_qdc {
-                    crate::io::refi::import_qdc(self.session.ids(), &p)
+                    crate::exchange::refi::import_qdc(self.session.project(), &p)
                 } else {
-                    crate::io::refi::import_qdpx(
-                        self.session.ids(),
+                    crate::exchange::refi::import_qdpx(
+                        self.session.project(),
                         &p,
-                        &crate::io::refi::ImportOptions::default(),
+                        &crate::exchange::refi::ImportOptions::default(),
                     )
                 };
                 match result {
@@ -702,7 +702,7 @@ impl GlossApp {
                 else {
                     return;
                 };
-                match crate::io::brat::import_folder(self.session.ids(), &dir) {
+                match crate::exchange::brat::import_folder(self.session.project(), &dir) {
                     Ok((action, report)) => {
                         self.apply(action);
                         let mut skipped = report.skipped;
@@ -844,10 +844,10 @@ impl GlossApp {
     }
 
     /// The files an export must never overwrite.
-    fn protected(&self) -> crate::io::paths::Protected {
+    fn protected(&self) -> crate::io::protect::Protected {
         match &self.path {
             Some(p) => crate::io::project_file::protected(self.project(), p),
-            None => crate::io::paths::Protected::default(),
+            None => crate::io::protect::Protected::default(),
         }
     }
 
@@ -877,7 +877,10 @@ impl GlossApp {
             &out,
             &self.protected(),
         ) {
-            Ok(n) => self.toast(crate::export::format::done_message(format, &out, n), false),
+            Ok(n) => self.toast(
+                crate::exchange::format::done_message(format, &out, n),
+                false,
+            ),
             Err(e) => {
                 self.dialog = Some(Dialog::Error(format!(
                     "Nothing was exported to {}: {e}",
@@ -952,7 +955,13 @@ impl GlossApp {
                 .and_then(|id| self.project().annotation(id))
                 .is_some_and(|a| a.span == span);
             if !selected_matches {
-                match ops::tag_spans(self.session.ids(), article, &[span], tag, Timestamp::now()) {
+                match ops::tag_spans(
+                    self.session.project(),
+                    article,
+                    &[span],
+                    tag,
+                    Timestamp::now(),
+                ) {
                     Ok((actions, n)) => {
                         if n == 0 {
                             self.toast("That passage already has this tag", false);
@@ -998,20 +1007,22 @@ impl GlossApp {
                     self.apply(action);
                 }
             }
-            Msg::CreateTag(path, apply) => match ops::ensure_tag_path(self.session.ids(), &path) {
-                Ok((tag, actions)) => {
-                    if !actions.is_empty() {
-                        self.apply(Action::Batch {
-                            label: format!("add tag {path}"),
-                            actions,
-                        });
+            Msg::CreateTag(path, apply) => {
+                match ops::ensure_tag_path(self.session.project(), &path) {
+                    Ok((tag, actions)) => {
+                        if !actions.is_empty() {
+                            self.apply(Action::Batch {
+                                label: format!("add tag {path}"),
+                                actions,
+                            });
+                        }
+                        if apply {
+                            self.tag_selection(tag);
+                        }
                     }
-                    if apply {
-                        self.tag_selection(tag);
-                    }
+                    Err(e) => self.toast(e.to_string(), true),
                 }
-                Err(e) => self.toast(e.to_string(), true),
-            },
+            }
             Msg::AskDeleteTag(tag) => match ops::delete_tag(
                 self.project(),
                 tag,
@@ -1073,15 +1084,18 @@ impl GlossApp {
             Msg::TagMatches(tag, hits) => self.tag_matches(tag, &hits),
             Msg::ListOnly(only) => self.list.only = only,
             Msg::ExportPassages(ids, markdown) => {
-                let bytes = if markdown {
-                    Ok(
-                        crate::export::tables::passages_markdown(self.project(), "Passages", &ids)
-                            .into_bytes(),
-                    )
-                } else {
-                    crate::export::tables::passages_csv(self.project(), &ids)
-                        .map_err(|e| e.to_string())
-                };
+                let bytes =
+                    if markdown {
+                        Ok(crate::exchange::tables::passages_markdown(
+                            self.project(),
+                            "Passages",
+                            &ids,
+                        )
+                        .into_bytes())
+                    } else {
+                        crate::exchange::tables::passages_csv(self.project(), &ids)
+                            .map_err(|e| e.to_string())
+                    };
                 let (filter, ext): ((&str, &[&str]), &str) = if markdown {
                     (("Markdown", &["md"]), "md")
                 } else {
@@ -1091,7 +1105,7 @@ impl GlossApp {
             }
             Msg::ExportStats(table, weekly) => {
                 use super::explore::StatsTable;
-                use crate::export::tables;
+                use crate::exchange::tables;
                 let mut s = crate::model::stats::stats(self.project());
                 if weekly {
                     s.timeline = crate::model::stats::timeline(
@@ -1189,7 +1203,7 @@ impl GlossApp {
         let mut actions = Vec::new();
         let mut n = 0;
         for (article, spans) in hits {
-            match ops::tag_spans(self.session.ids(), *article, spans, tag, now) {
+            match ops::tag_spans(self.session.project(), *article, spans, tag, now) {
                 Ok((mut a, k)) => {
                     actions.append(&mut a);
                     n += k;
@@ -1983,7 +1997,7 @@ impl GlossApp {
                                     app.install(r.clone(), loaded);
                                     app.path = None;
                                     app.settings.recent.retain(|p| p != &r);
-                                    app.session.mark_saved_at(u64::MAX);
+                                    app.session.mark_unsaved();
                                     app.mark_changed();
                                 }
                                 Err(e) => app.dialog = Some(Dialog::Error(format!("The autosave could not be read: {e}"))),
@@ -2090,7 +2104,7 @@ impl GlossApp {
                 };
                 self.install(project, loaded);
                 // The restored state is unsaved work until the user saves it.
-                self.session.mark_saved_at(u64::MAX);
+                self.session.mark_unsaved();
                 self.mark_changed();
                 self.toast("Restored autosaved changes; save to keep them", false);
             }

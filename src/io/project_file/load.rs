@@ -437,7 +437,10 @@ fn obtain_text(
                         None,
                     )),
                     Err(e) => Err((
-                        format!("{why}, and its source {} cannot be read ({e})", shown(source)),
+                        format!(
+                            "{why}, and its source {} cannot be read ({e})",
+                            shown(source)
+                        ),
                         None,
                     )),
                 },

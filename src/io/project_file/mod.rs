@@ -276,8 +276,8 @@ pub fn text_file_name(hash: &ContentHash) -> String {
 /// project, its backup, recovery and lock files, its texts folder and its
 /// articles' source files.
 #[must_use]
-pub fn protected(project: &Project, path: &Path) -> super::paths::Protected {
-    let mut p = super::paths::Protected::project(path, Some(&texts_folder_name(path)));
+pub fn protected(project: &Project, path: &Path) -> super::protect::Protected {
+    let mut p = super::protect::Protected::project(path, Some(&texts_folder_name(path)));
     for a in project.articles() {
         if !a.source.as_os_str().is_empty() {
             p.file(&a.source, "an article's source file");

@@ -105,7 +105,7 @@ fn one_new_tag_is_a_one_line_diff() {
     let mut p = sample(dir.path());
     let path = dir.path().join("p.ron");
     let before = to_ron(&p, &path, TextStorage::Folder).unwrap();
-    let (_, actions) = ops::ensure_tag_path(&mut p, "Economy").unwrap();
+    let (_, actions) = ops::ensure_tag_path(&p, "Economy").unwrap();
     for a in actions {
         p.apply(a).unwrap();
     }
@@ -400,7 +400,7 @@ proptest! {
         }
         let mut tags = Vec::new();
         for name in ["Alpha", "Alpha/Beta", "Γάμμα"] {
-            let (id, actions) = ops::ensure_tag_path(&mut p, name).unwrap();
+            let (id, actions) = ops::ensure_tag_path(&p, name).unwrap();
             for a in actions { p.apply(a).unwrap(); }
             tags.push(id);
         }
@@ -410,7 +410,7 @@ proptest! {
             let start = s % len;
             let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
             if span.is_empty() { continue; }
-            let action = ops::add_annotation(&mut p, art, span, BTreeSet::from([tags[t]]), note, t0()).unwrap();
+            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[t]]), note, t0()).unwrap();
             p.apply(action).unwrap();
         }
         p.apply(Action::SetMemo(memo)).unwrap();

@@ -1,8 +1,12 @@
-//! Exports: pure functions from a project to bytes.
+//! Exchange with other tools: one module per format with its reader and
+//! writer (REFI-QDA, brat) or writer (CSV, W3C Web Annotation, reports,
+//! tables), and [`format`]: the export formats as one list with one way to
+//! render and write them, used by the command line and the window alike.
 
 pub mod brat;
 pub mod csv;
 pub mod format;
+pub mod import;
 pub mod refi;
 pub mod report;
 pub mod tables;

@@ -9,171 +9,15 @@
 //! in the report, never dropped silently.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Write;
 use std::path::Path;
 
-use quick_xml::events::Event;
-
-use crate::export::refi::{project_qde, source_file};
+use super::grammar::RefiError;
+use super::xml::{Node, parse_xml};
 use crate::model::text::OffsetMap;
 use crate::model::{
     Action, Annotation, Article, ArticleId, Colour, ContentHash, Metadata, Project, ReviewStatus,
     SourceFormat, Span, Tag, TagId, TagProps, Text, Timestamp, ops,
 };
-
-/// Why a REFI-QDA file could not be read or written.
-#[derive(Debug, thiserror::Error)]
-pub enum RefiError {
-    /// File system trouble.
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    /// The file could not be read.
-    #[error("{0}")]
-    File(#[from] super::read::FileError),
-    /// Not a zip, a broken one, or one over the limits.
-    #[error("the .qdpx archive: {0}")]
-    Archive(#[from] super::zipread::ZipReadError),
-    /// Zip trouble while writing.
-    #[error("cannot build the archive: {0}")]
-    Zip(#[from] zip::result::ZipError),
-    /// Malformed XML.
-    #[error("malformed XML: {0}")]
-    Xml(String),
-    /// Well-formed, but not what the standard says.
-    #[error("{0}")]
-    Invalid(String),
-}
-
-/// The `.qdpx` archive in memory.
-///
-/// # Errors
-/// Only if zipping fails.
-pub fn qdpx_bytes(project: &Project, name: &str) -> Result<Vec<u8>, RefiError> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    zip.start_file("project.qde", opts)?;
-    zip.write_all(&project_qde(project, name)?)?;
-    for a in project.articles() {
-        zip.start_file(format!("sources/{}", source_file(a)), opts)?;
-        zip.write_all(a.text.as_str().as_bytes())?;
-    }
-    Ok(zip.finish()?.into_inner())
-}
-
-// ---------------------------------------------------------------- XML tree
-
-/// A parsed XML element (namespace prefixes dropped).
-#[derive(Debug, Default, Clone)]
-struct Node {
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<Node>,
-    text: String,
-}
-
-impl Node {
-    fn attr(&self, k: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, v)| v.as_str())
-    }
-    fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-    fn kid(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.name == name)
-    }
-}
-
-fn local(name: &str) -> String {
-    name.rsplit(':').next().unwrap_or_default().to_owned()
-}
-
-fn element(e: &quick_xml::events::BytesStart<'_>) -> Result<Node, RefiError> {
-    let mut n = Node {
-        name: local(e.name().as_ref()),
-        ..Node::default()
-    };
-    for a in e.attributes() {
-        let a = a.map_err(|e| RefiError::Xml(e.to_string()))?;
-        let v = a
-            .normalized_value(quick_xml::XmlVersion::Explicit1_0)
-            .map_err(|e| RefiError::Xml(e.to_string()))?;
-        n.attrs.push((local(a.key.as_ref()), v.into_owned()));
-    }
-    Ok(n)
-}
-
-fn parse_xml(xml: &str) -> Result<Node, RefiError> {
-    let max_depth = super::limits::Limits::get().depth;
-    let mut r = quick_xml::Reader::from_str(xml);
-    let mut stack: Vec<Node> = vec![Node::default()];
-    loop {
-        match r
-            .read_event()
-            .map_err(|e| RefiError::Xml(format!("at byte {}: {e}", r.buffer_position())))?
-        {
-            Event::Start(e) => {
-                if stack.len() > max_depth {
-                    return Err(RefiError::Invalid(format!(
-                        "elements are nested more than {max_depth} levels deep (at byte {}); refused",
-                        r.buffer_position()
-                    )));
-                }
-                stack.push(element(&e)?);
-            }
-            Event::Empty(e) => {
-                let n = element(&e)?;
-                if let Some(top) = stack.last_mut() {
-                    top.children.push(n);
-                }
-            }
-            Event::End(_) => {
-                let n = stack
-                    .pop()
-                    .ok_or_else(|| RefiError::Xml("unbalanced end tag".into()))?;
-                match stack.last_mut() {
-                    Some(top) => top.children.push(n),
-                    None => return Err(RefiError::Xml("unbalanced end tag".into())),
-                }
-            }
-            Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.into_inner());
-                }
-            }
-            Event::GeneralRef(g) => {
-                let name = g.xml10_content();
-                let resolved = quick_xml::escape::unescape(&format!("&{name};"))
-                    .map_err(|e| RefiError::Xml(format!("entity &{name};: {e}")))?
-                    .into_owned();
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&resolved);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    let root = stack
-        .pop()
-        .ok_or_else(|| RefiError::Xml("empty document".into()))?;
-    if !stack.is_empty() {
-        return Err(RefiError::Xml("unclosed elements at the end".into()));
-    }
-    root.children
-        .into_iter()
-        .next()
-        .ok_or_else(|| RefiError::Xml("no root element".into()))
-}
 
 // ---------------------------------------------------------------- import
 
@@ -210,7 +54,7 @@ fn read_external(named: &str, path: &Path, allowed: Option<&Path>) -> Result<Vec
             "{named} is outside the archive; not read (pass --allow-external-sources FOLDER to read files inside FOLDER)"
         ));
     };
-    let shown = super::paths::shown;
+    let shown = crate::io::paths::shown;
     let folder = std::fs::canonicalize(allowed)
         .map_err(|e| format!("the allowed folder {}: {e}", shown(allowed)))?;
     let target = std::fs::canonicalize(path).map_err(|e| format!("{named}: {e}"))?;
@@ -220,7 +64,7 @@ fn read_external(named: &str, path: &Path, allowed: Option<&Path>) -> Result<Vec
             shown(allowed)
         ));
     }
-    super::read::read_input(&target).map_err(|e| format!("{named}: {e}"))
+    crate::io::read::read_input(&target).map_err(|e| format!("{named}: {e}"))
 }
 
 /// Imports a `.qdpx` archive into `project` as one undoable action.
@@ -228,11 +72,11 @@ fn read_external(named: &str, path: &Path, allowed: Option<&Path>) -> Result<Vec
 /// # Errors
 /// [`RefiError`] when the archive or its XML cannot be read.
 pub fn import_qdpx(
-    project: &mut Project,
+    project: &Project,
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<(Action, RefiReport), RefiError> {
-    let mut zip = super::zipread::BoundedZip::open(path)?;
+    let mut zip = crate::io::zipread::BoundedZip::open(path)?;
     let qde_name = zip
         .names()
         .into_iter()
@@ -262,8 +106,8 @@ pub fn import_qdpx(
 ///
 /// # Errors
 /// [`RefiError`] when the file cannot be read or parsed.
-pub fn import_qdc(project: &mut Project, path: &Path) -> Result<(Action, RefiReport), RefiError> {
-    let bytes = super::read::read_input(path)?;
+pub fn import_qdc(project: &Project, path: &Path) -> Result<(Action, RefiReport), RefiError> {
+    let bytes = crate::io::read::read_input(path)?;
     let xml = String::from_utf8(bytes).map_err(|e| {
         RefiError::Xml(format!(
             "not UTF-8 text (at byte {})",
@@ -285,7 +129,7 @@ pub fn import_qdc(project: &mut Project, path: &Path) -> Result<(Action, RefiRep
 }
 
 struct Builder<'p> {
-    project: &'p mut Project,
+    project: &'p Project,
     actions: Vec<Action>,
     report: RefiReport,
     tags: HashMap<String, TagId>,
@@ -296,7 +140,7 @@ struct Builder<'p> {
 }
 
 impl<'p> Builder<'p> {
-    fn new(project: &'p mut Project) -> Self {
+    fn new(project: &'p Project) -> Self {
         Self {
             project,
             actions: Vec::new(),
@@ -349,7 +193,7 @@ impl<'p> Builder<'p> {
         if let Some(t) = self.created_ids.get(&(parent, name.clone())) {
             return *t;
         }
-        let id = self.project.allocate_tag_id();
+        let id = self.project.ids().tag();
         let colour = colour.unwrap_or_else(|| {
             crate::model::codebook::PALETTE[(self.project.codebook().len() + self.created.len())
                 % crate::model::codebook::PALETTE.len()]
@@ -438,7 +282,7 @@ fn parse_time(s: Option<&str>) -> Option<Timestamp> {
     reason = "one walk over the project's elements"
 )]
 fn import_xml(
-    project: &mut Project,
+    project: &Project,
     xml: &str,
     read_source: &mut dyn FnMut(&str) -> Result<Vec<u8>, String>,
 ) -> Result<(Action, RefiReport), RefiError> {
@@ -535,7 +379,7 @@ fn import_xml(
         let raw = match (src.kid("PlainTextContent"), src.attr("plainTextPath")) {
             (Some(t), _) => Ok(t.text.clone()),
             (None, Some(p)) => read_source(p).and_then(|bytes| {
-                super::decode::decode(&bytes)
+                crate::io::decode::decode(&bytes)
                     .map(|d| d.text)
                     .map_err(|e| format!("{p}: {e}"))
             }),
@@ -558,7 +402,7 @@ fn import_xml(
             b.report.articles_matched += 1;
             id
         } else {
-            let id = b.project.allocate_article_id();
+            let id = b.project.ids().article();
             let mut meta = Metadata {
                 file_name: sname.clone(),
                 format: SourceFormat::Text,
@@ -651,7 +495,7 @@ fn import_xml(
             let author = sel
                 .attr("creatingUser")
                 .and_then(|g| b.users.get(&g.to_ascii_lowercase()))
-                .filter(|n| n.as_str() != crate::export::refi::DEFAULT_USER)
+                .filter(|n| n.as_str() != super::grammar::DEFAULT_USER)
                 .cloned();
             let created = parse_time(sel.attr("creationDateTime")).unwrap_or_else(Timestamp::now);
             let modified = parse_time(sel.attr("modifiedDateTime")).unwrap_or(created);
@@ -675,7 +519,7 @@ fn import_xml(
                 }
                 continue;
             }
-            let id = b.project.allocate_annotation_id();
+            let id = b.project.ids().annotation();
             annotations.push(Annotation {
                 id,
                 article: article_id,
@@ -698,19 +542,4 @@ fn import_xml(
             .map(|a| Action::AddAnnotation(Box::new(a))),
     );
     Ok(b.finish("import REFI-QDA project"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_entities_and_namespaces() {
-        let n = parse_xml("<?xml version=\"1.0\"?><a:X xmlns:a=\"u\" k=\"1 &amp; 2\"><Y>x &lt; y&#x41;</Y><Z/></a:X>").unwrap();
-        assert_eq!(n.name, "X");
-        assert_eq!(n.attr("k"), Some("1 & 2"));
-        assert_eq!(n.kid("Y").unwrap().text, "x < yA");
-        assert!(n.kid("Z").is_some());
-        assert!(parse_xml("<a><b></a>").is_err());
-    }
 }

@@ -10,8 +10,6 @@ use std::fmt::Write as _;
 
 use crate::model::{Annotation, Article, Project, TagId};
 
-use super::brat::tree_order;
-
 /// One tag's line of the report.
 struct TagRow<'p> {
     id: TagId,
@@ -38,7 +36,8 @@ fn content(project: &Project) -> Content<'_> {
             by_tag.entry(*t).or_default().push(a);
         }
     }
-    let tags = tree_order(cb)
+    let tags = cb
+        .tree_order()
         .into_iter()
         .filter_map(|id| cb.get(id))
         .map(|t| TagRow {

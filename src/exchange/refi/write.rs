@@ -1,7 +1,6 @@
-//! REFI-QDA (QDA-XML 1.0) export: the project as `project.qde` (namespace
+//! Writing REFI-QDA (QDA-XML 1.0): the project as `project.qde` (namespace
 //! `urn:QDA-XML:project:1.0`) and the codebook alone as a `.qdc`
-//! (`urn:QDA-XML:codebook:1.0`). The `.qdpx` zip around them is made in
-//! `io::refi`.
+//! (`urn:QDA-XML:codebook:1.0`). The `.qdpx` zip around them is [`qdpx_bytes`].
 //!
 //! Positions: each source is written as its normalised text (UTF-8, LF line
 //! breaks), and `startPosition`/`endPosition` count Unicode code points into
@@ -10,46 +9,13 @@
 //! Ids become GUIDs derived from the project's ids, so the same project
 //! always exports byte-identical files.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
+use super::grammar::{CODEBOOK_NS, DEFAULT_USER, PROJECT_NS, RefiError, guid, source_file};
 use crate::model::{Annotation, Article, Project, Tag, TagId};
-
-/// The XML namespace of project files.
-pub const PROJECT_NS: &str = "urn:QDA-XML:project:1.0";
-/// The XML namespace of codebook files.
-pub const CODEBOOK_NS: &str = "urn:QDA-XML:codebook:1.0";
-
-/// A stable GUID for an object of a kind (`"tag"`, `"article"`, …) and id.
-#[must_use]
-pub fn guid(kind: &str, id: u64) -> String {
-    let h = blake3::hash(format!("gloss:{kind}:{id}").as_bytes());
-    let b = h.as_bytes();
-    let hex: String = b[..16].iter().fold(String::new(), |mut acc, x| {
-        let _ = write!(acc, "{x:02x}");
-        acc
-    });
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[17..20],
-        &hex[20..32]
-    )
-}
-
-/// The file name of an article's text inside the `.qdpx` (`sources/…`).
-#[must_use]
-pub fn source_file(article: &Article) -> String {
-    format!("{}.txt", guid("article", article.id.0))
-}
-
-/// The name under which the user of unattributed passages appears.
-pub const DEFAULT_USER: &str = "Gloss user";
 
 type W = Writer<Vec<u8>>;
 
@@ -371,6 +337,24 @@ pub fn codebook_qdc(project: &Project) -> std::io::Result<Vec<u8>> {
     end(&mut w, "Codes")?;
     end(&mut w, "CodeBook")?;
     Ok(finish(w))
+}
+
+/// The `.qdpx` archive in memory.
+///
+/// # Errors
+/// Only if zipping fails.
+pub fn qdpx_bytes(project: &Project, name: &str) -> Result<Vec<u8>, RefiError> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    zip.start_file("project.qde", opts)?;
+    zip.write_all(&project_qde(project, name)?)?;
+    for a in project.articles() {
+        zip.start_file(format!("sources/{}", source_file(a)), opts)?;
+        zip.write_all(a.text.as_str().as_bytes())?;
+    }
+    Ok(zip.finish()?.into_inner())
 }
 
 #[cfg(test)]

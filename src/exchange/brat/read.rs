@@ -1,8 +1,7 @@
-//! brat standoff folders: writing a project as a brat collection, and
-//! importing a collection's documents and text-bound annotations.
+//! Importing brat collections: their documents and text-bound annotations.
 //!
 //! The format itself (types, fragments, text fields) is described in
-//! [`crate::export::brat`]. Reading follows the same rules:
+//! [`super`]. Reading follows the same rules:
 //!
 //! - Every `NAME.txt` with a `NAME.ann` beside it is one document. The text is
 //!   decoded and normalised as any article is; a text already in the project
@@ -26,9 +25,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::export::brat::{
-    GLOSS_TAG_COMMENT, annotation_conf, covered_text, one_line, to_brat, visual_conf,
-};
+use super::grammar::{GLOSS_TAG_COMMENT, covered_text, one_line};
 use crate::io::decode::decode;
 use crate::model::codebook::PALETTE;
 use crate::model::project::check_tag_name;
@@ -37,39 +34,6 @@ use crate::model::{
     Action, Annotation, AnnotationId, Article, ArticleId, Colour, ContentHash, Project,
     ReviewStatus, SourceFormat, Span, Tag, TagId, TagProps, Text, Timestamp, ops,
 };
-
-/// Writes `project` as a brat collection into `dir` (created if needed):
-/// `NAME.txt` and `NAME.ann` per article, `annotation.conf` and `visual.conf`.
-/// Files of the same names are replaced; other files are left alone; no file
-/// `protected` lists is touched. Returns the number of documents written.
-///
-/// # Errors
-/// Any error creating the folder or writing a file.
-pub fn write_folder(
-    project: &Project,
-    dir: &Path,
-    protected: &crate::io::paths::Protected,
-) -> Result<usize, crate::export::format::ExportError> {
-    use crate::io::atomic::{WriteError, WriteOptions, write_with};
-    let put = |name: &str, text: &str| -> Result<(), crate::export::format::ExportError> {
-        let p = dir.join(name);
-        protected.check(&p)?;
-        write_with(&p, WriteOptions::EXPORT, |w| w.write_all(text.as_bytes()))?;
-        Ok(())
-    };
-    std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let docs = to_brat(project);
-    for d in &docs {
-        put(&format!("{}.txt", d.name), &d.txt)?;
-        put(&format!("{}.ann", d.name), &d.ann)?;
-    }
-    put("annotation.conf", &annotation_conf(project))?;
-    put("visual.conf", &visual_conf(project))?;
-    Ok(docs.len())
-}
 
 /// What a brat import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,6 +52,22 @@ pub struct BratReport {
     pub warnings: Vec<String>,
 }
 
+/// Why a brat folder could not be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum BratError {
+    /// The folder could not be listed.
+    #[error("cannot read the folder {}: {source}", crate::io::paths::shown(.path))]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// No `NAME.txt` with a `NAME.ann` beside it.
+    #[error("no brat documents (NAME.txt with NAME.ann) in the folder {}", crate::io::paths::shown(.0))]
+    Empty(PathBuf),
+}
+
 /// Reads the brat collection in `dir` (not its subfolders) and prepares its
 /// import into `project` as ONE undoable action: new articles, new tags, new
 /// passages, and tags and notes added to passages already there. Ids are
@@ -95,12 +75,15 @@ pub struct BratReport {
 ///
 /// # Errors
 /// When the folder cannot be read or holds no `NAME.txt` with a `NAME.ann`.
-pub fn import_folder(project: &mut Project, dir: &Path) -> Result<(Action, BratReport), String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the folder: {e}: {}", dir.display()))?;
+pub fn import_folder(project: &Project, dir: &Path) -> Result<(Action, BratReport), BratError> {
+    let folder_err = |source| BratError::Folder {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let entries = std::fs::read_dir(dir).map_err(folder_err)?;
     let mut files: Vec<PathBuf> = Vec::new();
     for e in entries {
-        let e = e.map_err(|e| format!("cannot read the folder: {e}: {}", dir.display()))?;
+        let e = e.map_err(folder_err)?;
         if e.file_type().is_ok_and(|t| t.is_file()) {
             files.push(e.path());
         }
@@ -134,10 +117,7 @@ pub fn import_folder(project: &mut Project, dir: &Path) -> Result<(Action, BratR
         }
     }
     if pairs.is_empty() {
-        return Err(format!(
-            "no brat documents (NAME.txt with NAME.ann) in the folder: {}",
-            dir.display()
-        ));
+        return Err(BratError::Empty(dir.to_path_buf()));
     }
     for (txt, ann) in &pairs {
         imp.document(txt, ann);
@@ -276,7 +256,7 @@ struct NoteLine<'a> {
 
 /// The state of one import.
 struct Importer<'p> {
-    project: &'p mut Project,
+    project: &'p Project,
     /// Entity type → tag path, from `annotation.conf`.
     conf_paths: HashMap<String, String>,
     /// Entity type → colour, from `visual.conf`.
@@ -293,7 +273,7 @@ struct Importer<'p> {
 }
 
 impl<'p> Importer<'p> {
-    fn new(project: &'p mut Project, dir: &Path) -> Self {
+    fn new(project: &'p Project, dir: &Path) -> Self {
         let conf = crate::io::read::read_input(&dir.join("annotation.conf"))
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
@@ -475,7 +455,7 @@ impl<'p> Importer<'p> {
             return id;
         }
         let file_name = name(path);
-        let (title, meta) = match super::article::parse_article(
+        let (title, meta) = match crate::io::article::parse_article(
             bytes,
             SourceFormat::Text,
             path.to_path_buf(),
@@ -492,12 +472,12 @@ impl<'p> Importer<'p> {
                 },
             ),
         };
-        let id = self.project.allocate_article_id();
+        let id = self.project.ids().article();
         self.new_hashes.insert(hash.clone(), id);
         self.report.articles_added += 1;
         self.articles.push(Article {
             id,
-            source: super::project_file::absolute(path),
+            source: crate::io::project_file::absolute(path),
             text: doc.text.clone(),
             hash,
             meta,
@@ -597,7 +577,7 @@ impl<'p> Importer<'p> {
             let id = if let Some(id) = found {
                 id
             } else {
-                let id = self.project.allocate_tag_id();
+                let id = self.project.ids().tag();
                 let colour = self.colour_of(&prefix).unwrap_or(
                     PALETTE
                         [(self.project.codebook().len() + self.created_tags.len()) % PALETTE.len()],
@@ -649,7 +629,7 @@ impl<'p> Importer<'p> {
                     updated += 1;
                 }
                 None => {
-                    let id = self.project.allocate_annotation_id();
+                    let id = self.project.ids().annotation();
                     actions.push(Action::AddAnnotation(Box::new(Annotation {
                         id,
                         article: p.article,
@@ -736,259 +716,5 @@ fn colours(visual: &str) -> HashMap<String, Colour> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::testing::project;
-
-    /// A passage as (article text, span and text, sorted tag paths, note).
-    type Row = (String, String, Vec<String>, String);
-
-    /// Every passage as a [`Row`], sorted.
-    fn passages(p: &Project) -> Vec<Row> {
-        let mut v: Vec<_> = p
-            .annotations()
-            .map(|a| {
-                (
-                    p.article(a.article)
-                        .map(|x| x.text.as_str().to_owned())
-                        .unwrap_or_default(),
-                    format!("{} {:?}", a.span, p.passage(a)),
-                    crate::export::tag_paths(p, a),
-                    a.note.clone(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
-    fn owned(v: &[(&str, &str, &[&str], &str)]) -> Vec<Row> {
-        let mut v: Vec<_> = v
-            .iter()
-            .map(|(t, s, tags, n)| {
-                (
-                    (*t).to_owned(),
-                    (*s).to_owned(),
-                    tags.iter().map(|x| (*x).to_owned()).collect(),
-                    (*n).to_owned(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn round_trip_through_a_folder() {
-        let (mut p, _) = project(&[
-            "The [quick]{Threat/Cyber, U.S. policy} fox\n[jumps\nover]{Motion} it",
-            "Zoë 😀 [naïve]{Threat/Cyber attack}",
-        ]);
-        crate::model::testing::set_note(&mut p, "quick", "Seen twice.\nCheck <this> & that");
-        crate::model::testing::set_note(&mut p, "jumps\nover", "Spans two lines");
-        let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            write_folder(&p, dir.path(), &crate::io::paths::Protected::default()).unwrap(),
-            2
-        );
-        assert!(dir.path().join("annotation.conf").is_file());
-        assert!(dir.path().join("0001_article-1.ann").is_file());
-
-        let mut q = Project::new();
-        let (action, report) = import_folder(&mut q, dir.path()).unwrap();
-        let inverse = q.apply(action).unwrap();
-        assert!(q.validate().is_empty(), "{:?}", q.validate());
-        assert_eq!(report.documents, 2);
-        assert_eq!(report.articles_added, 2);
-        assert_eq!(report.annotations, 4);
-        assert_eq!(report.split_fragments, 1);
-        assert!(report.skipped.is_empty(), "{:?}", report.skipped);
-
-        let t1 = "The quick fox\njumps\nover it";
-        let t2 = "Zoë 😀 naïve";
-        // Exact tag names come back through the gloss-tag comments; the
-        // two-line passage comes back as one passage per line, each with the
-        // tags and the note (its line breaks as spaces).
-        assert_eq!(
-            passages(&q),
-            owned(&[
-                (
-                    t1,
-                    "4..9 \"quick\"",
-                    &["Threat/Cyber", "U.S. policy"],
-                    "Seen twice. Check <this> & that"
-                ),
-                (t1, "14..19 \"jumps\"", &["Motion"], "Spans two lines"),
-                (t1, "20..24 \"over\"", &["Motion"], "Spans two lines"),
-                (t2, "6..11 \"naïve\"", &["Threat/Cyber attack"], ""),
-            ])
-        );
-        // The colours come back from visual.conf.
-        for t in p.codebook().iter() {
-            let path = p.codebook().path(t.id);
-            let there = q.codebook().find_path(&path).unwrap();
-            assert_eq!(
-                q.codebook().get(there).unwrap().props.colour,
-                t.props.colour
-            );
-        }
-        // One undo step takes it all back.
-        q.apply(inverse).unwrap();
-        assert_eq!(q.articles().len(), 0);
-        assert_eq!(q.codebook().len(), 0);
-        assert_eq!(q.annotations().len(), 0);
-
-        // Importing again into the same project adds nothing new.
-        let mut q2 = Project::new();
-        let (a, _) = import_folder(&mut q2, dir.path()).unwrap();
-        q2.apply(a).unwrap();
-        let snapshot = passages(&q2);
-        let (a, r) = import_folder(&mut q2, dir.path()).unwrap();
-        q2.apply(a).unwrap();
-        assert_eq!((r.articles_added, r.annotations), (0, 0));
-        assert_eq!(passages(&q2), snapshot);
-        assert_eq!(q2.codebook().len(), 5);
-    }
-
-    #[test]
-    fn reads_a_hand_written_folder_with_crlf_and_fragments() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        // Raw (brat) offsets: "Line one\r\n" is 10 chars, so "Threat" is 10..16.
-        std::fs::write(d.join("doc.txt"), "Line one\r\nThreat here\r\nend").unwrap();
-        std::fs::write(
-            d.join("doc.ann"),
-            "T1\tThreat.Cyber 10 16\tThreat\n\
-             T2\tPlace 0 4;10 16\tLine Threat\n\
-             T3\tPlace 10 16\tThreat\n\
-             R1\tNear Arg1:T1 Arg2:T2\n\
-             A1\tNegated T1\n\
-             T4\tPlace 0 5\tWrong\n\
-             T5\tPlace 20 90\tbeyond\n\
-             T6\tPlace 10 16\n\
-             #1\tAnnotatorNotes T1\tA note\n\
-             #2\tAnnotatorNotes T4\tlost\n\
-             \n\
-             N1\tReference T1 Wikipedia:123\tx\n",
-        )
-        .unwrap();
-        std::fs::write(d.join("lonely.txt"), "no annotations").unwrap();
-        let mut p = Project::new();
-        let (action, report) = import_folder(&mut p, d).unwrap();
-        p.apply(action).unwrap();
-        assert_eq!(report.documents, 1);
-        assert_eq!(report.split_fragments, 1);
-        assert_eq!(report.annotations, 2);
-        let t = "Line one\nThreat here\nend";
-        assert_eq!(
-            passages(&p),
-            owned(&[
-                (t, "0..4 \"Line\"", &["Place"], ""),
-                (t, "9..15 \"Threat\"", &["Place", "Threat/Cyber"], "A note"),
-            ])
-        );
-        let skipped = report.skipped.join("\n");
-        for expected in [
-            "lonely.txt: no .ann file beside it",
-            "doc.ann line 4: relation R1 (Near)",
-            "doc.ann line 5: attribute A1 (Negated)",
-            "doc.ann line 6: text-bound annotation T4 refused: its text \"Wrong\" does not match",
-            "doc.ann line 7: text-bound annotation T5 refused: offsets 20 90",
-            "doc.ann line 8: text-bound annotation T6 refused: it has no text field",
-            "doc.ann line 10: note #2 is on T4, which was not imported",
-            "doc.ann line 12: normalisation N1 (Reference)",
-        ] {
-            assert!(skipped.contains(expected), "{expected}\n in\n{skipped}");
-        }
-        assert_eq!(report.skipped.len(), 8, "{skipped}");
-        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    }
-
-    #[test]
-    fn recognises_offsets_that_count_crlf_as_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let mut bytes = b"\xEF\xBB\xBF".to_vec();
-        bytes.extend_from_slice("Line one\r\nThreat here".as_bytes());
-        std::fs::write(d.join("doc.txt"), bytes).unwrap();
-        // T1 counts CRLF as one char, T2 counts the BOM too (as Python's
-        // utf-8 codec does), T3 counts the way brat does.
-        std::fs::write(
-            d.join("doc.ann"),
-            "T1\tX 9 15\tThreat\nT2\tY 11 17\tThreat\nT3\tZ 10 16\tThreat\n",
-        )
-        .unwrap();
-        let mut p = Project::new();
-        let (action, report) = import_folder(&mut p, d).unwrap();
-        p.apply(action).unwrap();
-        let t = "Line one\nThreat here";
-        assert_eq!(
-            passages(&p),
-            owned(&[(t, "9..15 \"Threat\"", &["X", "Y", "Z"], "")])
-        );
-        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
-        assert!(report.skipped.is_empty());
-    }
-
-    #[test]
-    fn annotates_texts_already_in_the_project_and_makes_each_tag_once() {
-        let (mut p, ids) = project(&["Alpha [beta]{Old} gamma"]);
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.txt"), "Alpha beta gamma").unwrap();
-        std::fs::write(
-            dir.path().join("a.ann"),
-            "T1\tNew.One 6 10\tbeta\nT2\tNew.Two 0 5\tAlpha\nT3\tNew 11 16\tgamma\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join("annotation.conf"),
-            "# gloss-tag New.Two New/Two words\n[entities]\nNew\n\tNew.One\n",
-        )
-        .unwrap();
-        let (action, report) = import_folder(&mut p, dir.path()).unwrap();
-        p.apply(action).unwrap();
-        assert!(p.validate().is_empty());
-        assert_eq!(report.articles_added, 0);
-        assert_eq!(report.annotations, 2);
-        assert_eq!(p.articles().len(), 1);
-        assert_eq!(p.annotations_of(ids[0]).count(), 3);
-        let paths: BTreeSet<String> = p
-            .codebook()
-            .iter()
-            .map(|t| p.codebook().path(t.id))
-            .collect();
-        assert_eq!(
-            paths.into_iter().collect::<Vec<_>>(),
-            ["New", "New/One", "New/Two words", "Old"]
-        );
-        let t = "Alpha beta gamma";
-        assert_eq!(
-            passages(&p),
-            owned(&[
-                (t, "0..5 \"Alpha\"", &["New/Two words"], ""),
-                (t, "6..10 \"beta\"", &["New/One", "Old"], ""),
-                (t, "11..16 \"gamma\"", &["New"], ""),
-            ])
-        );
-    }
-
-    #[test]
-    fn refuses_a_folder_without_documents() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut p = Project::new();
-        let err = import_folder(&mut p, dir.path()).unwrap_err();
-        assert!(err.starts_with("no brat documents"), "{err}");
-        assert!(import_folder(&mut p, &dir.path().join("missing")).is_err());
-    }
-
-    #[test]
-    fn parses_offsets() {
-        assert_eq!(
-            parse_offsets("A 0 4;6 9").unwrap(),
-            ("A", vec![(0, 4), (6, 9)])
-        );
-        assert!(parse_offsets("A 4 0").is_err());
-        assert!(parse_offsets("A 0").is_err());
-        assert!(parse_offsets("A0 4").is_err());
-    }
-}
+#[path = "read_tests.rs"]
+mod tests;

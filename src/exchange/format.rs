@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use crate::io::atomic::{WriteError, WriteOptions, write_with};
-use crate::io::paths::{Protected, ProtectedError, shown};
+use crate::io::paths::shown;
+use crate::io::protect::{Protected, ProtectedError};
 use crate::model::Project;
 
 /// An export format.
@@ -129,7 +130,7 @@ impl Format {
                 v.push(b'\n');
                 Ok(v)
             }
-            Self::Qdpx => crate::io::refi::qdpx_bytes(project, name).map_err(|e| build(&e)),
+            Self::Qdpx => crate::exchange::refi::qdpx_bytes(project, name).map_err(|e| build(&e)),
             Self::Qdc => {
                 if project.codebook().is_empty() {
                     return Err(ExportError::Unsupported(
@@ -162,7 +163,7 @@ impl Format {
     ) -> Result<usize, ExportError> {
         if self == Self::Brat {
             protected.check_folder(out)?;
-            return crate::io::brat::write_folder(project, out, protected);
+            return crate::exchange::brat::write_folder(project, out, protected);
         }
         protected.check(out)?;
         let bytes = self.render(project, name, base)?;
@@ -181,8 +182,11 @@ impl std::fmt::Display for Format {
 #[must_use]
 pub fn done_message(format: Format, out: &Path, count: usize) -> String {
     if format.is_folder() {
-        let s = if count == 1 { "" } else { "s" };
-        format!("Exported {count} document{s} to {}", shown(out))
+        format!(
+            "Exported {} to {}",
+            crate::model::plural(count, "document"),
+            shown(out)
+        )
     } else {
         format!("Exported {}", shown(out))
     }

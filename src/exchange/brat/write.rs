@@ -1,32 +1,14 @@
-//! brat standoff export: one `NAME.txt` (the article's normalised text) and
-//! one `NAME.ann` (text-bound annotations and notes) per article, plus the
-//! collection's `annotation.conf` and `visual.conf`.
-//!
-//! brat counts offsets in Unicode code points, as Gloss does, and the `.txt`
-//! written is the normalised text, so spans are written unchanged.
-//!
-//! Tags become entity types ([`entity_types`]): each level of a tag's path is
-//! reduced to letters, digits, `-` and `_` (anything else becomes `_`), and
-//! levels are joined with `.`, so `Threat/Cyber attack` is `Threat.Cyber_attack`.
-//! Siblings that reduce to the same name get `-2`, `-3`, … in codebook order.
-//! `annotation.conf` records the exact tag path of every type in a
-//! `# gloss-tag TYPE PATH` comment, which [`crate::io::brat`] reads back.
-//!
-//! brat's `.ann` is read line by line (Python's `splitlines`), so the covered
-//! text of an annotation may not contain a line break. As brat itself does, a
-//! passage that crosses line breaks is written as a discontinuous annotation
-//! whose fragments (`start end;start end`) leave the line breaks out, and its
-//! text field is the fragments' texts joined by a space:
-//!
-//! ```text
-//! text:  a b \n c d          passage 0..5 ("ab\ncd")
-//! T1<TAB>Tag 0 2;3 5<TAB>ab cd
-//! ```
+//! Writing brat collections: `NAME.txt` and `NAME.ann` per article and the
+//! collection's `annotation.conf` and `visual.conf` (see the module above for
+//! the grammar both directions share).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::{Article, Codebook, Project, Span, TagId, Text};
+use std::path::Path;
+
+use super::grammar::{GLOSS_TAG_COMMENT, covered_text, entity_types, fragments, one_line};
+use crate::model::{Article, Codebook, Project, TagId};
 
 /// One article as brat files.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,9 +25,6 @@ pub struct BratDoc {
 /// Longest part of a file stem taken from the title, in chars.
 const SLUG_MAX: usize = 40;
 
-/// The comment prefix that maps an entity type back to its tag path.
-pub const GLOSS_TAG_COMMENT: &str = "# gloss-tag ";
-
 /// The articles as brat documents, in article id order.
 #[must_use]
 pub fn to_brat(project: &Project) -> Vec<BratDoc> {
@@ -58,142 +37,6 @@ pub fn to_brat(project: &Project) -> Vec<BratDoc> {
             ann: ann_of(project, art, &types),
         })
         .collect()
-}
-
-/// The brat entity type of every tag, parents before their children and
-/// siblings by name (the codebook's tree order). Types are unique, contain
-/// only letters, digits, `-`, `_` and `.` (between path levels), and never
-/// depend on tag ids except to order siblings of the same name.
-#[must_use]
-pub fn entity_types(codebook: &Codebook) -> Vec<(TagId, String)> {
-    let mut out: Vec<(TagId, String)> = Vec::with_capacity(codebook.len());
-    let mut used: HashSet<String> = HashSet::new();
-    let mut of: BTreeMap<TagId, String> = BTreeMap::new();
-    for id in tree_order(codebook) {
-        let Some(tag) = codebook.get(id) else {
-            continue;
-        };
-        let segment = type_segment(&tag.props.name);
-        let base = match tag.props.parent.and_then(|p| of.get(&p)) {
-            Some(parent) => format!("{parent}.{segment}"),
-            None => segment,
-        };
-        let mut name = base.clone();
-        let mut n = 2;
-        while used.contains(&name) {
-            name = format!("{base}-{n}");
-            n += 1;
-        }
-        used.insert(name.clone());
-        of.insert(id, name.clone());
-        out.push((id, name));
-    }
-    out
-}
-
-/// Tag ids in tree order: each tag followed by its children, siblings by
-/// name. Tags not reachable from the top (which a valid project does not
-/// have) follow at the end, so every tag appears once.
-#[must_use]
-pub fn tree_order(codebook: &Codebook) -> Vec<TagId> {
-    let mut out = Vec::with_capacity(codebook.len());
-    let mut seen = HashSet::new();
-    let mut stack: Vec<TagId> = codebook.children(None).iter().rev().map(|t| t.id).collect();
-    loop {
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
-                continue;
-            }
-            out.push(id);
-            stack.extend(codebook.children(Some(id)).iter().rev().map(|t| t.id));
-        }
-        match codebook.iter().find(|t| !seen.contains(&t.id)) {
-            Some(t) => stack.push(t.id),
-            None => break,
-        }
-    }
-    out
-}
-
-/// One path level as part of a type name: letters, digits, `-` and `_` kept,
-/// anything else (spaces, `.`, punctuation) becomes `_`.
-fn type_segment(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// True for the characters Python's `str.splitlines` breaks lines at, which
-/// brat's reader would take as the end of an `.ann` line.
-#[must_use]
-pub fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r'
-            | '\u{0b}'
-            | '\u{0c}'
-            | '\u{1c}'
-            | '\u{1d}'
-            | '\u{1e}'
-            | '\u{85}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
-}
-
-/// Replaces every line break ([`is_line_break`]) with a space.
-#[must_use]
-pub fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if is_line_break(c) { ' ' } else { c })
-        .collect()
-}
-
-/// The pieces of `span` between line breaks, leaving the line breaks out
-/// (and with them any empty pieces). A span of line breaks only is kept as
-/// it is, so nothing is lost.
-///
-/// ```text
-/// text:  a b \n c d      span 0..5  ->  [0..2, 3..5]
-/// ```
-#[must_use]
-pub fn fragments(text: &Text, span: Span) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = span.start();
-    let mut end = span.start();
-    for c in text.slice(span).chars() {
-        if is_line_break(c) {
-            if end > start {
-                out.push(Span::between(start, end));
-            }
-            start = end + 1;
-        }
-        end += 1;
-    }
-    if end > start {
-        out.push(Span::between(start, end));
-    }
-    if out.is_empty() {
-        out.push(span);
-    }
-    out
-}
-
-/// The text field brat expects for these fragments: their texts, line breaks
-/// as spaces, joined by a space.
-#[must_use]
-pub fn covered_text(text: &Text, fragments: &[Span]) -> String {
-    fragments
-        .iter()
-        .map(|f| one_line(text.slice(*f)))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `0001_ransomware-attack`: the article id and a slug of its title (or
@@ -339,11 +182,44 @@ fn depth_of(cb: &Codebook, id: TagId) -> usize {
     depth
 }
 
+/// Writes `project` as a brat collection into `dir` (created if needed):
+/// `NAME.txt` and `NAME.ann` per article, `annotation.conf` and `visual.conf`.
+/// Files of the same names are replaced; other files are left alone; no file
+/// `protected` lists is touched. Returns the number of documents written.
+///
+/// # Errors
+/// Any error creating the folder or writing a file.
+pub fn write_folder(
+    project: &Project,
+    dir: &Path,
+    protected: &crate::io::protect::Protected,
+) -> Result<usize, crate::exchange::format::ExportError> {
+    use crate::io::atomic::{WriteError, WriteOptions, write_with};
+    let put = |name: &str, text: &str| -> Result<(), crate::exchange::format::ExportError> {
+        let p = dir.join(name);
+        protected.check(&p)?;
+        write_with(&p, WriteOptions::EXPORT, |w| w.write_all(text.as_bytes()))?;
+        Ok(())
+    };
+    std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let docs = to_brat(project);
+    for d in &docs {
+        put(&format!("{}.txt", d.name), &d.txt)?;
+        put(&format!("{}.ann", d.name), &d.ann)?;
+    }
+    put("annotation.conf", &annotation_conf(project))?;
+    put("visual.conf", &visual_conf(project))?;
+    Ok(docs.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Action;
     use crate::model::testing::project;
+    use crate::model::{Action, Span, Text};
 
     #[test]
     fn writes_one_t_line_per_tag_and_splits_at_line_breaks() {
