@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use egui::{Event, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, Vec2, ViewportId};
 use gloss::model::{ArticleId, Project, Session};
-use gloss::ui::app::{GlossApp, Settings};
+use gloss::ui::app::GlossApp;
+use gloss::ui::settings::Settings;
 
 fn input(events: Vec<Event>) -> RawInput {
     RawInput {

@@ -11,7 +11,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gloss::io::TextStorage;
 use gloss::model::{Action, Annotation, ArticleId, Colour, Project, Span, Tag, TagProps};
-use gloss::ui::app::{GlossApp, Settings};
+use gloss::ui::app::GlossApp;
+use gloss::ui::settings::Settings;
 
 const FIRST: &str = " date 2022-01-14 posted on 01/13/2022 9:05 PM\n\n\n\n(credit: Ana Ribeiro/AFP)\n\nOfficials said the port was hit by ransomware on Monday.\n\nThe second paragraph names Kraków and Zoë.\n";
 /// The title the importer takes from `FIRST`'s first sentence.

@@ -88,6 +88,7 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
         )?;
     }
     let (mut same, mut missing, mut changed) = (0, 0, 0);
+    let mut new_texts = Vec::new();
     let ids: Vec<_> = opened
         .project
         .articles()
@@ -116,33 +117,42 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
             continue;
         }
         changed += 1;
-        if !mode.resync {
+        if mode.resync {
+            new_texts.push((id, Text::new(read.text)));
+        } else {
             bad = true;
             writeln!(out, "{id}: source changed: {}", shown(&source))?;
-            continue;
         }
-        let (action, report) = ops::replace_text(&opened.project, id, &Text::new(read.text))?;
-        if let Err(e) = opened.project.apply(action) {
+    }
+    if !new_texts.is_empty() {
+        let (action, summary) = ops::resync(&opened.project, new_texts);
+        opened.project.apply(action)?;
+        must_save |= summary.articles > 0;
+        for (id, e) in &summary.failed {
             bad = true;
-            eprintln!(
-                "gloss: {id}: cannot take the new text from {}: {e}",
-                shown(&source)
-            );
-            continue;
+            eprintln!("gloss: {id}: cannot take the new text in: {e}");
         }
-        must_save = true;
-        writeln!(
-            out,
-            "{id}: re-synced with {}: {} unchanged, {} moved, {} approximate, {} orphaned, {} recovered",
-            shown(&source),
-            report.unchanged,
-            report.moved,
-            report.fuzzy,
-            report.orphaned.len(),
-            report.recovered
-        )?;
-        for o in &report.orphaned {
-            eprintln!("gloss: {o} in {id} could not be found in the new text; kept as an orphan");
+        for (id, report) in &summary.reports {
+            let source = opened
+                .project
+                .article(*id)
+                .map(|a| a.source.clone())
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{id}: re-synced with {}: {} unchanged, {} moved, {} approximate, {} orphaned, {} recovered",
+                shown(&source),
+                report.unchanged,
+                report.moved,
+                report.fuzzy,
+                report.orphaned.len(),
+                report.recovered
+            )?;
+            for o in &report.orphaned {
+                eprintln!(
+                    "gloss: {o} in {id} could not be found in the new text; kept as an orphan"
+                );
+            }
         }
     }
     if must_save {

@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use super::{brat, refi};
-use crate::io::import::{ImportReport, build_import, collect_files, read_files};
+use std::sync::atomic::AtomicBool;
+
+use crate::io::import::{ImportReport, build_import, collect_files, read_files_cancellable};
 use crate::io::paths::shown;
 use crate::model::{Action, Project, plural};
 
@@ -169,6 +171,18 @@ pub fn import(
     opts: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Imported {
+    import_cancellable(project, paths, opts, &AtomicBool::new(false), progress)
+}
+
+/// Like [`import`]; once `cancel` is set, what is not read yet is refused as
+/// cancelled (what was read is still imported).
+pub fn import_cancellable(
+    project: &Project,
+    paths: &[PathBuf],
+    opts: &Options,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Imported {
     let mut work = project.clone();
     let mut actions = Vec::new();
     let mut exchange = Vec::new();
@@ -201,7 +215,7 @@ pub fn import(
         let (files, refused) = collect_files(&plain);
         report.refused.extend(refused);
         let total = files.len();
-        let read = read_files(&files, &|n| progress(n, total));
+        let read = read_files_cancellable(&files, cancel, &|n| progress(n, total));
         let (action, r) = build_import(&work, read, report);
         report = r;
         actions.push(action);

@@ -162,6 +162,45 @@ pub fn timeline_csv(s: &Stats) -> Result<Vec<u8>, ::csv::Error> {
     )
 }
 
+/// The statistics tables that can be exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatsTable {
+    /// Per tag.
+    Tags,
+    /// Per article and tag.
+    Articles,
+    /// Tag pairs.
+    Cooccurrence,
+    /// Per tag and time bucket.
+    Timeline,
+}
+
+impl StatsTable {
+    /// The file name an export of the table gets.
+    #[must_use]
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Tags => "tags.csv",
+            Self::Articles => "articles.csv",
+            Self::Cooccurrence => "cooccurrence.csv",
+            Self::Timeline => "timeline.csv",
+        }
+    }
+
+    /// The table as CSV.
+    ///
+    /// # Errors
+    /// Only if writing to memory fails, which it does not.
+    pub fn csv(self, s: &Stats) -> Result<Vec<u8>, ::csv::Error> {
+        match self {
+            Self::Tags => tags_csv(s),
+            Self::Articles => articles_csv(s),
+            Self::Cooccurrence => cooccurrence_csv(s),
+            Self::Timeline => timeline_csv(s),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -155,10 +155,26 @@ pub fn read_files(
     files: &[PathBuf],
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Result<ReadArticle, Refusal>> {
+    read_files_cancellable(files, &std::sync::atomic::AtomicBool::new(false), progress)
+}
+
+/// Like [`read_files`]; once `cancel` is set, the files not yet read are
+/// refused as "import cancelled".
+pub fn read_files_cancellable(
+    files: &[PathBuf],
+    cancel: &std::sync::atomic::AtomicBool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Result<ReadArticle, Refusal>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
     files
         .par_iter()
         .map(|path| {
+            if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(Refusal {
+                    path: path.clone(),
+                    reason: "import cancelled".into(),
+                });
+            }
             let r = read_article(path).map_err(|e| Refusal {
                 path: path.clone(),
                 reason: e.to_string(),

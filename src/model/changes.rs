@@ -164,6 +164,42 @@ impl Generations {
     pub fn article(&self, article: ArticleId) -> u64 {
         self.per_article.get(&article).copied().unwrap_or(0)
     }
+
+    /// A key for a cache that shows `aspects`: it changes exactly when one of
+    /// them changes (generation numbers only grow, and every change takes a
+    /// new one, so the largest of them moves with any of them).
+    #[must_use]
+    pub fn key(&self, aspects: &[Aspect]) -> u64 {
+        aspects
+            .iter()
+            .map(|a| match a {
+                Aspect::Articles => self.articles,
+                Aspect::Texts => self.texts,
+                Aspect::Passages => self.passages,
+                Aspect::Codebook => self.codebook,
+                Aspect::Notes => self.notes,
+                Aspect::Orphans => self.orphans,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// One aspect of a project, for [`Generations::key`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aspect {
+    /// Article set, titles, statuses, metadata.
+    Articles,
+    /// Article texts.
+    Texts,
+    /// Passages.
+    Passages,
+    /// The codebook.
+    Codebook,
+    /// Notes and memo.
+    Notes,
+    /// Orphans.
+    Orphans,
 }
 
 #[cfg(test)]

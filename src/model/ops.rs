@@ -538,17 +538,11 @@ pub fn tag_matches(
                 continue;
             }
             let mut spans = Vec::new();
-            for m in re.find_iter(a.text.as_str()) {
-                if m.is_empty() {
-                    continue;
-                }
+            for span in super::search::match_spans(re, &a.text) {
                 if total + spans.len() >= max {
                     return Err(TagMatchesError::TooMany { max });
                 }
-                spans.push(Span::between(
-                    a.text.char_of(m.start()),
-                    a.text.char_of(m.end()),
-                ));
+                spans.push(span);
             }
             spans
         };
@@ -564,5 +558,173 @@ pub fn tag_matches(
         action: Action::Batch { label, actions },
         passages: total,
         articles: with,
+    })
+}
+
+/// What [`tag_selection`] prepared.
+#[derive(Debug)]
+pub struct TagSelection {
+    /// The step to apply.
+    pub action: Action,
+    /// The passage that carries the tag afterwards (to keep it picked);
+    /// `None` when the tag was removed from it.
+    pub passage: Option<AnnotationId>,
+    /// True when the selection was already a passage with that tag (the
+    /// action does nothing).
+    pub already: bool,
+}
+
+/// Tags what the analyst has: a selection becomes a passage with `tag` (or
+/// an existing passage with exactly that span gets the tag); with no new
+/// selection, the picked passage gets `tag` added or removed. One rule for
+/// tag keys, the codebook, the quick-tag box and the context menu.
+///
+/// # Errors
+/// When the article or passage does not exist, or there is nothing to tag
+/// ([`ModelError::EmptySpan`]).
+pub fn tag_selection(
+    project: &Project,
+    article: ArticleId,
+    selection: Option<Span>,
+    picked: Option<AnnotationId>,
+    tag: TagId,
+    now: Timestamp,
+) -> Result<TagSelection, ModelError> {
+    let picked_span = picked.and_then(|id| project.annotation(id)).map(|a| a.span);
+    if let Some(span) = selection.filter(|s| !s.is_empty())
+        && picked_span != Some(span)
+    {
+        let (actions, n) = tag_spans(project, article, &[span], tag, now)?;
+        let passage = actions
+            .iter()
+            .find_map(|a| match a {
+                Action::AddAnnotation(x) => Some(x.id),
+                Action::SetAnnotationTags { annotation, .. } => Some(*annotation),
+                _ => None,
+            })
+            .or_else(|| {
+                project
+                    .annotations_of(article)
+                    .find(|a| a.span == span)
+                    .map(|a| a.id)
+            });
+        return Ok(TagSelection {
+            action: Action::Batch {
+                label: format!("tag passage {}", project.codebook().path(tag)),
+                actions,
+            },
+            passage,
+            already: n == 0,
+        });
+    }
+    let Some(id) = picked else {
+        return Err(ModelError::EmptySpan);
+    };
+    let action = toggle_tag(project, id, tag, now)?;
+    let passage = (!matches!(action, Action::RemoveAnnotation(_))).then_some(id);
+    Ok(TagSelection {
+        action,
+        passage,
+        already: false,
+    })
+}
+
+/// Tags found matches (per article) with `tag` as one step; spans that
+/// already carry it are left alone. Returns the step and how many passages
+/// it tags.
+///
+/// # Errors
+/// When an article does not exist.
+pub fn tag_hits(
+    project: &Project,
+    tag: TagId,
+    hits: &[(ArticleId, Vec<Span>)],
+    now: Timestamp,
+) -> Result<(Action, usize), ModelError> {
+    let mut actions = Vec::new();
+    let mut n = 0;
+    for (article, spans) in hits {
+        let (mut a, k) = tag_spans(project, *article, spans, tag, now)?;
+        actions.append(&mut a);
+        n += k;
+    }
+    let label = format!(
+        "tag {} with {}",
+        super::words::plural(n, "match"),
+        project.codebook().path(tag)
+    );
+    Ok((Action::Batch { label, actions }, n))
+}
+
+/// What a re-sync did, over all articles.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResyncSummary {
+    /// Articles whose new text was taken in.
+    pub articles: usize,
+    /// Passages orphaned.
+    pub orphaned: usize,
+    /// Per article, what happened to its passages.
+    pub reports: Vec<(ArticleId, ResyncReport)>,
+    /// Articles whose text could not be replaced, with why.
+    pub failed: Vec<(ArticleId, ModelError)>,
+}
+
+/// Takes changed source texts in, re-anchoring every passage (orphans are
+/// kept), as one step. Used by `gloss check --resync` and the window.
+pub fn resync(
+    project: &Project,
+    changed: Vec<(ArticleId, super::text::Text)>,
+) -> (Action, ResyncSummary) {
+    let mut work = project.clone();
+    let mut actions = Vec::new();
+    let mut summary = ResyncSummary::default();
+    for (id, text) in changed {
+        match replace_text(&work, id, &text).and_then(|(action, report)| {
+            work.apply(action.clone())?;
+            Ok((action, report))
+        }) {
+            Ok((action, report)) => {
+                summary.articles += 1;
+                summary.orphaned += report.orphaned.len();
+                summary.reports.push((id, report));
+                actions.push(action);
+            }
+            Err(e) => summary.failed.push((id, e)),
+        }
+    }
+    (
+        Action::Batch {
+            label: "re-sync with sources".into(),
+            actions,
+        },
+        summary,
+    )
+}
+
+/// Moves a passage's start and end by `ds` and `de` chars, within its text.
+///
+/// # Errors
+/// When the passage does not exist or would become empty.
+pub fn nudge(
+    project: &Project,
+    id: AnnotationId,
+    ds: isize,
+    de: isize,
+    now: Timestamp,
+) -> Result<Action, ModelError> {
+    let a = project
+        .annotation(id)
+        .ok_or(ModelError::NoSuchAnnotation(id))?;
+    let len = project.text_len(a.article);
+    let s = a.span.start().saturating_add_signed(ds).min(len);
+    let e = a.span.end().saturating_add_signed(de).min(len);
+    let span = Span::new(s, e).map_err(|_| ModelError::EmptySpan)?;
+    if span.is_empty() {
+        return Err(ModelError::EmptySpan);
+    }
+    Ok(Action::SetAnnotationSpan {
+        annotation: id,
+        span,
+        modified: now,
     })
 }

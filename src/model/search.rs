@@ -73,10 +73,16 @@ impl Query {
 /// Char spans of every non-empty match of `re` in `text`.
 #[must_use]
 pub fn find_in_text(re: &Regex, text: &Text) -> Vec<Span> {
+    match_spans(re, text).collect()
+}
+
+/// The char spans of the non-empty matches of `re` in `text`, as they are
+/// found (leftmost-first, non-overlapping). The one place where a pattern
+/// becomes spans: find, search, and tagging all matches use it.
+pub fn match_spans<'a>(re: &'a Regex, text: &'a Text) -> impl Iterator<Item = Span> + 'a {
     re.find_iter(text.as_str())
         .filter(|m| !m.is_empty())
         .map(|m| Span::between(text.char_of(m.start()), text.char_of(m.end())))
-        .collect()
 }
 
 /// Which articles a corpus search looks at.

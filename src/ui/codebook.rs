@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use egui::{Color32, RichText};
 
-use super::app::Msg;
+use super::msg::Msg;
 use crate::model::{Action, AnnotationId, Article, Colour, Project, TagId, TagProps, Timestamp};
 
 /// Editing state of the codebook panel.

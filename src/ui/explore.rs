@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
-use super::app::Msg;
+use super::msg::Msg;
 use crate::model::retrieve::TagQuery;
 use crate::model::search::{self, ArticleHits, Filters, Query};
 use crate::model::stats::{self, Bucket, Stats};
@@ -657,10 +657,13 @@ fn stats_tab(
         ui.separator();
         ui.label("Export CSV:");
         for (label, table) in [
-            ("tags", StatsTable::Tags),
-            ("articles", StatsTable::Articles),
-            ("co-occurrence", StatsTable::Cooccurrence),
-            ("timeline", StatsTable::Timeline),
+            ("tags", crate::exchange::tables::StatsTable::Tags),
+            ("articles", crate::exchange::tables::StatsTable::Articles),
+            (
+                "co-occurrence",
+                crate::exchange::tables::StatsTable::Cooccurrence,
+            ),
+            ("timeline", crate::exchange::tables::StatsTable::Timeline),
         ] {
             if ui.small_button(label).clicked() {
                 msgs.push(Msg::ExportStats(table, st.weekly));
@@ -868,19 +871,6 @@ fn cooccurrence_grid(ui: &mut egui::Ui, project: &Project, s: &Stats) {
             ui.end_row();
         }
     });
-}
-
-/// The statistics tables that can be exported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatsTable {
-    /// Per tag.
-    Tags,
-    /// Per article and tag.
-    Articles,
-    /// Tag pairs.
-    Cooccurrence,
-    /// Per tag and time bucket.
-    Timeline,
 }
 
 /// The category index at an axis position (negative positions have none).

@@ -1,27 +1,43 @@
-//! Work that runs off the UI thread: opening, importing and saving. Each job
-//! reports back through a channel and wakes the UI when it is done.
+//! Work that runs off the UI thread: opening, importing, re-syncing, saving,
+//! exporting and loading fonts. Each job reports back through a channel,
+//! shows its progress in the status bar, can be cancelled where that makes
+//! sense, and wakes the UI when it is done.
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
-use crate::io::article::ReadArticle;
-use crate::io::import::{Refusal, collect_files, read_files};
+use crate::exchange::format::{ExportError, Format};
+use crate::exchange::import::{self, Imported};
 use crate::io::lock::{Claim, Presence};
-use crate::io::project_file::{self, Baseline, Loaded, SaveError, SaveOptions, TextStorage};
-use crate::model::Project;
+use crate::io::project_file::{
+    self, Baseline, LoadError, Loaded, SaveError, SaveOptions, TextStorage,
+};
+use crate::io::protect::Protected;
+use crate::model::ops::ResyncSummary;
+use crate::model::{Action, ArticleId, ContentHash, Project};
 
 /// What a finished job hands back.
 pub enum Done {
-    /// A project was opened.
+    /// A project was opened (or work restored from its recovery file).
     Opened {
-        /// The file.
+        /// The project file.
         path: PathBuf,
         /// The result.
-        result: Result<Box<Loaded>, String>,
+        result: Result<Box<Loaded>, LoadError>,
         /// This window's claim on the project, when it could be made.
         presence: Option<Presence>,
+        /// The recovery file the work was restored from, if it was.
+        restored_from: Option<PathBuf>,
+    },
+    /// The project has autosaved work newer than its file; nothing was
+    /// loaded (the user chooses: restore or discard).
+    RecoveryFound {
+        /// The project file.
+        path: PathBuf,
+        /// Its recovery file.
+        recovery: PathBuf,
     },
     /// Another window has the project open; nothing was loaded.
     OpenElsewhere {
@@ -30,18 +46,14 @@ pub enum Done {
         /// Who has it open.
         holder: String,
     },
-    /// Files were read for import.
-    Read {
-        /// Each file, read or refused.
-        read: Vec<Result<ReadArticle, Refusal>>,
-        /// Paths refused before reading (missing, unsupported).
-        refused: Vec<Refusal>,
-    },
-    /// Source files were read for a re-sync: each article's current source
-    /// text when it differs from the stored one, or why it could not be read.
-    Resync {
-        /// Articles whose source changed, with the new normalised text.
-        changed: Vec<(crate::model::ArticleId, String)>,
+    /// Files were imported into a snapshot; the action adds them.
+    Imported(Box<Imported>),
+    /// Sources were re-read and passages re-anchored in a snapshot.
+    Resynced {
+        /// The step that takes the new texts in (`None` when nothing changed).
+        action: Option<Action>,
+        /// What it does.
+        summary: ResyncSummary,
         /// Sources that could not be read.
         missing: usize,
     },
@@ -56,6 +68,17 @@ pub enum Done {
         /// The outcome: what is on disk now, or why nothing was written.
         result: Result<Baseline, SaveError>,
     },
+    /// An export finished.
+    Exported {
+        /// Where to.
+        out: PathBuf,
+        /// The message to show when it worked.
+        message: String,
+        /// The outcome.
+        result: Result<(), ExportError>,
+    },
+    /// Fonts were read from the system.
+    Fonts(Box<egui::FontDefinitions>),
 }
 
 /// A running job.
@@ -64,6 +87,8 @@ pub struct Job {
     pub label: String,
     /// Items done so far and in total (0 total when unknown).
     pub progress: Arc<(AtomicUsize, AtomicUsize)>,
+    /// Set to ask the job to stop early (`None` for jobs that cannot stop).
+    pub cancel: Option<Arc<AtomicBool>>,
     rx: Receiver<Done>,
 }
 
@@ -81,104 +106,211 @@ impl Job {
             self.progress.1.load(Ordering::Relaxed),
         )
     }
+
+    /// Asks the job to stop as soon as it can.
+    pub fn cancel(&self) {
+        if let Some(c) = &self.cancel {
+            c.store(true, Ordering::Relaxed);
+        }
+    }
 }
+
+type Progress = (AtomicUsize, AtomicUsize);
 
 fn spawn(
     label: String,
     ctx: &egui::Context,
-    work: impl FnOnce(&(AtomicUsize, AtomicUsize)) -> Done + Send + 'static,
+    cancellable: bool,
+    work: impl FnOnce(&Progress, &AtomicBool) -> Done + Send + 'static,
 ) -> Job {
     let (tx, rx) = channel();
     let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
-    let p = progress.clone();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (p, c) = (progress.clone(), cancel.clone());
     let ctx = ctx.clone();
     std::thread::spawn(move || {
-        let done = work(&p);
+        let done = work(&p, &c);
+        // The app may be gone (window closed); nothing to tell then.
         let _ = tx.send(done);
         ctx.request_repaint();
     });
     Job {
         label,
         progress,
+        cancel: cancellable.then_some(cancel),
         rx,
     }
 }
 
-/// Opens a project file in the background. Unless `anyway`, a project that
-/// another window has open is not loaded ([`Done::OpenElsewhere`]).
-pub fn open(ctx: &egui::Context, path: PathBuf, anyway: bool) -> Job {
+/// How to open a project.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OpenOptions {
+    /// Open it even if another window has it open (the user said so).
+    pub even_if_open_elsewhere: bool,
+    /// Remove its recovery file first (the user discarded the autosave).
+    pub discard_recovery: bool,
+}
+
+/// Opens a project file in the background. A project another window has
+/// open is not loaded ([`Done::OpenElsewhere`]), nor one with autosaved
+/// work newer than its file ([`Done::RecoveryFound`]), unless `opts` say
+/// otherwise.
+pub fn open(ctx: &egui::Context, path: PathBuf, opts: OpenOptions) -> Job {
     let label = format!("Opening {}", crate::io::paths::shown(&path));
-    spawn(label, ctx, move |_| {
+    spawn(label, ctx, false, move |_, _| {
+        let recovery = project_file::recovery_path(&path);
+        if opts.discard_recovery {
+            remove_now(&recovery);
+        } else if newer(&recovery, &path) {
+            return Done::RecoveryFound { path, recovery };
+        }
         let presence = match Presence::claim(&path) {
             Claim::Mine(p) => Some(p),
-            Claim::Elsewhere(holder) if !anyway => return Done::OpenElsewhere { path, holder },
+            Claim::Elsewhere(holder) if !opts.even_if_open_elsewhere => {
+                return Done::OpenElsewhere { path, holder };
+            }
             Claim::Elsewhere(_) | Claim::Unavailable(_) => None,
         };
         Done::Opened {
-            result: project_file::load(&path)
-                .map(Box::new)
-                .map_err(|e| e.to_string()),
+            result: project_file::load(&path).map(Box::new),
             path,
             presence,
+            restored_from: None,
         }
     })
 }
 
-/// Reads files and folders for import in the background.
-pub fn import(ctx: &egui::Context, paths: Vec<PathBuf>) -> Job {
-    let label = "Importing".to_owned();
-    let repaint = ctx.clone();
-    spawn(label, ctx, move |progress| {
-        let (files, refused) = collect_files(&paths);
-        progress.1.store(files.len(), Ordering::Relaxed);
-        let read = read_files(&files, &|n| {
-            progress.0.store(n, Ordering::Relaxed);
-            if n % 64 == 0 {
-                repaint.request_repaint();
-            }
-        });
-        Done::Read { read, refused }
-    })
+/// True when `a` exists and changed after `b`.
+fn newer(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let m = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    matches!((m(a), m(b)), (Some(x), Some(y)) if x > y)
 }
 
-/// Reads every article's source file in the background and reports those
-/// whose text changed.
-pub fn resync(
-    ctx: &egui::Context,
-    sources: Vec<(
-        crate::model::ArticleId,
-        std::path::PathBuf,
-        crate::model::ContentHash,
-    )>,
-) -> Job {
-    use rayon::prelude::*;
-    spawn("Re-reading sources".to_owned(), ctx, move |progress| {
-        progress.1.store(sources.len(), Ordering::Relaxed);
-        let results: Vec<Option<Result<(crate::model::ArticleId, String), ()>>> = sources
-            .par_iter()
-            .map(|(id, path, hash)| {
-                let r = match crate::io::article::read_article(path) {
-                    Ok(r) if crate::model::ContentHash::of(&r.text) != *hash => {
-                        Some(Ok((*id, r.text)))
-                    }
-                    Ok(_) => None,
-                    Err(_) => Some(Err(())),
+/// Removes a file Gloss made (a recovery file), logging a failure other than
+/// its being gone already.
+fn remove_now(path: &std::path::Path) {
+    match std::fs::remove_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!("cannot remove {}: {e}", crate::io::paths::shown(path)),
+    }
+}
+
+/// Removes a file Gloss made (a recovery file) on a background thread.
+pub fn remove_quietly(path: PathBuf) {
+    std::thread::spawn(move || remove_now(&path));
+}
+
+/// Restores the work autosaved in `recovery` for the project at `project`
+/// (`None` for a project never saved): it is loaded, and saving it goes over
+/// the project file as it is on disk now.
+pub fn restore(ctx: &egui::Context, project: Option<PathBuf>, recovery: PathBuf) -> Job {
+    spawn(
+        "Restoring autosaved work".to_owned(),
+        ctx,
+        false,
+        move |_, _| {
+            let presence = match project.as_deref().map(Presence::claim) {
+                Some(Claim::Mine(p)) => Some(p),
+                _ => None,
+            };
+            let result = project_file::load(&recovery).map(|mut loaded| {
+                loaded.baseline = Baseline {
+                    stamp: project
+                        .as_deref()
+                        .and_then(|p| project_file::stamp_of(p).ok()),
+                    ..Baseline::default()
                 };
-                progress.0.fetch_add(1, Ordering::Relaxed);
-                r
-            })
-            .collect();
-        let missing = results
-            .iter()
-            .filter(|r| matches!(r, Some(Err(()))))
-            .count();
-        let changed = results
-            .into_iter()
-            .flatten()
-            .filter_map(Result::ok)
-            .collect();
-        Done::Resync { changed, missing }
-    })
+                Box::new(loaded)
+            });
+            Done::Opened {
+                path: project.unwrap_or_default(),
+                result,
+                presence,
+                restored_from: Some(recovery),
+            }
+        },
+    )
+}
+
+/// Imports files, folders and exchange files into a snapshot of the project
+/// in the background (one undoable step when applied).
+pub fn import(ctx: &egui::Context, snapshot: Project, paths: Vec<PathBuf>) -> Job {
+    let repaint = ctx.clone();
+    spawn(
+        "Importing".to_owned(),
+        ctx,
+        true,
+        move |progress, cancel| {
+            let opts = import::Options::default();
+            let imported =
+                import::import_cancellable(&snapshot, &paths, &opts, cancel, &|n, total| {
+                    progress.1.store(total, Ordering::Relaxed);
+                    progress.0.store(n, Ordering::Relaxed);
+                    if n % 64 == 0 {
+                        repaint.request_repaint();
+                    }
+                });
+            Done::Imported(Box::new(imported))
+        },
+    )
+}
+
+/// Re-reads every article's source in the background and re-anchors the
+/// passages of those whose text changed, in a snapshot.
+pub fn resync(ctx: &egui::Context, snapshot: Project) -> Job {
+    use rayon::prelude::*;
+    spawn(
+        "Re-reading sources".to_owned(),
+        ctx,
+        true,
+        move |progress, cancel| {
+            let sources: Vec<(ArticleId, PathBuf, ContentHash)> = snapshot
+                .articles()
+                .filter(|a| snapshot.unavailable(a.id).is_none())
+                .map(|a| (a.id, a.source.clone(), a.hash.clone()))
+                .collect();
+            progress.1.store(sources.len(), Ordering::Relaxed);
+            let results: Vec<Option<Result<(ArticleId, String), ()>>> = sources
+                .par_iter()
+                .map(|(id, path, hash)| {
+                    if cancel.load(Ordering::Relaxed) {
+                        return None;
+                    }
+                    let r = match crate::io::article::read_article(path) {
+                        Ok(r) if ContentHash::of(&r.text) != *hash => Some(Ok((*id, r.text))),
+                        Ok(_) => None,
+                        Err(_) => Some(Err(())),
+                    };
+                    progress.0.fetch_add(1, Ordering::Relaxed);
+                    r
+                })
+                .collect();
+            let missing = results
+                .iter()
+                .filter(|r| matches!(r, Some(Err(()))))
+                .count();
+            let changed: Vec<_> = results
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|(id, t)| (id, crate::model::Text::new(t)))
+                .collect();
+            if changed.is_empty() || cancel.load(Ordering::Relaxed) {
+                return Done::Resynced {
+                    action: None,
+                    summary: ResyncSummary::default(),
+                    missing,
+                };
+            }
+            let (action, summary) = crate::model::ops::resync(&snapshot, changed);
+            Done::Resynced {
+                action: Some(action),
+                summary,
+                missing,
+            }
+        },
+    )
 }
 
 /// What a save job writes.
@@ -208,7 +340,7 @@ pub fn save(ctx: &egui::Context, job: SaveJob) -> Job {
     } else {
         format!("Saving {}", crate::io::paths::shown(&job.path))
     };
-    spawn(label, ctx, move |_| {
+    spawn(label, ctx, false, move |_, _| {
         let opts = SaveOptions {
             texts: job.recovery_texts.as_deref(),
             baseline: job.baseline.as_ref(),
@@ -224,5 +356,75 @@ pub fn save(ctx: &egui::Context, job: SaveJob) -> Job {
             recovery,
             result,
         }
+    })
+}
+
+/// What an export job writes.
+pub struct ExportJob {
+    /// A snapshot of the project.
+    pub project: Project,
+    /// The format.
+    pub format: Format,
+    /// The project's name.
+    pub name: String,
+    /// The project's folder (for relative source paths).
+    pub base: Option<PathBuf>,
+    /// Where.
+    pub out: PathBuf,
+    /// What may not be overwritten.
+    pub protected: Protected,
+}
+
+/// Renders and writes an export in the background.
+pub fn export(ctx: &egui::Context, job: ExportJob) -> Job {
+    let label = format!("Exporting {}", job.format.label());
+    spawn(label, ctx, false, move |_, _| {
+        let result = job.format.write(
+            &job.project,
+            &job.name,
+            job.base.as_deref(),
+            &job.out,
+            &job.protected,
+        );
+        let message = match &result {
+            Ok(n) => crate::exchange::format::done_message(job.format, &job.out, *n),
+            Err(_) => String::new(),
+        };
+        Done::Exported {
+            out: job.out,
+            message,
+            result: result.map(|_| ()),
+        }
+    })
+}
+
+/// Builds bytes with `make` and writes them to `out` in the background
+/// (tables and passage lists), refusing what `protected` lists.
+pub fn write_bytes(
+    ctx: &egui::Context,
+    out: PathBuf,
+    protected: Protected,
+    make: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
+) -> Job {
+    spawn("Exporting".to_owned(), ctx, false, move |_, _| {
+        let result = make().map_err(ExportError::Build).and_then(|bytes| {
+            protected.check(&out)?;
+            crate::io::atomic::write_with(&out, crate::io::atomic::WriteOptions::EXPORT, |w| {
+                w.write_all(&bytes)
+            })?;
+            Ok(())
+        });
+        Done::Exported {
+            message: format!("Exported {}", crate::io::paths::shown(&out)),
+            out,
+            result,
+        }
+    })
+}
+
+/// Reads the system's fallback fonts in the background.
+pub fn fonts(ctx: &egui::Context) -> Job {
+    spawn("Loading fonts".to_owned(), ctx, false, |_, _| {
+        Done::Fonts(Box::new(super::theme::load_fonts()))
     })
 }

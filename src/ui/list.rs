@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
-use super::app::Msg;
+use super::msg::Msg;
 use crate::model::{ArticleId, Project, ReviewStatus, TagId};
 
 /// What the list is sorted by.

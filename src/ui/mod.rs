@@ -7,15 +7,25 @@
 #![allow(clippy::too_many_lines, clippy::many_single_char_names)]
 
 pub mod app;
+mod article_view;
 pub mod codebook;
 pub mod commands;
 pub mod dialogs;
+mod exchange;
 pub mod explore;
+mod find;
+mod handle;
 pub mod jobs;
 pub mod list;
+mod menu;
+mod modals;
+pub mod msg;
 pub mod palette;
+mod persistence;
 pub mod reader;
+pub mod settings;
 pub mod theme;
+mod toasts;
 
 use std::path::PathBuf;
 

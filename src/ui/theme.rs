@@ -46,14 +46,14 @@ const FALLBACKS: &[&str] = &[
     "C:\\Windows\\Fonts\\seguisym.ttf",
 ];
 
-/// Registers the system fonts found as fallbacks after egui's own fonts, so
-/// Cyrillic, Greek, Chinese and Japanese text shows real glyphs. Returns the
-/// files used.
-pub fn install_fonts(ctx: &egui::Context) -> Vec<String> {
+/// egui's fonts with the system fonts found as fallbacks after them, so
+/// Cyrillic, Greek, Chinese and Japanese text shows real glyphs. Reads font
+/// files: call it off the UI thread.
+#[must_use]
+pub fn load_fonts() -> egui::FontDefinitions {
     let mut fonts = egui::FontDefinitions::default();
-    let mut used = Vec::new();
     for path in FALLBACKS {
-        let Ok(bytes) = std::fs::read(path) else {
+        let Ok(bytes) = crate::io::read::read_bounded(std::path::Path::new(path), 256 << 20) else {
             continue;
         };
         let name = format!("system:{path}");
@@ -64,8 +64,6 @@ pub fn install_fonts(ctx: &egui::Context) -> Vec<String> {
         for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
             fonts.families.entry(family).or_default().push(name.clone());
         }
-        used.push((*path).to_owned());
     }
-    ctx.set_fonts(fonts);
-    used
+    fonts
 }

@@ -1,0 +1,150 @@
+//! The centre of the window: the open article's header (title, status,
+//! metadata) above the reading view, or why its text is unavailable.
+
+use egui::RichText;
+
+use super::app::GlossApp;
+use super::msg::Msg;
+use super::reader::ReaderEvent;
+use crate::model::{Action, ArticleId, Project, ReviewStatus, Timestamp};
+
+impl GlossApp {
+    pub(super) fn central(&mut self, ui: &mut egui::Ui, msgs: &mut Vec<Msg>) {
+        let Some(id) = self.current else {
+            ui.centered_and_justified(|ui| {
+                ui.label(RichText::new(if self.project().articles().len() == 0 {
+                    "Import articles to start: File › Import articles (Ctrl+I), or drop files and folders here."
+                } else {
+                    "Pick an article from the list."
+                }).size(16.0).weak());
+            });
+            return;
+        };
+        let project = self.session.project();
+        let Some(article) = project.article(id) else {
+            return;
+        };
+        // Header.
+        ui.horizontal(|ui| {
+            if let Some(edit) = &mut self.editing_title {
+                let r = ui.add(
+                    egui::TextEdit::singleline(edit)
+                        .desired_width(ui.available_width() - 90.0)
+                        .font(egui::TextStyle::Heading),
+                );
+                r.request_focus();
+                if r.lost_focus() {
+                    if !ui.input(|i| i.key_pressed(egui::Key::Escape)) && *edit != article.title {
+                        msgs.push(Msg::Apply(Action::SetArticleTitle {
+                            article: id,
+                            title: edit.clone(),
+                        }));
+                    }
+                    self.editing_title = None;
+                }
+            } else {
+                let r = ui
+                    .add(
+                        egui::Label::new(RichText::new(&article.title).heading())
+                            .sense(egui::Sense::click())
+                            .wrap(),
+                    )
+                    .on_hover_text("Double-click to edit the title");
+                if r.double_clicked() {
+                    self.editing_title = Some(article.title.clone());
+                }
+            }
+        });
+        ui.horizontal_wrapped(|ui| {
+            let mut status = article.status;
+            egui::ComboBox::from_id_salt("article_status")
+                .selected_text(status.label())
+                .show_ui(ui, |ui| {
+                    for s in ReviewStatus::ALL {
+                        ui.selectable_value(&mut status, s, s.label());
+                    }
+                })
+                .response
+                .accessible_name("Review status");
+            if status != article.status {
+                msgs.push(Msg::SetStatus(status));
+            }
+            let weak = |s: String| RichText::new(s).weak();
+            if let Some(d) = article.meta.date {
+                ui.label(weak(format!("Date {d}")));
+            }
+            if let Some(p) = article.meta.posted {
+                ui.label(weak(format!("· posted {}", p.format("%Y-%m-%d %H:%M"))));
+            }
+            if let Some(c) = &article.meta.credit {
+                ui.label(weak(format!("· credit {c}")));
+            }
+            ui.label(weak(format!("· {}", article.meta.file_name)))
+                .on_hover_text(article.source.display().to_string());
+            ui.label(weak(format!("· {} passages", project.annotation_count(id))));
+        });
+        ui.separator();
+        if let Some(u) = project.unavailable(id) {
+            Self::unavailable_notice(ui, project, id, u);
+            return;
+        }
+        let gens = self.session.generations();
+        let state = gens
+            .article(id)
+            .max(gens.key(&[crate::model::changes::Aspect::Codebook]));
+        let events = self.reader.show(ui, article, project, state);
+        for e in events {
+            match e {
+                ReaderEvent::SelectAnnotation(a) => self.reader.selected_annotation = a,
+                ReaderEvent::MoveAnnotation(a, span) => {
+                    msgs.push(Msg::Apply(Action::SetAnnotationSpan {
+                        annotation: a,
+                        span,
+                        modified: Timestamp::now(),
+                    }));
+                }
+            }
+        }
+        // A new selection that is not the picked passage's span unpicks it.
+        if let (Some(sel), Some(a)) = (self.reader.selected_span(), self.reader.selected_annotation)
+            && self.project().annotation(a).is_some_and(|x| x.span != sel)
+            && !ui.input(|i| i.pointer.any_down())
+        {
+            self.reader.selected_annotation = None;
+        }
+    }
+
+    /// What the reading view shows for an article whose text could not be
+    /// read: why, how to restore it, and its passages as recorded.
+    pub(super) fn unavailable_notice(
+        ui: &mut egui::Ui,
+        project: &Project,
+        id: ArticleId,
+        u: &crate::model::Unavailable,
+    ) {
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new("The text of this article is unavailable")
+                .strong()
+                .color(ui.visuals().warn_fg_color),
+        );
+        ui.label(&u.reason);
+        ui.label(
+            "Its passages are kept, read-only, exactly as they were. Put the text file or the \
+             article's source back and reopen the project (or run gloss check --repair).",
+        );
+        ui.add_space(8.0);
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for a in project.annotations_of(id) {
+                let tags: Vec<String> =
+                    a.tags.iter().map(|t| project.codebook().path(*t)).collect();
+                ui.label(format!(
+                    "{} · {}: “{}”",
+                    a.span,
+                    tags.join(", "),
+                    project.passage(a)
+                ));
+            }
+        });
+    }
+}

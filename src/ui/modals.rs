@@ -1,0 +1,356 @@
+//! The modal dialogs (unsaved changes, deleting a used tag, import reports,
+//! recovery, save conflicts, errors), the pickers (command palette, quick
+//! tag) and the project memo window.
+
+use std::path::PathBuf;
+
+use egui::RichText;
+
+use super::app::GlossApp;
+use super::jobs;
+use super::msg::Msg;
+use super::palette::{self, Picked, QuickTagChoice};
+use crate::exchange::import::Severity;
+use crate::io::paths::shown;
+use crate::model::ops::DeleteTagImpact;
+use crate::model::{Action, TagId};
+
+/// What the user is asked, in a modal dialog.
+pub(super) enum Dialog {
+    /// Unsaved changes before `then`.
+    Unsaved(After),
+    /// Confirm deleting a tag in use.
+    DeleteTag {
+        tag: TagId,
+        impact: DeleteTagImpact,
+        retag: Option<TagId>,
+    },
+    /// What an import did: a summary, then one line per file of note.
+    ImportReport {
+        summary: String,
+        lines: Vec<(Severity, String)>,
+    },
+    /// A newer recovery file exists for the project being opened.
+    Restore { project: PathBuf, recovery: PathBuf },
+    /// Autosaved work of a project that was never saved exists.
+    RestoreUntitled(PathBuf),
+    /// A save was refused to protect the file on disk.
+    SaveConflict {
+        /// The project file.
+        path: PathBuf,
+        /// Why, in words.
+        message: String,
+        /// True when the file changed on disk (then Reload is offered).
+        changed: bool,
+    },
+    /// Another window has the project open.
+    OpenElsewhere { path: PathBuf, holder: String },
+    /// Something went wrong.
+    Error(String),
+}
+
+/// Work a dialog button leaves for after the dialog is drawn.
+pub(super) type Continuation = Box<dyn FnOnce(&mut GlossApp, &egui::Context)>;
+
+/// What to do once unsaved changes are dealt with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum After {
+    Quit,
+    New,
+    Open(Option<PathBuf>),
+}
+
+impl GlossApp {
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
+        let Some(dialog) = self.dialog.take() else {
+            return;
+        };
+        let mut keep = true;
+        let mut then: Option<Continuation> = None;
+        let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            match &dialog {
+                Dialog::Unsaved(after) => {
+                    ui.heading("Unsaved changes");
+                    ui.label(format!("Save the changes to {} before {}?", self.project_name(), match after {
+                        After::Quit => "closing",
+                        After::New => "starting a new project",
+                        After::Open(_) => "opening another project",
+                    }));
+                    ui.horizontal(|ui| {
+                        let after2 = after.clone();
+                        let after = after.clone();
+                        if ui.button("Save").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                app.after_save = Some(after);
+                                app.save(ctx, false);
+                            }));
+                        }
+                        if ui.button("Don't save").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                app.remove_recovery();
+                                app.session.mark_saved();
+                                app.proceed(ctx, after2);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::DeleteTag { tag, impact, retag } => {
+                    let cb = self.project().codebook();
+                    ui.heading(format!("Delete tag {}?", cb.path(*tag)));
+                    if impact.nested_tags > 0 {
+                        ui.label(format!("Its {} nested tag(s) are deleted with it.", impact.nested_tags));
+                    }
+                    if impact.lose_tag > 0 {
+                        ui.label(format!("{} passage(s) keep their other tags and lose this one.", impact.lose_tag));
+                    }
+                    if impact.left_untagged > 0 {
+                        ui.label(format!("{} passage(s) have no other tag:", impact.left_untagged));
+                        let mut choice = *retag;
+                        let family = cb.with_descendants(*tag);
+                        ui.radio_value(&mut choice, None, "delete those passages");
+                        ui.horizontal(|ui| {
+                            let label = choice.map_or_else(|| "…".to_owned(), |t| cb.path(t));
+                            egui::ComboBox::from_label("give them this tag instead")
+                                .selected_text(label)
+                                .show_ui(ui, |ui| {
+                                    for t in cb.iter().filter(|t| !family.contains(&t.id)) {
+                                        ui.selectable_value(&mut choice, Some(t.id), cb.path(t.id));
+                                    }
+                                });
+                        });
+                        if choice != *retag {
+                            let (tag, impact) = (*tag, impact.clone());
+                            then = Some(Box::new(move |app, _| {
+                                app.dialog = Some(Dialog::DeleteTag { tag, impact, retag: choice });
+                            }));
+                            keep = false;
+                        }
+                    }
+                    if impact.orphans > 0 {
+                        ui.label(format!("{} orphaned passage(s) are affected too.", impact.orphans));
+                    }
+                    ui.label(RichText::new("You can undo this with Ctrl+Z.").weak());
+                    ui.horizontal(|ui| {
+                        if ui.button("Delete").clicked() {
+                            let (tag, retag) = (*tag, *retag);
+                            then = Some(Box::new(move |app, _| app.delete_tag(tag, retag)));
+                            keep = false;
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::ImportReport { summary, lines } => {
+                    ui.heading("Import finished");
+                    ui.label(summary);
+                    egui::ScrollArea::vertical().max_height(280.0).show(ui, |ui| {
+                        for (severity, line) in lines {
+                            let mark = match severity {
+                                Severity::Info => "·",
+                                Severity::Warning => "!",
+                                Severity::Duplicate => "=",
+                                Severity::NotKept => "–",
+                                Severity::Refused => "×",
+                            };
+                            ui.label(
+                                RichText::new(format!("{mark} {line}"))
+                                    .color(super::exchange::line_colour(ui, *severity)),
+                            );
+                        }
+                    });
+                    if ui.button("OK").clicked() {
+                        keep = false;
+                    }
+                }
+                Dialog::Restore { project, recovery } => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label(format!("{} has autosaved changes newer than the project file. Restore them? The project file stays as it is until you save.", project.display()));
+                    ui.horizontal(|ui| {
+                        let (p, r) = (project.clone(), recovery.clone());
+                        if ui.button("Restore").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                app.jobs.push(jobs::restore(ctx, Some(p), r));
+                            }));
+                        }
+                        let p = project.clone();
+                        if ui.button("Discard autosave").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                let opts = jobs::OpenOptions {
+                                    discard_recovery: true,
+                                    ..jobs::OpenOptions::default()
+                                };
+                                app.jobs.push(jobs::open(ctx, p, opts));
+                            }));
+                        }
+                    });
+                }
+                Dialog::RestoreUntitled(recovery) => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label("Gloss closed with work in a project that was never saved. Restore it?");
+                    ui.horizontal(|ui| {
+                        let r = recovery.clone();
+                        if ui.button("Restore").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                app.jobs.push(jobs::restore(ctx, None, r));
+                            }));
+                        }
+                        let r = recovery.clone();
+                        if ui.button("Discard it").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |_, _| jobs::remove_quietly(r)));
+                        }
+                    });
+                }
+                Dialog::SaveConflict { path, message, changed } => {
+                    ui.heading("The project was not saved");
+                    ui.label(message);
+                    ui.label(RichText::new("Your work is still open here; nothing on disk was changed.").weak());
+                    ui.horizontal(|ui| {
+                        if *changed {
+                            let p = path.clone();
+                            if ui
+                                .button("Reload from disk")
+                                .on_hover_text("Open the file as it is on disk now; your unsaved changes here are discarded")
+                                .clicked()
+                            {
+                                keep = false;
+                                then = Some(Box::new(move |app, ctx| {
+                                    app.remove_recovery();
+                                    app.session.mark_saved();
+                                    app.presence = None;
+                                    let opts = jobs::OpenOptions {
+                                        even_if_open_elsewhere: true,
+                                        ..jobs::OpenOptions::default()
+                                    };
+                                    app.jobs.push(jobs::open(ctx, p, opts));
+                                }));
+                            }
+                        }
+                        if ui.button("Save as…").clicked() {
+                            keep = false;
+                            then = Some(Box::new(|app, ctx| app.save(ctx, true)));
+                        }
+                        let p = path.clone();
+                        let warning = if *changed {
+                            "Replace the file on disk with this window's version: the other program's changes are lost (the replaced file is kept as .bak)"
+                        } else {
+                            "Replace the file anyway (the replaced file is kept as .bak)"
+                        };
+                        if ui.button("Overwrite").on_hover_text(warning).clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| app.save_to_with(ctx, p, true)));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::OpenElsewhere { path, holder } => {
+                    ui.heading("Open in another window");
+                    ui.label(format!(
+                        "{} is already open in another Gloss window ({holder}). If both change it, Gloss will not let one save over the other's work, but you would have to choose which to keep.",
+                        shown(path)
+                    ));
+                    ui.horizontal(|ui| {
+                        let p = path.clone();
+                        if ui.button("Open here too").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app, ctx| {
+                                let opts = jobs::OpenOptions {
+                                    even_if_open_elsewhere: true,
+                                    ..jobs::OpenOptions::default()
+                                };
+                                app.jobs.push(jobs::open(ctx, p, opts));
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::Error(text) => {
+                    ui.heading("Something went wrong");
+                    ui.label(text);
+                    if ui.button("OK").clicked() {
+                        keep = false;
+                    }
+                }
+            }
+        });
+        if modal.should_close()
+            && !matches!(dialog, Dialog::Restore { .. } | Dialog::RestoreUntitled(_))
+        {
+            keep = false;
+        }
+        if keep {
+            self.dialog = Some(dialog);
+        }
+        if let Some(f) = then {
+            f(self, ctx);
+        }
+        let _ = msgs;
+    }
+
+    pub(super) fn pickers(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
+        if let Some(p) = &mut self.palette {
+            match palette::command_palette(ctx, p) {
+                Picked::Open => {}
+                Picked::Cancelled => self.palette = None,
+                Picked::Chosen(c) => {
+                    self.palette = None;
+                    msgs.push(Msg::Command(c));
+                }
+            }
+        }
+        if let Some(p) = &mut self.quick_tag {
+            match palette::quick_tag(ctx, p, self.session.project()) {
+                Picked::Open => {}
+                Picked::Cancelled => self.quick_tag = None,
+                Picked::Chosen(QuickTagChoice::Existing(t)) => {
+                    self.quick_tag = None;
+                    msgs.push(Msg::ApplyTag(t));
+                }
+                Picked::Chosen(QuickTagChoice::New(path)) => {
+                    self.quick_tag = None;
+                    msgs.push(Msg::CreateTag(path, true));
+                }
+            }
+        }
+    }
+
+    pub(super) fn memo_window(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
+        if !self.memo_open {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Project memo")
+            .open(&mut open)
+            .default_size([420.0, 300.0])
+            .show(ctx, |ui| {
+                let mut memo = self.project().memo().to_owned();
+                let r = ui.add(
+                    egui::TextEdit::multiline(&mut memo)
+                        .desired_width(f32::INFINITY)
+                        .desired_rows(12)
+                        .hint_text("Research questions, coding rules, decisions…"),
+                );
+                if r.changed() {
+                    msgs.push(Msg::Apply(Action::SetMemo(memo)));
+                }
+                if r.lost_focus() {
+                    msgs.push(Msg::Seal);
+                }
+            });
+        self.memo_open = open;
+    }
+}
