@@ -8,5 +8,6 @@
 pub mod cli;
 pub mod exchange;
 pub mod io;
+pub mod logging;
 pub mod model;
 pub mod ui;

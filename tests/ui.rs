@@ -637,3 +637,132 @@ fn a_second_window_is_told_the_project_is_open_elsewhere() {
     assert_eq!(second.state().project().articles().len(), 2);
     drop(first);
 }
+
+#[test]
+fn the_open_article_is_laid_out_anew_when_its_text_shrinks_or_grows_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, FIRST_TITLE);
+    // Select near the end of the long text, so old offsets lie past the new end.
+    let s = char_offset(FIRST, "Zoë");
+    drag_select(&mut h, s, s + 3);
+    assert_eq!(h.state().selection(), Some(Span::new(s, s + 3).unwrap()));
+    let short = "Officials said the port was hit.\n";
+    std::fs::write(dir.path().join("articles/a.txt"), short).unwrap();
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .run(&ctx, gloss::ui::commands::Command::Resync);
+    wait_idle(&mut h);
+    // What is drawn is the new text, block by block, and nothing panicked.
+    let drawn: Vec<String> = h
+        .state()
+        .reader
+        .painted_blocks()
+        .into_iter()
+        .map(|(_, _, t)| t)
+        .collect();
+    assert_eq!(drawn, vec!["Officials said the port was hit.".to_owned()]);
+    assert!(
+        h.state()
+            .selection()
+            .is_none_or(|sel| sel.end() <= short.chars().count()),
+        "the selection stays within the new text"
+    );
+    // Undo brings the long text back, laid out again.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let drawn: Vec<String> = h
+        .state()
+        .reader
+        .painted_blocks()
+        .into_iter()
+        .map(|(_, _, t)| t)
+        .collect();
+    assert!(
+        drawn.iter().any(|t| t.contains("Kraków and Zoë")),
+        "{drawn:?}"
+    );
+}
+
+#[test]
+fn what_is_drawn_under_a_selection_and_a_highlight_is_what_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, FIRST_TITLE);
+    let s = char_offset(FIRST, "Kraków and Zoë");
+    let e = s + "Kraków and Zoë".chars().count();
+    drag_select(&mut h, s, e);
+    let span = h.state().selection().unwrap();
+    assert_eq!(span, Span::new(s, e).unwrap());
+    // The glyphs egui drew (its own layout data, not the view's mapping)
+    // whose middles lie under the rectangles painted for a span.
+    let under = |h: &Harness<'_, GlossApp>, span: Span| -> String {
+        let rects = h.state().reader.span_rects(span);
+        h.state()
+            .reader
+            .painted_glyphs()
+            .into_iter()
+            .filter(|(_, g)| rects.iter().any(|r| r.contains(g.center())))
+            .map(|(c, _)| c)
+            .collect()
+    };
+    assert_eq!(under(&h, span), "Kraków and Zoë");
+    // Tag it: the highlight covers the same glyphs, and the stored passage
+    // is the same chars.
+    type_key(&mut h, "1");
+    let a = annotations(&h).pop().unwrap();
+    assert_eq!(h.state().project().passage(&a), "Kraków and Zoë");
+    assert_eq!(under(&h, a.span), "Kraków and Zoë");
+}
+
+/// Passages by (article title, span, sorted tag paths): what a project holds,
+/// without ids and times.
+fn passage_set(p: &Project) -> BTreeSet<(String, usize, usize, Vec<String>)> {
+    p.annotations()
+        .map(|a| {
+            let mut tags: Vec<String> = a.tags.iter().map(|t| p.codebook().path(*t)).collect();
+            tags.sort();
+            let title = p.article(a.article).unwrap().title.clone();
+            (title, a.span.start(), a.span.end(), tags)
+        })
+        .collect()
+}
+
+#[test]
+fn tagging_all_matches_gives_the_same_project_from_the_command_line_and_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    let cli_copy = dir.path().join("cli.ron");
+    std::fs::copy(&path, &cli_copy).unwrap();
+    // A regex with a line anchor: the window and the CLI must read it alike.
+    let pattern = r"^Officials|\bthe\b";
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("gloss"))
+        .args(["tag"])
+        .arg(&cli_copy)
+        .args(["--match", pattern, "--tag", "Threat"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let by_cli = gloss::io::load(&cli_copy).unwrap().project;
+
+    let mut h = harness(&path);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    h.run();
+    h.event(Event::Text(pattern.into()));
+    wait_search(&mut h);
+    h.get_by_label(".*").click();
+    wait_search(&mut h);
+    let threat = h.state().project().codebook().find_path("Threat").unwrap();
+    h.state_mut().explore.search.apply_tag = Some(threat);
+    h.run();
+    let n = h.state().explore.search.total();
+    assert_eq!(n, by_cli.annotations().len(), "the same matches");
+    assert_eq!(n, 2, "^ anchors at every line start in both");
+    h.get_by_label(&format!("Tag all {n}")).click();
+    h.run();
+    assert_eq!(passage_set(h.state().project()), passage_set(&by_cli));
+}

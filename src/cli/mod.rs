@@ -43,6 +43,10 @@ pub struct Global {
     /// version of Gloss does not know (they are dropped).
     #[arg(long, global = true)]
     pub force: bool,
+    /// Also print what Gloss does (debug log) on standard error; the log
+    /// file (see README) gets it too.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -217,6 +221,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// Applies the options every command takes (limits) before anything is read.
 pub fn apply_global(global: &Global) {
     crate::io::project_file::tidy::mark_process_start();
+    crate::logging::init(global.verbose);
     let mut limits = crate::io::limits::Limits::from_env();
     if let Some(n) = global.max_file_size {
         limits.file_bytes = n;
@@ -246,11 +251,17 @@ impl ExportFormat {
 #[must_use]
 pub fn exit_code(command: Command, global: &Global) -> ExitCode {
     apply_global(global);
+    tracing::info!("gloss {} {:?}", env!("CARGO_PKG_VERSION"), command);
     match run_command(command, global) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => {
+            tracing::info!("done, exit status {code}");
+            ExitCode::from(code)
+        }
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gloss: error: {}", message(&e));
+            let m = message(&e);
+            tracing::error!("{m}");
+            eprintln!("gloss: error: {m}");
             ExitCode::from(2)
         }
     }

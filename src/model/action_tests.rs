@@ -17,7 +17,7 @@ use super::ids::{AnnotationId, TagId};
 use super::ops::{self, UntaggedPolicy};
 use super::span::Span;
 use super::testing::project;
-use super::{Action, Project};
+use super::{Action, Project, Text};
 
 fn t0() -> Timestamp {
     Timestamp::from_unix(1_700_000_000)
@@ -189,6 +189,16 @@ enum Op {
     Merge(usize, usize),
     RemoveArticle(usize),
     Memo(String),
+    /// Replace an article's text (re-sync), re-anchoring its passages, with
+    /// an edit at a position: insert (or delete, when the string is empty)
+    /// some chars.
+    ReplaceText(usize, usize, usize, String),
+    /// Replace the text of an article without passages directly.
+    SetText(usize, String),
+    /// Add an article.
+    AddArticle(String),
+    /// Keep a passage as an orphan (and remove it from the text).
+    Orphan(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -210,6 +220,16 @@ fn op() -> impl Strategy<Value = Op> {
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Op::Merge(a, b)),
         any::<usize>().prop_map(Op::RemoveArticle),
         "\\PC{0,20}".prop_map(Op::Memo),
+        (
+            any::<usize>(),
+            any::<usize>(),
+            0usize..8,
+            "[a-zé😀\n ]{0,12}"
+        )
+            .prop_map(|(a, at, del, ins)| Op::ReplaceText(a, at, del, ins)),
+        (any::<usize>(), "[a-zж\n ]{1,30}").prop_map(|(a, t)| Op::SetText(a, t)),
+        "[A-Za-zé😀\n ]{1,40}".prop_map(Op::AddArticle),
+        any::<usize>().prop_map(Op::Orphan),
     ]
 }
 
@@ -221,6 +241,7 @@ fn pick<T: Copy>(v: &[T], i: usize) -> Option<T> {
     }
 }
 
+#[allow(clippy::too_many_lines, reason = "one arm per operation")]
 fn build(p: &Project, op: &Op) -> Option<Action> {
     let arts: Vec<_> = p.articles().map(|a| a.id).collect();
     let tags: Vec<TagId> = p.codebook().iter().map(|t| t.id).collect();
@@ -305,6 +326,51 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
         Op::Merge(a, b) => ops::merge_tags(p, pick(&tags, a)?, pick(&tags, b)?, now).ok(),
         Op::RemoveArticle(a) => ops::remove_article(p, pick(&arts, a)?).ok(),
         Op::Memo(m) => Some(Action::SetMemo(m)),
+        Op::ReplaceText(a, at, del, ins) => {
+            let art = p.article(pick(&arts, a)?)?;
+            let chars: Vec<char> = art.text.as_str().chars().collect();
+            let at = at % (chars.len() + 1);
+            let end = (at + del).min(chars.len());
+            let new: String = chars[..at]
+                .iter()
+                .chain(ins.chars().collect::<Vec<_>>().iter())
+                .chain(&chars[end..])
+                .collect();
+            let (action, _) = ops::replace_text(p, art.id, &Text::new(new)).ok()?;
+            Some(action)
+        }
+        Op::SetText(a, text) => Some(Action::SetArticleText {
+            article: pick(&arts, a)?,
+            text: Text::new(text),
+        }),
+        Op::AddArticle(text) => {
+            let id = p.ids().article();
+            let text = Text::new(text);
+            Some(Action::AddArticle(Box::new(crate::model::Article {
+                id,
+                source: std::path::PathBuf::from(format!("/tmp/{}.txt", id.0)),
+                hash: crate::model::ContentHash::of(text.as_str()),
+                text,
+                meta: crate::model::Metadata::default(),
+                title: format!("Article {}", id.0),
+                status: ReviewStatus::Unread,
+                note: String::new(),
+            })))
+        }
+        Op::Orphan(i) => {
+            let a = p.annotation(pick(&anns, i)?)?.clone();
+            let quote = p.quote(&a);
+            Some(Action::Batch {
+                label: "orphan".into(),
+                actions: vec![
+                    Action::RemoveAnnotation(a.id),
+                    Action::AddOrphan(Box::new(crate::model::Orphan {
+                        annotation: a,
+                        quote,
+                    })),
+                ],
+            })
+        }
     }
 }
 

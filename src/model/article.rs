@@ -70,7 +70,7 @@ pub enum SourceFormat {
 }
 
 /// A content hash of an article's normalised text (BLAKE3, hex).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ContentHash(pub String);
 

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use super::codebook::{self, CodebookState};
-use super::find::FindBar;
 use super::jobs::Job;
 use super::list::{self, ListState};
-use super::modals::Dialog;
 use super::msg::Msg;
 use super::palette::Picker;
 use super::reader::Reader;
 use super::settings::{SETTINGS_KEY, Settings};
+use super::state::Dialog;
+use super::state::FindBar;
 use super::theme::ThemeChoice;
 use super::toasts::Toasts;
 use crate::io::lock::Presence;
@@ -63,7 +63,7 @@ pub struct GlossApp {
     pub(super) autosaved_state: u64,
     pub(super) was_focused: bool,
     pub(super) may_close: bool,
-    pub(super) after_save: Option<super::modals::After>,
+    pub(super) after_save: Option<super::state::After>,
     pub(super) title: String,
     pub(super) editing_title: Option<String>,
     /// Where autosaves of a project never saved go.
@@ -178,7 +178,19 @@ impl GlossApp {
     }
 
     pub(super) fn toast(&mut self, text: impl Into<String>, error: bool) {
+        let text = text.into();
+        if error {
+            tracing::warn!("{text}");
+        } else {
+            tracing::info!("{text}");
+        }
         self.toasts.push(text, error);
+    }
+
+    /// Shows an error in a dialog (and the log).
+    pub(super) fn show_error(&mut self, text: String) {
+        tracing::error!("{text}");
+        self.dialog = Some(Dialog::Error(text));
     }
 
     pub(super) fn project_name(&self) -> String {
@@ -288,7 +300,7 @@ impl GlossApp {
             self.central(ui, &mut msgs);
         });
 
-        self.dialogs(&ctx, &mut msgs);
+        self.dialogs(&ctx);
         self.pickers(&ctx, &mut msgs);
         self.memo_window(&ctx, &mut msgs);
         self.toasts.show(&ctx);

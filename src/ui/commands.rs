@@ -4,7 +4,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 /// An app-level command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Command {
     /// Start an empty project.
     NewProject,
@@ -36,6 +36,8 @@ pub enum Command {
     ImportRefi,
     /// Import a brat folder.
     ImportBrat,
+    /// Re-read sources and re-anchor changed articles.
+    Resync,
     /// Quit Gloss.
     Quit,
     /// Undo the last change.
@@ -88,56 +90,62 @@ pub enum Command {
     ThemeDark,
     /// Edit the project memo.
     ProjectMemo,
-    /// Re-read sources and re-anchor changed articles.
-    Resync,
 }
 
 impl Command {
-    /// Every command, in menu order.
-    pub const ALL: [Command; 42] = [
-        Self::NewProject,
-        Self::OpenProject,
-        Self::ImportFiles,
-        Self::ImportFolder,
-        Self::Save,
-        Self::SaveAs,
-        Self::ExportCsv,
-        Self::ExportW3c,
-        Self::ExportQdpx,
-        Self::ExportQdc,
-        Self::ExportBrat,
-        Self::ExportReportMd,
-        Self::ExportReportHtml,
-        Self::ImportRefi,
-        Self::ImportBrat,
-        Self::Resync,
-        Self::Quit,
-        Self::Undo,
-        Self::Redo,
-        Self::Find,
-        Self::FindNext,
-        Self::FindPrevious,
-        Self::FilterArticles,
-        Self::SearchCorpus,
-        Self::ShowPassages,
-        Self::ShowStatistics,
-        Self::QuickTag,
-        Self::RepeatTag,
-        Self::DeletePassage,
-        Self::ProjectMemo,
-        Self::Palette,
-        Self::NextArticle,
-        Self::PreviousArticle,
-        Self::MarkUnread,
-        Self::MarkInProgress,
-        Self::MarkDone,
-        Self::ZoomIn,
-        Self::ZoomOut,
-        Self::ZoomReset,
-        Self::ThemeSystem,
-        Self::ThemeLight,
-        Self::ThemeDark,
-    ];
+    /// Every command, in menu order (the order of the enum).
+    pub fn all() -> impl Iterator<Item = Command> {
+        <Self as strum::IntoEnumIterator>::iter()
+    }
+
+    /// What the command does, for tooltips in menus and the palette.
+    #[must_use]
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Self::NewProject => "Start an empty project (asks to save changes first)",
+            Self::OpenProject => "Open a Gloss project file (.ron)",
+            Self::ImportFiles => "Add article files to the project: text, Markdown, HTML",
+            Self::ImportFolder => "Add every article file in a folder and its subfolders",
+            Self::Save => "Save the project (the previous file is kept as .bak)",
+            Self::SaveAs => "Save the project under a new name or in another folder",
+            Self::ExportCsv => "One row per passage, for spreadsheets and statistics tools",
+            Self::ExportW3c => "W3C Web Annotations (JSON-LD) for annotation tools",
+            Self::ExportQdpx => "A REFI-QDA project for QualCoder, ATLAS.ti, MAXQDA or NVivo",
+            Self::ExportQdc => "The codebook alone, as REFI-QDA (.qdc)",
+            Self::ExportBrat => "brat standoff files (.txt and .ann) in a folder",
+            Self::ExportReportMd => "A readable review report in Markdown",
+            Self::ExportReportHtml => "A readable review report as one HTML file",
+            Self::ImportRefi => "Bring in a REFI-QDA project or codebook from another tool",
+            Self::ImportBrat => "Bring in a brat collection (a folder with .ann files)",
+            Self::Resync => "Re-read every article's source and move passages with the text",
+            Self::Quit => "Close Gloss (asks to save changes first)",
+            Self::Undo => "Undo the last change",
+            Self::Redo => "Redo the change just undone",
+            Self::Find => "Find in the open article",
+            Self::FindNext => "Go to the next match in the article",
+            Self::FindPrevious => "Go to the previous match in the article",
+            Self::FilterArticles => "Filter the article list by title and text",
+            Self::SearchCorpus => "Search every article, and tag the matches",
+            Self::ShowPassages => "List the passages with a combination of tags",
+            Self::ShowStatistics => "Counts and charts: per tag, over time, co-occurrence",
+            Self::QuickTag => "Tag the selection by typing a tag's name",
+            Self::RepeatTag => "Tag the selection with the tag used last",
+            Self::DeletePassage => "Delete the picked passage",
+            Self::ProjectMemo => "Notes on the whole project",
+            Self::Palette => "Find any command by name",
+            Self::NextArticle => "Open the next article in the list",
+            Self::PreviousArticle => "Open the previous article in the list",
+            Self::MarkUnread => "Mark the open article as not read yet",
+            Self::MarkInProgress => "Mark the open article as in progress",
+            Self::MarkDone => "Mark the open article as fully reviewed",
+            Self::ZoomIn => "Larger reading text",
+            Self::ZoomOut => "Smaller reading text",
+            Self::ZoomReset => "Reading text at its usual size",
+            Self::ThemeSystem => "Light or dark, as the system is",
+            Self::ThemeLight => "Dark text on a light background",
+            Self::ThemeDark => "Light text on a dark background",
+        }
+    }
 
     /// The label in menus and the palette.
     #[must_use]
@@ -268,9 +276,8 @@ impl Command {
     /// Ctrl+Shift+Z is not taken for Ctrl+Z.
     #[must_use]
     pub fn shortcut_order() -> Vec<(Command, KeyboardShortcut)> {
-        let mut v: Vec<(Command, KeyboardShortcut)> = Self::ALL
-            .iter()
-            .flat_map(|c| c.shortcuts().iter().map(move |s| (*c, *s)))
+        let mut v: Vec<(Command, KeyboardShortcut)> = Self::all()
+            .flat_map(|c| c.shortcuts().iter().map(move |s| (c, *s)))
             .collect();
         v.sort_by_key(|(_, s)| {
             std::cmp::Reverse(
@@ -288,9 +295,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_command_has_a_label_a_tooltip_and_a_palette_entry() {
+        let palette = crate::ui::palette::palette_items();
+        let mut n = 0;
+        for c in Command::all() {
+            n += 1;
+            assert!(!c.label().trim().is_empty(), "{c:?} has no label");
+            assert!(c.tooltip().len() > 10, "{c:?} has no tooltip");
+            assert!(
+                palette.iter().any(|(l, pc)| *pc == c && l == c.label()),
+                "{c:?} is not in the palette"
+            );
+        }
+        assert_eq!(palette.len(), n);
+    }
+
+    #[test]
     fn shortcuts_are_unique() {
         let mut seen = std::collections::HashSet::new();
-        for c in Command::ALL {
+        for c in Command::all() {
             for s in c.shortcuts() {
                 assert!(
                     seen.insert((

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::app::GlossApp;
 use super::jobs::{self, Done};
-use super::modals::{After, Dialog};
+use super::state::{After, Dialog};
 use crate::exchange::format::Format;
 use crate::exchange::import::{self, Imported, Severity};
 use crate::io::paths::shown;
@@ -163,10 +163,7 @@ impl GlossApp {
                 } => match result {
                     Ok(()) => self.toast(message, false),
                     Err(e) => {
-                        self.dialog = Some(Dialog::Error(format!(
-                            "Nothing was exported to {}: {e}",
-                            shown(&out)
-                        )));
+                        self.show_error(format!("Nothing was exported to {}: {e}", shown(&out)));
                     }
                 },
                 Done::Fonts(fonts) => ctx.set_fonts(*fonts),
@@ -259,6 +256,7 @@ impl GlossApp {
                         changed,
                     }
                 } else {
+                    tracing::error!("save of {} failed: {e}", shown(&path));
                     Dialog::Error(format!(
                         "{e}\n\nYour work is still open; try Save As to another folder."
                     ))

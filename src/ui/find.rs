@@ -4,20 +4,6 @@
 use egui::RichText;
 
 use super::app::GlossApp;
-use crate::model::ArticleId;
-
-/// The find bar over the reading view.
-#[derive(Default)]
-pub struct FindBar {
-    /// Shown.
-    pub open: bool,
-    /// What to find.
-    pub query: crate::model::search::Query,
-    /// Move focus to the field.
-    pub focus: bool,
-    pub(super) error: Option<String>,
-    pub(super) key: Option<(ArticleId, crate::model::search::Query)>,
-}
 
 impl GlossApp {
     pub(super) fn find_step(&mut self, step: isize) {
@@ -94,7 +80,13 @@ impl GlossApp {
             {
                 step = 1;
             }
-            let key = (id, self.find.query.clone());
+            let hash = self
+                .session
+                .project()
+                .article(id)
+                .map(|a| a.hash.clone())
+                .unwrap_or_default();
+            let key = (id, hash, self.find.query.clone());
             if self.find.key.as_ref() != Some(&key) {
                 self.find.key = Some(key);
                 self.find.error = None;

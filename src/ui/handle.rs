@@ -4,9 +4,9 @@
 
 use super::app::GlossApp;
 use super::commands::Command;
-use super::modals::{After, Dialog};
 use super::msg::Msg;
 use super::palette::Picker;
+use super::state::{After, Dialog};
 use super::theme::ThemeChoice;
 use crate::exchange::format::Format;
 use crate::model::ops::{self, DeleteTagImpact, UntaggedPolicy};

@@ -15,7 +15,7 @@ impl GlossApp {
             if let Some(s) = cmd.shortcuts().first() {
                 b = b.shortcut_text(ctx.format_shortcut(s));
             }
-            if ui.add(b).clicked() {
+            if ui.add(b).on_hover_text(cmd.tooltip()).clicked() {
                 msgs.push(Msg::Command(cmd));
                 ui.close();
             }

@@ -24,6 +24,7 @@ pub mod palette;
 mod persistence;
 pub mod reader;
 pub mod settings;
+mod state;
 pub mod theme;
 mod toasts;
 

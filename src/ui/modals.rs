@@ -2,66 +2,22 @@
 //! recovery, save conflicts, errors), the pickers (command palette, quick
 //! tag) and the project memo window.
 
-use std::path::PathBuf;
-
 use egui::RichText;
 
 use super::app::GlossApp;
 use super::jobs;
 use super::msg::Msg;
 use super::palette::{self, Picked, QuickTagChoice};
+use super::state::{After, Dialog};
 use crate::exchange::import::Severity;
 use crate::io::paths::shown;
-use crate::model::ops::DeleteTagImpact;
-use crate::model::{Action, TagId};
-
-/// What the user is asked, in a modal dialog.
-pub(super) enum Dialog {
-    /// Unsaved changes before `then`.
-    Unsaved(After),
-    /// Confirm deleting a tag in use.
-    DeleteTag {
-        tag: TagId,
-        impact: DeleteTagImpact,
-        retag: Option<TagId>,
-    },
-    /// What an import did: a summary, then one line per file of note.
-    ImportReport {
-        summary: String,
-        lines: Vec<(Severity, String)>,
-    },
-    /// A newer recovery file exists for the project being opened.
-    Restore { project: PathBuf, recovery: PathBuf },
-    /// Autosaved work of a project that was never saved exists.
-    RestoreUntitled(PathBuf),
-    /// A save was refused to protect the file on disk.
-    SaveConflict {
-        /// The project file.
-        path: PathBuf,
-        /// Why, in words.
-        message: String,
-        /// True when the file changed on disk (then Reload is offered).
-        changed: bool,
-    },
-    /// Another window has the project open.
-    OpenElsewhere { path: PathBuf, holder: String },
-    /// Something went wrong.
-    Error(String),
-}
+use crate::model::Action;
 
 /// Work a dialog button leaves for after the dialog is drawn.
 pub(super) type Continuation = Box<dyn FnOnce(&mut GlossApp, &egui::Context)>;
 
-/// What to do once unsaved changes are dealt with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum After {
-    Quit,
-    New,
-    Open(Option<PathBuf>),
-}
-
 impl GlossApp {
-    pub(super) fn dialogs(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
         let Some(dialog) = self.dialog.take() else {
             return;
         };
@@ -298,7 +254,6 @@ impl GlossApp {
         if let Some(f) = then {
             f(self, ctx);
         }
-        let _ = msgs;
     }
 
     pub(super) fn pickers(&mut self, ctx: &egui::Context, msgs: &mut Vec<Msg>) {

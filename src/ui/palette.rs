@@ -133,12 +133,15 @@ fn picker<T: Clone>(
     out
 }
 
+/// The palette's entries: every command, by its label.
+#[must_use]
+pub fn palette_items() -> Vec<(String, Command)> {
+    Command::all().map(|c| (c.label().to_owned(), c)).collect()
+}
+
 /// Shows the command palette.
 pub fn command_palette(ctx: &egui::Context, state: &mut Picker) -> Picked<Command> {
-    let items: Vec<(String, Command)> = Command::ALL
-        .iter()
-        .map(|c| (c.label().to_owned(), *c))
-        .collect();
+    let items = palette_items();
     picker(
         ctx,
         "Command palette",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::app::GlossApp;
 use super::jobs;
 use super::list::ListState;
-use super::modals::{After, Dialog};
+use super::state::{After, Dialog};
 use crate::io::lock::Presence;
 use crate::io::paths::shown;
 use crate::io::project_file::{LoadError, Loaded, TextStorage};
@@ -66,9 +66,9 @@ impl GlossApp {
                 } else {
                     "The project could not be opened"
                 };
-                self.dialog = Some(Dialog::Error(format!(
+                self.show_error(format!(
                     "{what}: {e}\n\nThe file was not changed. Fix it or open another project."
-                )));
+                ));
             }
         }
     }

@@ -1,0 +1,72 @@
+//! The explore panel: corpus search (with tag-all-matches), passages by tag,
+//! and statistics with charts, one tab each. The logic lives in the model
+//! (`model::search`, `model::retrieve`, `model::stats`); this draws it.
+
+mod passages;
+mod search;
+mod stats;
+mod widgets;
+
+pub use passages::{PassageSort, PassagesState};
+pub use search::SearchState;
+pub use stats::StatsState;
+
+use super::msg::Msg;
+use crate::model::Project;
+
+/// The panel's tabs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    /// Search the corpus.
+    #[default]
+    Search,
+    /// Passages by tag.
+    Passages,
+    /// Counts and charts.
+    Statistics,
+}
+
+/// State of the explore panel.
+#[derive(Default)]
+pub struct Explore {
+    /// Shown at all.
+    pub open: bool,
+    /// The tab in front.
+    pub tab: Tab,
+    /// Corpus search.
+    pub search: SearchState,
+    /// Passages by tag.
+    pub passages: PassagesState,
+    /// Statistics.
+    pub stats: StatsState,
+}
+
+/// Shows the panel.
+pub fn show(
+    ui: &mut egui::Ui,
+    project: &Project,
+    state: u64,
+    ex: &mut Explore,
+    msgs: &mut Vec<Msg>,
+) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut ex.tab, Tab::Search, "Search corpus");
+        ui.selectable_value(&mut ex.tab, Tab::Passages, "Passages by tag");
+        ui.selectable_value(&mut ex.tab, Tab::Statistics, "Statistics");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Close")
+                .on_hover_text("Hide this panel")
+                .clicked()
+            {
+                ex.open = false;
+            }
+        });
+    });
+    ui.separator();
+    match ex.tab {
+        Tab::Search => search::tab(ui, project, &mut ex.search, msgs),
+        Tab::Passages => passages::tab(ui, project, state, &mut ex.passages, msgs),
+        Tab::Statistics => stats::tab(ui, project, state, &mut ex.stats, msgs),
+    }
+}
