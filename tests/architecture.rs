@@ -207,7 +207,7 @@ fn layers_only_import_downwards() {
     let allowed = |from: &str, to: &str| -> bool {
         let rank = |l: &str| match l {
             "model" => 0,
-            "io" => 1,
+            "io" | "logging" => 1,
             "exchange" => 2,
             "cli" | "ui" => 3,
             _ => 4,
