@@ -155,7 +155,8 @@ impl GlossApp {
                     state,
                     recovery,
                     result,
-                } => self.finish_save(ctx, path, state, recovery, result),
+                    presence,
+                } => self.finish_save(ctx, path, (state, recovery), result, presence),
                 Done::Exported {
                     out,
                     message,
@@ -215,9 +216,9 @@ impl GlossApp {
         &mut self,
         ctx: &egui::Context,
         path: PathBuf,
-        state: u64,
-        recovery: bool,
+        (state, recovery): (u64, bool),
         result: Result<crate::io::project_file::Baseline, SaveError>,
+        presence: Option<crate::io::lock::Presence>,
     ) {
         match result {
             Ok(_) if recovery => {}
@@ -227,10 +228,7 @@ impl GlossApp {
                 if self.path.as_ref() != Some(&path) {
                     self.remove_recovery();
                     self.path = Some(path.clone());
-                    self.presence = match crate::io::lock::Presence::claim(&path) {
-                        crate::io::lock::Claim::Mine(p) => Some(p),
-                        _ => None,
-                    };
+                    self.presence = presence;
                 }
                 self.remove_recovery();
                 self.settings.remember(&path);

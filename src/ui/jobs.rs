@@ -67,6 +67,8 @@ pub enum Done {
         recovery: bool,
         /// The outcome: what is on disk now, or why nothing was written.
         result: Result<Baseline, SaveError>,
+        /// This window's claim on the file saved (for a project file).
+        presence: Option<Presence>,
     },
     /// An export finished.
     Exported {
@@ -350,11 +352,19 @@ pub fn save(ctx: &egui::Context, job: SaveJob) -> Job {
             ..SaveOptions::new(job.storage)
         };
         let result = project_file::save_with(&job.project, &job.path, &opts);
+        let presence = match (&result, recovery) {
+            (Ok(_), false) => match Presence::claim(&job.path) {
+                Claim::Mine(p) => Some(p),
+                _ => None,
+            },
+            _ => None,
+        };
         Done::Saved {
             path: job.path,
             state: job.state,
             recovery,
             result,
+            presence,
         }
     })
 }

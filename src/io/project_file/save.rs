@@ -213,15 +213,20 @@ pub fn save_with(
     let mut failure = None;
     let mut hasher = blake3::Hasher::new();
     write_with(&path, write_opts, |w| {
-        let mut tee = Tee {
-            w,
-            hasher: &mut hasher,
-        };
+        // Hashed in large chunks (the serialiser writes a few bytes at a time).
+        let mut tee = std::io::BufWriter::with_capacity(
+            1 << 16,
+            Tee {
+                w,
+                hasher: &mut hasher,
+            },
+        );
         write_ron_with(&mut tee, project, &path, opts.storage, &texts).map_err(|e| {
             let msg = e.to_string();
             failure = Some(e);
             std::io::Error::other(msg)
-        })
+        })?;
+        tee.flush()
     })
     .map_err(|e| match failure.take() {
         Some(f) => f,

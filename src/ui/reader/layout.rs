@@ -136,7 +136,16 @@ impl Layout {
         self.recompute_tops();
     }
 
-    /// Records a measured height; true when it differed from the estimate.
+    /// Forgets the measurements (heights stay as they are, to be measured
+    /// again).
+    pub fn forget_heights(&mut self) {
+        self.measured.iter_mut().for_each(|m| *m = false);
+        self.unmeasured = self.blocks.len();
+        self.next_to_measure = 0;
+    }
+
+    /// Records a measured height; the change when it differed from the
+    /// estimate.
     pub fn measure(&mut self, i: usize, h: f32) -> Option<f32> {
         if self.measured[i] {
             return None;

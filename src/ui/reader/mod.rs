@@ -107,6 +107,14 @@ impl Reader {
         self.preferred_x = None;
     }
 
+    /// Forgets every measured paragraph height, as a new width or zoom does
+    /// (for benchmarks of frames while heights are being measured).
+    pub fn forget_heights(&mut self) {
+        if let Some(l) = self.layout.as_mut() {
+            l.forget_heights();
+        }
+    }
+
     /// Scrolls so that char offset `c` is visible on the next frame.
     pub fn reveal(&mut self, c: usize) {
         self.scroll_to = Some(c);
