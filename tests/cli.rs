@@ -751,7 +751,24 @@ fn check_w3c(w3c: &Value, rows: &[Row]) {
             .map(|b| b["value"].as_str().expect("a tagging body has a value"))
             .collect();
         assert_eq!(tags.join(";"), row.tags);
-        assert_eq!(item["target"]["source"]["id"], row.article_path.as_str());
+        // The source names the normalised text; the original file is given
+        // beside it, both as absolute IRIs.
+        let source = item["target"]["source"]["id"]
+            .as_str()
+            .expect("a source IRI");
+        assert!(
+            source.starts_with("file:///") && source.contains(".texts/"),
+            "{source}"
+        );
+        let original = item["target"]["source"]["gloss:original"]
+            .as_str()
+            .expect("the original file");
+        assert!(
+            original.starts_with("file:///")
+                && original.ends_with(&format!("/{}", row.article_path)),
+            "{original} is not {}",
+            row.article_path
+        );
     }
 }
 

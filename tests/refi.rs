@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use gloss::exchange::format::Format;
+use gloss::exchange::format::{Context, Format};
 use gloss::exchange::refi::{ImportOptions, import_qdc, import_qdpx, qdpx_bytes};
 use gloss::io::protect::Protected;
 
@@ -20,11 +20,21 @@ fn write_qdpx(
     name: &str,
     out: &Path,
 ) -> Result<usize, gloss::exchange::format::ExportError> {
-    Format::Qdpx.write(p, name, None, out, &Protected::default())
+    Format::Qdpx.write(p, &context(name), out, &Protected::default())
 }
 
 fn write_qdc(p: &Project, out: &Path) -> Result<usize, gloss::exchange::format::ExportError> {
-    Format::Qdc.write(p, "codebook", None, out, &Protected::default())
+    Format::Qdc.write(p, &context("codebook"), out, &Protected::default())
+}
+
+/// An export by analyst "Ana" of a project without a file.
+fn context(name: &str) -> Context {
+    Context {
+        name: name.to_owned(),
+        project_path: None,
+        texts_in_folder: false,
+        analyst: "Ana".to_owned(),
+    }
 }
 use gloss::model::{Action, Project, Span, TagProps, Timestamp, ops};
 use proptest::prelude::*;
@@ -113,7 +123,7 @@ fn example_project_exports_valid_qdpx_and_qdc() {
     validate(&qdc, "Codebook.xsd");
     // Deterministic: the same project gives the same bytes.
     assert_eq!(
-        qdpx_bytes(&p, "example").unwrap(),
+        qdpx_bytes(&p, "example", "Ana").unwrap(),
         std::fs::read(&qdpx).unwrap()
     );
 }
@@ -321,6 +331,7 @@ proptest! {
                 title: format!("Ärticle <{i}> & co"),
                 status: gloss::model::ReviewStatus::Unread,
                 note: String::new(),
+                added: None,
             };
             if p.article_by_hash(&a.hash).is_some() { continue; }
             ids.push(id);
@@ -341,7 +352,7 @@ proptest! {
             let start = s % len;
             let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
             if span.is_empty() { continue; }
-            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[k]]), note, Timestamp::from_unix(1_700_000_000)).unwrap();
+            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[k]]), note, &Timestamp::from_unix(1_700_000_000).into()).unwrap();
             p.apply(action).unwrap();
         }
         p.apply(Action::SetMemo(memo)).unwrap();

@@ -766,3 +766,32 @@ fn tagging_all_matches_gives_the_same_project_from_the_command_line_and_the_wind
     h.run();
     assert_eq!(passage_set(h.state().project()), passage_set(&by_cli));
 }
+
+#[test]
+fn your_name_is_recorded_on_the_passages_you_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label("Your name…").click();
+    h.run();
+    h.event(Event::Text("Ana Analyst".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(
+        h.state()
+            .toast_texts()
+            .iter()
+            .any(|t| t.contains("New passages are by Ana Analyst")),
+        "{:?}",
+        h.state().toast_texts()
+    );
+    open_article(&mut h, FIRST_TITLE);
+    let s = char_offset(FIRST, "Monday");
+    drag_select(&mut h, s, s + 6);
+    type_key(&mut h, "1");
+    let anns = annotations(&h);
+    assert_eq!(anns.len(), 1);
+    assert_eq!(anns[0].author.as_deref(), Some("Ana Analyst"));
+}

@@ -153,7 +153,8 @@ pub fn annotate(p: &mut Project, rng: &mut Rng, article: ArticleId, tags: &[TagI
         let start = rng.below(len - 100);
         let span = Span::new(start, start + 5 + rng.below(80)).expect("span");
         let tag = BTreeSet::from([tags[rng.below(tags.len())]]);
-        let a = ops::add_annotation(p, article, span, tag, String::new(), now).expect("annotation");
+        let a = ops::add_annotation(p, article, span, tag, String::new(), &now.into())
+            .expect("annotation");
         p.apply(a).expect("annotation");
     }
 }
@@ -173,6 +174,7 @@ pub fn add_text(p: &mut Project, text: String, title: &str) -> ArticleId {
         title: title.to_owned(),
         status: ReviewStatus::Unread,
         note: String::new(),
+        added: None,
     };
     p.apply(ops::add_articles(vec![article])).expect("article");
     id

@@ -87,7 +87,7 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
                 .unwrap_or_default()
         )?;
     }
-    let (mut same, mut missing, mut changed) = (0, 0, 0);
+    let (mut same, mut missing, mut changed, mut no_file) = (0, 0, 0, 0);
     let mut new_texts = Vec::new();
     let ids: Vec<_> = opened
         .project
@@ -99,7 +99,13 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
         let Some(article) = opened.project.article(id) else {
             continue;
         };
-        let source = article.source.clone();
+        // Texts from inside an exchange archive, or without any source,
+        // have nothing to compare with.
+        let Some(source) = crate::io::article::own_file(&article.source).map(Path::to_path_buf)
+        else {
+            no_file += 1;
+            continue;
+        };
         let read = match read_article(&source) {
             Ok(r) => r,
             Err(e) => {
@@ -219,9 +225,14 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
     }
     writeln!(
         out,
-        "{}: {same} match their source, {changed} changed{}, {missing} source(s) missing; {}, {}",
+        "{}: {same} match their source, {changed} changed{}, {missing} source(s) missing{}; {}, {}",
         plural(project.articles().len(), "article"),
         if mode.resync { " (re-synced)" } else { "" },
+        if no_file > 0 {
+            format!(", {no_file} without a source file of their own")
+        } else {
+            String::new()
+        },
         plural(project.annotations().len(), "annotation"),
         plural(orphans, "orphan")
     )?;

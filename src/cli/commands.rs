@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{Command, ExportFormat, Global, TimeBucket, session};
 use crate::io::paths::shown;
 use crate::io::project_file;
-use crate::model::{ArticleId, Timestamp, ops, plural, stats};
+use crate::model::{ArticleId, ops, plural, stats};
 
 /// Runs one subcommand; returns the exit code for a normal outcome.
 ///
@@ -40,7 +40,7 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             project,
             format,
             output,
-        } => export_project(&mut out, &project, format, output.as_deref()),
+        } => export_project(&mut out, &project, format, output.as_deref(), global),
         Command::Check {
             project,
             resync,
@@ -167,7 +167,7 @@ fn tag_matches(
         None => project.articles().map(|a| a.id).collect(),
     };
     let max = max.unwrap_or_else(|| crate::io::limits::Limits::get().matches);
-    let done = ops::tag_matches(project, &targets, &re, tag_path, Timestamp::now(), max)
+    let done = ops::tag_matches(project, &targets, &re, tag_path, &global.stamp(), max)
         .with_context(|| format!("cannot tag the matches of {pattern:?} with {tag_path:?}"))?;
     project.apply(done.action)?;
     opened.save(global)?;
@@ -185,14 +185,22 @@ fn export_project(
     path: &Path,
     format: ExportFormat,
     output: Option<&Path>,
+    global: &Global,
 ) -> Result<u8> {
     let opened = session::read(path)?;
     let project = &opened.project;
-    let base = project_file::project_dir(path);
-    let name = path
-        .file_stem()
-        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let ctx = crate::exchange::format::Context {
+        name: path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
+        project_path: Some(project_file::absolute(path)),
+        texts_in_folder: opened.storage == project_file::TextStorage::Folder,
+        analyst: global.stamp().by.unwrap_or_default(),
+    };
     let format = format.format();
+    for c in format.cautions(project) {
+        eprintln!("gloss: note: {c}");
+    }
     let to_stdout = output.is_none_or(|o| o == Path::new("-"));
     if to_stdout {
         if format.is_folder() {
@@ -203,13 +211,13 @@ fn export_project(
                 "--format qdpx writes a zip archive: give -o FILE.qdpx (or -o - for standard output)"
             );
         }
-        out.write_all(&format.render(project, &name, Some(&base))?)?;
+        out.write_all(&format.render(project, &ctx)?)?;
         return Ok(0);
     }
     let out_path = output.unwrap_or(Path::new("-"));
     let protected = project_file::protected(project, path);
     format
-        .write(project, &name, Some(&base), out_path, &protected)
+        .write(project, &ctx, out_path, &protected)
         .with_context(|| format!("nothing was exported to {}", shown(out_path)))?;
     Ok(0)
 }

@@ -43,10 +43,22 @@ pub struct Global {
     /// version of Gloss does not know (they are dropped).
     #[arg(long, global = true)]
     pub force: bool,
+    /// The analyst's name, recorded on the passages this command makes and in
+    /// exports (default: the operating system's user name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub analyst: Option<String>,
     /// Also print what Gloss does (debug log) on standard error; the log
     /// file (see README) gets it too.
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
+}
+
+impl Global {
+    /// Now, by the analyst these options name.
+    #[must_use]
+    pub fn stamp(&self) -> crate::model::Stamp {
+        crate::model::Stamp::now(crate::io::user::analyst(self.analyst.as_deref()))
+    }
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+pub use super::tables::{split_tags_field, tags_field};
 use crate::model::Project;
 
 /// The header row, in this order.
@@ -17,7 +18,8 @@ pub const COLUMNS: [&str; 9] = [
     "note",
 ];
 
-/// Writes every annotation as a CSV row. Tags are `;`-joined full paths;
+/// Writes every annotation as a CSV row. Tags are full paths (see
+/// [`tags_field`]);
 /// `start`/`end` are char offsets into the article's normalised text; paths
 /// are relative to `base` when given.
 ///
@@ -36,7 +38,7 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
                 path,
                 title,
                 a.id.0.to_string(),
-                super::tag_paths(project, a).join(";"),
+                tags_field(&super::tag_paths(project, a)),
                 a.span.start().to_string(),
                 a.span.end().to_string(),
                 project.passage(a).to_owned(),
@@ -44,4 +46,19 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
             ]
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_with_semicolons_and_backslashes_stay_apart() {
+        let tags = ["Threat/Cyber", "a;b", "c\\", "d\\;e", ""];
+        let field = tags_field(&tags);
+        assert_eq!(field, "Threat/Cyber;a\\;b;c\\\\;d\\\\\\;e;");
+        assert_eq!(split_tags_field(&field), tags);
+        assert_eq!(split_tags_field(""), Vec::<String>::new());
+        assert_eq!(split_tags_field("x"), ["x"]);
+    }
 }

@@ -3,7 +3,7 @@
 //! bytes, one that writes them where the user asked — never over the
 //! project's own files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::io::atomic::{WriteError, WriteOptions, write_with};
 use crate::io::paths::shown;
@@ -46,6 +46,40 @@ pub enum ExportError {
     /// Building the content failed.
     #[error("cannot build the export: {0}")]
     Build(String),
+}
+
+/// What an export needs to know besides the project.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The project's name (its file stem).
+    pub name: String,
+    /// The project file, when it has one (source paths are written relative
+    /// to its folder; W3C names the texts folder beside it).
+    pub project_path: Option<PathBuf>,
+    /// True when the project keeps its texts in its texts folder.
+    pub texts_in_folder: bool,
+    /// The analyst exporting (authors what records no author).
+    pub analyst: String,
+}
+
+impl Context {
+    /// The project's folder.
+    #[must_use]
+    pub fn base(&self) -> Option<PathBuf> {
+        self.project_path
+            .as_deref()
+            .map(crate::io::paths::project_dir)
+    }
+
+    /// The project's texts folder, when the texts are stored there.
+    #[must_use]
+    pub fn texts(&self) -> Option<PathBuf> {
+        let p = self
+            .project_path
+            .as_deref()
+            .filter(|_| self.texts_in_folder)?;
+        Some(crate::io::paths::project_dir(p).join(crate::io::project_file::texts_folder_name(p)))
+    }
 }
 
 impl Format {
@@ -110,27 +144,49 @@ impl Format {
         }
     }
 
-    /// The export as bytes (every format but the brat folder). `name` is the
-    /// project's name; `base` the project's folder, for relative source paths.
+    /// What a peer will make differently of this export, in words, for the
+    /// user to know before handing it on (nothing is wrong with the file).
+    #[must_use]
+    pub fn cautions(self, project: &Project) -> Vec<String> {
+        match self {
+            Self::Qdpx | Self::Qdc => super::refi::write::shared_code_names(project)
+                .into_iter()
+                .map(|(name, paths)| {
+                    format!(
+                        "QualCoder keeps one code per name, and {} tags are named {name:?} ({}): \
+                         in QualCoder only the first keeps its passages; rename the others \
+                         to hand this file to QualCoder",
+                        paths.len(),
+                        paths.join(", ")
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The export as bytes (every format but the brat folder).
     ///
     /// # Errors
     /// [`ExportError::Unsupported`] for brat, or an empty codebook as `.qdc`.
-    pub fn render(
-        self,
-        project: &Project,
-        name: &str,
-        base: Option<&Path>,
-    ) -> Result<Vec<u8>, ExportError> {
+    pub fn render(self, project: &Project, ctx: &Context) -> Result<Vec<u8>, ExportError> {
+        let name = ctx.name.as_str();
+        let base = ctx.base();
+        let base = base.as_deref();
         let build = |e: &dyn std::fmt::Display| ExportError::Build(e.to_string());
         match self {
             Self::Csv => super::csv::to_csv(project, base).map_err(|e| build(&e)),
             Self::W3c => {
-                let mut v = serde_json::to_vec_pretty(&super::w3c::to_w3c(project, name, base))
-                    .map_err(|e| build(&e))?;
+                let texts = ctx.texts();
+                let mut v =
+                    serde_json::to_vec_pretty(&super::w3c::to_w3c(project, name, texts.as_deref()))
+                        .map_err(|e| build(&e))?;
                 v.push(b'\n');
                 Ok(v)
             }
-            Self::Qdpx => crate::exchange::refi::qdpx_bytes(project, name).map_err(|e| build(&e)),
+            Self::Qdpx => {
+                super::refi::qdpx_bytes(project, name, &ctx.analyst).map_err(|e| build(&e))
+            }
             Self::Qdc => {
                 if project.codebook().is_empty() {
                     return Err(ExportError::Unsupported(
@@ -156,8 +212,7 @@ impl Format {
     pub fn write(
         self,
         project: &Project,
-        name: &str,
-        base: Option<&Path>,
+        ctx: &Context,
         out: &Path,
         protected: &Protected,
     ) -> Result<usize, ExportError> {
@@ -166,7 +221,7 @@ impl Format {
             return crate::exchange::brat::write_folder(project, out, protected);
         }
         protected.check(out)?;
-        let bytes = self.render(project, name, base)?;
+        let bytes = self.render(project, ctx)?;
         write_with(out, WriteOptions::EXPORT, |w| w.write_all(&bytes))?;
         Ok(1)
     }

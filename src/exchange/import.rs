@@ -4,6 +4,7 @@
 //! same way. The whole import is one undoable step; one file that cannot be
 //! read never stops the others.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{brat, refi};
@@ -112,13 +113,16 @@ fn exchange_file(
     let (action, summary, not_kept, warnings) = match kind {
         Kind::Qdpx => {
             let (a, r) = refi::import_qdpx(project, path, &refi_opts).map_err(|e| e.to_string())?;
-            let summary = format!(
+            let mut summary = format!(
                 "{} added, {} matched, {}, {}",
                 plural(r.articles_added, "article"),
                 r.articles_matched,
                 plural(r.tags_added, "tag"),
                 plural(r.annotations, "passage")
             );
+            if r.already_present > 0 {
+                let _ = write!(summary, " ({} already there)", r.already_present);
+            }
             (a, summary, r.skipped, r.warnings)
         }
         Kind::Qdc => {

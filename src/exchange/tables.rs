@@ -50,7 +50,7 @@ pub fn passages_csv(project: &Project, ids: &[AnnotationId]) -> Result<Vec<u8>, 
                         .map(|d| d.to_string())
                         .unwrap_or_default(),
                     a.id.0.to_string(),
-                    super::tag_paths(project, a).join(";"),
+                    tags_field(&super::tag_paths(project, a)),
                     a.span.start().to_string(),
                     a.span.end().to_string(),
                     project.passage(a).to_owned(),
@@ -199,6 +199,38 @@ impl StatsTable {
             Self::Timeline => timeline_csv(s),
         }
     }
+}
+
+/// The `tags` field: full tag paths joined by `;`, each with `\` written
+/// `\\` and `;` written `\;`, so a tag named `a;b` stays one tag:
+/// `["Threat/Cyber", "a;b"]` → `Threat/Cyber;a\;b`.
+#[must_use]
+pub fn tags_field<S: AsRef<str>>(paths: &[S]) -> String {
+    paths
+        .iter()
+        .map(|p| p.as_ref().replace('\\', "\\\\").replace(';', "\\;"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The tag paths of a `tags` field (the inverse of [`tags_field`]).
+#[must_use]
+pub fn split_tags_field(field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if field.is_empty() {
+        return out;
+    }
+    let mut cur = String::new();
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => cur.push(chars.next().unwrap_or('\\')),
+            ';' => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
 }
 
 #[cfg(test)]

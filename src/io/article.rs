@@ -64,6 +64,35 @@ pub fn format_of(path: &Path) -> Option<SourceFormat> {
     }
 }
 
+/// Extensions of the exchange archives whose members can be an article's
+/// source (`project.qdpx#sources/a.txt`).
+const ARCHIVES: [&str; 2] = [".qdpx", ".zip"];
+
+/// The source path of an article read from `member` inside `archive`:
+/// `ARCHIVE#MEMBER`. It names where the text came from; [`own_file`] tells
+/// it apart from a file of its own, so that `check` and re-sync leave it be.
+#[must_use]
+pub fn archive_member(archive: &Path, member: &str) -> PathBuf {
+    let mut s = archive.as_os_str().to_owned();
+    s.push("#");
+    s.push(member);
+    PathBuf::from(s)
+}
+
+/// The article's own file: `None` when its source is empty or a member of an
+/// exchange archive (see [`archive_member`]), which have no file to re-read.
+#[must_use]
+pub fn own_file(source: &Path) -> Option<&Path> {
+    if source.as_os_str().is_empty() {
+        return None;
+    }
+    let s = source.to_string_lossy().to_lowercase();
+    if ARCHIVES.iter().any(|ext| s.contains(&format!("{ext}#"))) {
+        return None;
+    }
+    Some(source)
+}
+
 /// Reads an article file.
 ///
 /// # Errors
@@ -252,6 +281,16 @@ mod tests {
     use super::*;
 
     const NEWS: &str = " date 2022-01-14 posted on 01/13/2022 9:05 PM\r\n\r\n\r\n\r\n(credit: Ana Ribeiro/AFP)\r\n\r\nOfficials in Rotterdam said on Thursday that a ransomware attack had halted the container terminal. More text.\r\n\r\nSecond paragraph.\r\n";
+
+    #[test]
+    fn archive_members_are_not_own_files() {
+        let m = archive_member(Path::new("/w/Team Export.QDPX"), "sources/a#b.txt");
+        assert_eq!(m, Path::new("/w/Team Export.QDPX#sources/a#b.txt"));
+        assert_eq!(own_file(&m), None);
+        assert_eq!(own_file(Path::new("")), None);
+        let plain = Path::new("/w/notes#1.txt");
+        assert_eq!(own_file(plain), Some(plain));
+    }
 
     #[test]
     fn news_layout_metadata_and_title() {

@@ -25,6 +25,29 @@ pub struct Decoded {
     pub warning: Option<String>,
 }
 
+/// Decodes text a format declares to be UTF-8 text (a REFI-QDA source, a
+/// brat document): valid UTF-8 (a BOM dropped) is taken as it is, control
+/// characters and all, since the other tool's offsets count them; anything
+/// else is read as [`decode`] reads an article file.
+///
+/// # Errors
+/// [`DecodeError`] for empty input, and for input that is not UTF-8 and
+/// that [`decode`] refuses.
+pub fn decode_declared_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok(Decoded {
+            text: s.to_owned(),
+            encoding: UTF_8.name(),
+            warning: None,
+        }),
+        Err(_) => decode(bytes),
+    }
+}
+
 /// Decodes bytes of unknown encoding.
 ///
 /// UTF-8 (with or without BOM) and UTF-16 with a BOM are taken as they are;

@@ -196,6 +196,7 @@ pub fn build_import(
 ) -> (Action, ImportReport) {
     let mut batch_hashes: HashMap<ContentHash, ArticleId> = HashMap::new();
     let mut articles = Vec::new();
+    let now = crate::model::Timestamp::now();
     for r in read {
         let a = match r {
             Ok(a) => a,
@@ -230,6 +231,7 @@ pub fn build_import(
             title: a.title,
             status: ReviewStatus::Unread,
             note: String::new(),
+            added: Some(now),
         });
     }
     (ops::add_articles(articles), report)

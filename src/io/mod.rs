@@ -12,6 +12,7 @@ pub mod paths;
 pub mod project_file;
 pub mod protect;
 pub mod read;
+pub mod user;
 pub mod zipread;
 
 pub use project_file::{LoadError, Loaded, SaveError, TextStorage, load, save};

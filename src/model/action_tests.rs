@@ -128,7 +128,7 @@ fn tag_spans_never_tags_twice() {
     let (mut p, ids) = project(&["one [two]{A} three two"]);
     let a = p.codebook().find_path("A").unwrap();
     let spans = [Span::new(4, 7).unwrap(), Span::new(14, 17).unwrap()];
-    let (actions, n) = ops::tag_spans(&p, ids[0], &spans, a, t0()).unwrap();
+    let (actions, n) = ops::tag_spans(&p, ids[0], &spans, a, &t0().into()).unwrap();
     assert_eq!(n, 1);
     for x in actions {
         p.apply(x).unwrap();
@@ -148,7 +148,7 @@ fn ids_are_never_reused_after_undo() {
         Span::new(0, 3).unwrap(),
         tags.clone(),
         String::new(),
-        t0(),
+        &t0().into(),
     )
     .unwrap();
     let Action::AddAnnotation(first) = &a else {
@@ -163,7 +163,7 @@ fn ids_are_never_reused_after_undo() {
         Span::new(0, 3).unwrap(),
         tags,
         String::new(),
-        t0(),
+        &t0().into(),
     )
     .unwrap();
     let Action::AddAnnotation(second) = &b else {
@@ -254,7 +254,15 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
             let start = s % len.max(1);
             let span = Span::new(start, (start + l).min(len)).ok()?;
             let tag = pick(&tags, t)?;
-            ops::add_annotation(p, art, span, BTreeSet::from([tag]), String::new(), now).ok()
+            ops::add_annotation(
+                p,
+                art,
+                span,
+                BTreeSet::from([tag]),
+                String::new(),
+                &now.into(),
+            )
+            .ok()
         }
         Op::RemoveAnnotation(i) => Some(Action::RemoveAnnotation(pick(&anns, i)?)),
         Op::ToggleTag(a, t) => ops::toggle_tag(p, pick(&anns, a)?, pick(&tags, t)?, now).ok(),
@@ -355,6 +363,7 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
                 title: format!("Article {}", id.0),
                 status: ReviewStatus::Unread,
                 note: String::new(),
+                added: None,
             })))
         }
         Op::Orphan(i) => {

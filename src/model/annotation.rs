@@ -51,6 +51,33 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// When and by whom a change is made: the time, and the analyst's name
+/// (passages record it as their author).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// When.
+    pub at: Timestamp,
+    /// Who, when known.
+    pub by: Option<String>,
+}
+
+impl Stamp {
+    /// Now, by `by`.
+    #[must_use]
+    pub fn now(by: Option<String>) -> Self {
+        Self {
+            at: Timestamp::now(),
+            by,
+        }
+    }
+}
+
+impl From<Timestamp> for Stamp {
+    fn from(at: Timestamp) -> Self {
+        Self { at, by: None }
+    }
+}
+
 /// The quoted text of a passage with a little context on each side (the W3C
 /// `TextQuoteSelector` idea), used to find the passage again when the text changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

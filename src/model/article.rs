@@ -125,6 +125,8 @@ pub struct Article {
     pub status: ReviewStatus,
     /// The analyst's note on the article.
     pub note: String,
+    /// When it was added to the project, when known.
+    pub added: Option<super::annotation::Timestamp>,
 }
 
 /// Why an article has no text in memory: its stored copy was missing or

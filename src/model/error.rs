@@ -57,7 +57,9 @@ pub enum ModelError {
     #[error("{0} still has nested tags")]
     TagHasChildren(TagId),
     /// A bad tag name.
-    #[error("tag name {0:?} must be non-empty, without '/' or surrounding spaces")]
+    #[error(
+        "tag name {0:?} must be non-empty, without '/', surrounding spaces or control characters"
+    )]
     BadTagName(String),
     /// Two sibling tags may not share a name.
     #[error("a tag named {0:?} already exists there")]

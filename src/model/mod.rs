@@ -21,7 +21,7 @@ pub mod text;
 pub mod words;
 
 pub use action::Action;
-pub use annotation::{Annotation, Orphan, Quote, Timestamp};
+pub use annotation::{Annotation, Orphan, Quote, Stamp, Timestamp};
 pub use article::{Article, ContentHash, Metadata, ReviewStatus, SourceFormat, Unavailable};
 pub use codebook::{Codebook, Colour, Tag, TagProps};
 pub use error::ModelError;

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::action::Action;
-use super::annotation::{Annotation, Orphan, Quote, Timestamp};
+use super::annotation::{Annotation, Orphan, Quote, Stamp, Timestamp};
 use super::article::Article;
 use super::codebook::{Tag, TagProps};
 use super::error::ModelError;
@@ -23,7 +23,7 @@ pub fn add_annotation(
     span: Span,
     tags: BTreeSet<TagId>,
     note: String,
-    now: Timestamp,
+    stamp: &Stamp,
 ) -> Result<Action, ModelError> {
     if project.article(article).is_none() {
         return Err(ModelError::NoSuchArticle(article));
@@ -35,9 +35,9 @@ pub fn add_annotation(
         span,
         tags,
         note,
-        author: None,
-        created: now,
-        modified: now,
+        author: stamp.by.clone(),
+        created: stamp.at,
+        modified: stamp.at,
     })))
 }
 
@@ -102,7 +102,7 @@ pub fn tag_spans(
     article: ArticleId,
     spans: &[Span],
     tag: TagId,
-    now: Timestamp,
+    stamp: &Stamp,
 ) -> Result<(Vec<Action>, usize), ModelError> {
     if project.article(article).is_none() {
         return Err(ModelError::NoSuchArticle(article));
@@ -125,7 +125,7 @@ pub fn tag_spans(
                 actions.push(Action::SetAnnotationTags {
                     annotation: *id,
                     tags,
-                    modified: now,
+                    modified: stamp.at,
                 });
             }
             None => actions.push(add_annotation(
@@ -134,7 +134,7 @@ pub fn tag_spans(
                 span,
                 BTreeSet::from([tag]),
                 String::new(),
-                now,
+                stamp,
             )?),
         }
     }
@@ -522,7 +522,7 @@ pub fn tag_matches(
     articles: &[ArticleId],
     re: &regex::Regex,
     tag_path: &str,
-    now: Timestamp,
+    stamp: &Stamp,
     max: usize,
 ) -> Result<TagMatches, TagMatchesError> {
     let (tag, mut actions) = ensure_tag_path(project, tag_path)?;
@@ -549,7 +549,7 @@ pub fn tag_matches(
         if spans.is_empty() {
             continue;
         }
-        let (mut acts, n) = tag_spans(project, id, &spans, tag, now)?;
+        let (mut acts, n) = tag_spans(project, id, &spans, tag, stamp)?;
         total += n;
         with += usize::from(n > 0);
         actions.append(&mut acts);
@@ -588,13 +588,13 @@ pub fn tag_selection(
     selection: Option<Span>,
     picked: Option<AnnotationId>,
     tag: TagId,
-    now: Timestamp,
+    stamp: &Stamp,
 ) -> Result<TagSelection, ModelError> {
     let picked_span = picked.and_then(|id| project.annotation(id)).map(|a| a.span);
     if let Some(span) = selection.filter(|s| !s.is_empty())
         && picked_span != Some(span)
     {
-        let (actions, n) = tag_spans(project, article, &[span], tag, now)?;
+        let (actions, n) = tag_spans(project, article, &[span], tag, stamp)?;
         let passage = actions
             .iter()
             .find_map(|a| match a {
@@ -620,7 +620,7 @@ pub fn tag_selection(
     let Some(id) = picked else {
         return Err(ModelError::EmptySpan);
     };
-    let action = toggle_tag(project, id, tag, now)?;
+    let action = toggle_tag(project, id, tag, stamp.at)?;
     let passage = (!matches!(action, Action::RemoveAnnotation(_))).then_some(id);
     Ok(TagSelection {
         action,
@@ -639,12 +639,12 @@ pub fn tag_hits(
     project: &Project,
     tag: TagId,
     hits: &[(ArticleId, Vec<Span>)],
-    now: Timestamp,
+    stamp: &Stamp,
 ) -> Result<(Action, usize), ModelError> {
     let mut actions = Vec::new();
     let mut n = 0;
     for (article, spans) in hits {
-        let (mut a, k) = tag_spans(project, *article, spans, tag, now)?;
+        let (mut a, k) = tag_spans(project, *article, spans, tag, stamp)?;
         actions.append(&mut a);
         n += k;
     }

@@ -390,13 +390,38 @@ impl Project {
 /// Checks that a tag name is usable.
 ///
 /// # Errors
-/// [`ModelError::BadTagName`] for an empty name, one with `/`, or one with
-/// leading or trailing white space.
+/// [`ModelError::BadTagName`] for an empty name, one with `/`, one with
+/// leading or trailing white space, or one with a control character, line or
+/// paragraph separator or non-character (`U+FFFE`, `U+FFFF`), which no
+/// exchange format can carry in a name.
 pub fn check_tag_name(name: &str) -> Result<(), ModelError> {
-    if name.is_empty() || name.contains('/') || name.trim() != name || name.contains('\n') {
+    if name.is_empty() || name.contains('/') || name.trim() != name || name.contains(unprintable) {
         Err(ModelError::BadTagName(name.to_owned()))
     } else {
         Ok(())
+    }
+}
+
+/// Characters no tag name may hold (see [`check_tag_name`]).
+fn unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// A usable tag name made from any text another tool gave: `/` becomes `∕`,
+/// characters [`check_tag_name`] refuses are dropped, white space at either
+/// end is trimmed, and nothing left is `(unnamed)`.
+#[must_use]
+pub fn clean_tag_name(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .filter(|c| !unprintable(*c))
+        .map(|c| if c == '/' { '∕' } else { c })
+        .collect();
+    let kept = kept.trim();
+    if kept.is_empty() {
+        "(unnamed)".to_owned()
+    } else {
+        kept.to_owned()
     }
 }
 

@@ -60,6 +60,7 @@ pub fn article(project: &mut Project, text: &str) -> Article {
         title: format!("Article {}", id.0),
         status: ReviewStatus::Unread,
         note: String::new(),
+        added: None,
     }
 }
 
@@ -82,8 +83,15 @@ pub fn project(marked: &[&str]) -> (Project, Vec<ArticleId>) {
                 }
                 tags.insert(t);
             }
-            let a = ops::add_annotation(&p, id, span, tags, String::new(), Timestamp::from_unix(0))
-                .expect("annotation");
+            let a = ops::add_annotation(
+                &p,
+                id,
+                span,
+                tags,
+                String::new(),
+                &Timestamp::from_unix(0).into(),
+            )
+            .expect("annotation");
             p.apply(a).expect("apply annotation");
         }
     }

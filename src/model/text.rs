@@ -8,11 +8,12 @@ use super::span::Span;
 const STRIDE: usize = 256;
 
 /// Normalises raw decoded text the way every offset in Gloss expects: drops a
-/// leading byte-order mark and turns CRLF and lone CR into LF. Nothing else
-/// changes: no trimming, no Unicode normalisation.
+/// leading byte-order mark (and any more U+FEFF right after it, which a
+/// reader of the text would take for a BOM again) and turns CRLF and lone CR
+/// into LF. Nothing else changes: no trimming, no Unicode normalisation.
 #[must_use]
 pub fn normalise(raw: &str) -> String {
-    let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    let raw = raw.trim_start_matches('\u{feff}');
     if !raw.contains('\r') {
         return raw.to_owned();
     }
@@ -48,7 +49,7 @@ impl OffsetMap {
     /// Normalises `raw` and returns the text with the map of its offsets.
     #[must_use]
     pub fn normalise(raw: &str) -> (String, Self) {
-        let body = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let body = raw.trim_start_matches('\u{feff}');
         let mut dropped = Vec::new();
         let mut prev_cr = false;
         let mut n = 0;
@@ -252,6 +253,11 @@ mod tests {
     #[test]
     fn normalises_line_endings_and_bom_only() {
         assert_eq!(normalise("\u{feff}a\r\nb\rc\n\r\n  "), "a\nb\nc\n\n  ");
+        assert_eq!(
+            normalise("\u{feff}\u{feff}a\u{feff}"),
+            "a\u{feff}",
+            "a BOM after a BOM too"
+        );
         assert_eq!(normalise("\r\r\n"), "\n\n");
         assert_eq!(normalise("e\u{301}"), "e\u{301}");
     }

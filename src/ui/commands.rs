@@ -90,6 +90,8 @@ pub enum Command {
     ThemeDark,
     /// Edit the project memo.
     ProjectMemo,
+    /// Set the analyst's name.
+    AnalystName,
 }
 
 impl Command {
@@ -132,6 +134,9 @@ impl Command {
             Self::RepeatTag => "Tag the selection with the tag used last",
             Self::DeletePassage => "Delete the picked passage",
             Self::ProjectMemo => "Notes on the whole project",
+            Self::AnalystName => {
+                "The name recorded on the passages you make and in exports, for team work"
+            }
             Self::Palette => "Find any command by name",
             Self::NextArticle => "Open the next article in the list",
             Self::PreviousArticle => "Open the previous article in the list",
@@ -192,6 +197,7 @@ impl Command {
             Self::ThemeLight => "Theme: light",
             Self::ThemeDark => "Theme: dark",
             Self::ProjectMemo => "Project memo",
+            Self::AnalystName => "Your name…",
             Self::Resync => "Re-sync with source files",
         }
     }

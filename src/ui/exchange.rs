@@ -51,8 +51,12 @@ impl GlossApp {
         let job = jobs::ExportJob {
             project: self.project().clone(),
             format,
-            name,
-            base: self.path.as_deref().map(crate::io::paths::project_dir),
+            context: crate::exchange::format::Context {
+                name,
+                project_path: self.path.clone(),
+                texts_in_folder: self.storage == crate::io::project_file::TextStorage::Folder,
+                analyst: self.settings.stamp().by.unwrap_or_default(),
+            },
             out,
             protected: self.protected(),
         };
@@ -160,9 +164,17 @@ impl GlossApp {
                 Done::Exported {
                     out,
                     message,
+                    cautions,
                     result,
                 } => match result {
-                    Ok(()) => self.toast(message, false),
+                    Ok(()) => {
+                        self.toast(message, false);
+                        for c in cautions {
+                            tracing::warn!("{c}");
+                            self.toasts
+                                .push_for(c, false, std::time::Duration::from_secs(20));
+                        }
+                    }
                     Err(e) => {
                         self.show_error(format!("Nothing was exported to {}: {e}", shown(&out)));
                     }

@@ -252,6 +252,9 @@ impl GlossApp {
                 self.settings.theme.apply(ctx);
             }
             Command::ProjectMemo => self.memo_open = !self.memo_open,
+            Command::AnalystName => {
+                self.dialog = Some(Dialog::AnalystName(self.settings.analyst.clone()));
+            }
             Command::Resync => self.resync(ctx),
         }
     }
@@ -308,7 +311,7 @@ impl GlossApp {
             selection,
             picked,
             tag,
-            Timestamp::now(),
+            &self.settings.stamp(),
         ) {
             Ok(done) => {
                 if done.already {
@@ -337,7 +340,7 @@ impl GlossApp {
     /// not tagged twice (the rule is [`ops::tag_hits`]).
     pub fn tag_matches(&mut self, tag: TagId, hits: &[(ArticleId, Vec<Span>)]) {
         let label = self.project().codebook().path(tag);
-        match ops::tag_hits(self.project(), tag, hits, Timestamp::now()) {
+        match ops::tag_hits(self.project(), tag, hits, &self.settings.stamp()) {
             Ok((_, 0)) => self.toast(format!("Every match already has {label}"), false),
             Ok((action, n)) => {
                 self.apply(action);

@@ -76,6 +76,8 @@ pub enum Done {
         out: PathBuf,
         /// The message to show when it worked.
         message: String,
+        /// What a peer will make differently of the file (shown longer).
+        cautions: Vec<String>,
         /// The outcome.
         result: Result<(), ExportError>,
     },
@@ -270,7 +272,10 @@ pub fn resync(ctx: &egui::Context, snapshot: Project) -> Job {
             let sources: Vec<(ArticleId, PathBuf, ContentHash)> = snapshot
                 .articles()
                 .filter(|a| snapshot.unavailable(a.id).is_none())
-                .map(|a| (a.id, a.source.clone(), a.hash.clone()))
+                .filter_map(|a| {
+                    let own = crate::io::article::own_file(&a.source)?;
+                    Some((a.id, own.to_path_buf(), a.hash.clone()))
+                })
                 .collect();
             progress.1.store(sources.len(), Ordering::Relaxed);
             let results: Vec<Option<Result<(ArticleId, String), ()>>> = sources
@@ -375,10 +380,8 @@ pub struct ExportJob {
     pub project: Project,
     /// The format.
     pub format: Format,
-    /// The project's name.
-    pub name: String,
-    /// The project's folder (for relative source paths).
-    pub base: Option<PathBuf>,
+    /// The project's name, file, texts and analyst.
+    pub context: crate::exchange::format::Context,
     /// Where.
     pub out: PathBuf,
     /// What may not be overwritten.
@@ -389,13 +392,9 @@ pub struct ExportJob {
 pub fn export(ctx: &egui::Context, job: ExportJob) -> Job {
     let label = format!("Exporting {}", job.format.label());
     spawn(label, ctx, false, move |_, _| {
-        let result = job.format.write(
-            &job.project,
-            &job.name,
-            job.base.as_deref(),
-            &job.out,
-            &job.protected,
-        );
+        let result = job
+            .format
+            .write(&job.project, &job.context, &job.out, &job.protected);
         let message = match &result {
             Ok(n) => crate::exchange::format::done_message(job.format, &job.out, *n),
             Err(_) => String::new(),
@@ -403,6 +402,7 @@ pub fn export(ctx: &egui::Context, job: ExportJob) -> Job {
         Done::Exported {
             out: job.out,
             message,
+            cautions: job.format.cautions(&job.project),
             result: result.map(|_| ()),
         }
     })
@@ -427,6 +427,7 @@ pub fn write_bytes(
         Done::Exported {
             message: format!("Exported {}", crate::io::paths::shown(&out)),
             out,
+            cautions: Vec::new(),
             result,
         }
     })

@@ -106,6 +106,8 @@ impl GlossApp {
                 ] {
                     item(ui, c, msgs);
                 }
+                ui.separator();
+                item(ui, Command::AnalystName, msgs);
             });
             ui.menu_button("Find", |ui| {
                 for c in [
@@ -186,6 +188,12 @@ impl GlossApp {
                 ui.label(RichText::new(text).color(colour));
                 if let Some(path) = &self.path {
                     ui.label(RichText::new(path.display().to_string()).weak().small());
+                }
+                if let Some(who) = crate::io::user::analyst(Some(&self.settings.analyst)) {
+                    ui.label(RichText::new(format!("as {who}")).weak().small())
+                        .on_hover_text(
+                            "New passages record this name; change it in Edit ▸ Your name…",
+                        );
                 }
             });
         });

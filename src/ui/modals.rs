@@ -18,14 +18,14 @@ pub(super) type Continuation = Box<dyn FnOnce(&mut GlossApp, &egui::Context)>;
 
 impl GlossApp {
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
-        let Some(dialog) = self.dialog.take() else {
+        let Some(mut dialog) = self.dialog.take() else {
             return;
         };
         let mut keep = true;
         let mut then: Option<Continuation> = None;
         let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
             ui.set_max_width(480.0);
-            match &dialog {
+            match &mut dialog {
                 Dialog::Unsaved(after) => {
                     ui.heading("Unsaved changes");
                     ui.label(format!("Save the changes to {} before {}?", self.project_name(), match after {
@@ -105,7 +105,7 @@ impl GlossApp {
                 }
                 Dialog::ImportReport { summary, lines } => {
                     ui.heading("Import finished");
-                    ui.label(summary);
+                    ui.label(summary.as_str());
                     egui::ScrollArea::vertical().max_height(280.0).show(ui, |ui| {
                         for (severity, line) in lines {
                             let mark = match severity {
@@ -169,7 +169,7 @@ impl GlossApp {
                 }
                 Dialog::SaveConflict { path, message, changed } => {
                     ui.heading("The project was not saved");
-                    ui.label(message);
+                    ui.label(message.as_str());
                     ui.label(RichText::new("Your work is still open here; nothing on disk was changed.").weak());
                     ui.horizontal(|ui| {
                         if *changed {
@@ -234,9 +234,47 @@ impl GlossApp {
                         }
                     });
                 }
+                Dialog::AnalystName(draft) => {
+                    ui.heading("Your name");
+                    ui.label(
+                        "Gloss records it as the author of each passage you make, and \
+                         exports it (REFI-QDA users, W3C creators), so that a team's \
+                         coding can be told apart and compared.",
+                    );
+                    let system = crate::io::user::os_user().unwrap_or_default();
+                    let edit = ui.add(
+                        egui::TextEdit::singleline(draft)
+                            .hint_text(format!("{system} (your system user name)"))
+                            .desired_width(f32::INFINITY),
+                    );
+                    if !edit.has_focus() && !edit.lost_focus() {
+                        edit.request_focus();
+                    }
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() || enter {
+                            keep = false;
+                            let name = draft.trim().to_owned();
+                            then = Some(Box::new(move |app, _| {
+                                app.settings.analyst = name;
+                                let who = app.settings.stamp().by;
+                                app.toast(
+                                    who.map_or_else(
+                                        || "New passages record no author".to_owned(),
+                                        |w| format!("New passages are by {w}"),
+                                    ),
+                                    false,
+                                );
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
                 Dialog::Error(text) => {
                     ui.heading("Something went wrong");
-                    ui.label(text);
+                    ui.label(text.as_str());
                     if ui.button("OK").clicked() {
                         keep = false;
                     }

@@ -22,6 +22,9 @@ pub struct Settings {
     pub zoom: f32,
     /// Show the codebook panel.
     pub show_codebook: bool,
+    /// The analyst's name, recorded on new passages and in exports (empty:
+    /// the operating system's user name).
+    pub analyst: String,
 }
 
 impl Default for Settings {
@@ -31,6 +34,7 @@ impl Default for Settings {
             recent: Vec::new(),
             zoom: 1.0,
             show_codebook: true,
+            analyst: String::new(),
         }
     }
 }
@@ -39,6 +43,12 @@ impl Default for Settings {
 pub const SETTINGS_KEY: &str = "gloss-settings";
 
 impl Settings {
+    /// Now, by the analyst these settings name.
+    #[must_use]
+    pub fn stamp(&self) -> crate::model::Stamp {
+        crate::model::Stamp::now(crate::io::user::analyst(Some(&self.analyst)))
+    }
+
     /// Puts `path` first in the recent projects (absolute, once).
     pub fn remember(&mut self, path: &std::path::Path) {
         let path = crate::io::paths::absolute(path);

@@ -53,6 +53,8 @@ pub enum Dialog {
     },
     /// Another window has the project open.
     OpenElsewhere { path: PathBuf, holder: String },
+    /// The analyst's name, being edited.
+    AnalystName(String),
     /// Something went wrong.
     Error(String),
 }

@@ -4,19 +4,26 @@
 //! [`super`]. Reading follows the same rules:
 //!
 //! - Every `NAME.txt` with a `NAME.ann` beside it is one document. The text is
-//!   decoded and normalised as any article is; a text already in the project
-//!   is annotated in place instead of being added again.
+//!   UTF-8 as brat requires (other encodings are detected as for articles)
+//!   and normalised as any article is; a text already in the project is
+//!   annotated in place instead of being added again.
 //! - Offsets are read as brat writes them: code points of the file's text with
-//!   a CRLF line break counting as two, converted exactly with [`OffsetMap`].
+//!   a CRLF line break counting as two, converted exactly with
+//!   [`crate::model::text::OffsetMap`].
 //!   Tools that count a CRLF as one char (or count a byte-order mark) are
 //!   recognised per line by the text field, and the report says so.
 //! - A `T` line's type is turned into a tag path through the
-//!   `# gloss-tag TYPE PATH` comments of `annotation.conf`, or else by reading
-//!   `.` as nesting (`Threat.Cyber` is `Threat/Cyber`). Colours come from
-//!   `visual.conf` when it gives a `bgColor`.
-//! - A discontinuous `T` line (`start end;start end`) becomes one passage per
-//!   fragment; `T` lines over the same span become one passage with several
-//!   tags; an `AnnotatorNotes` note goes to every passage of its `T` line.
+//!   `# gloss-tag TYPE PATH` comments of `annotation.conf`, else the nesting
+//!   of its `[entities]`, else by reading `.` as nesting (`Threat.Cyber` is
+//!   `Threat/Cyber`, as Gloss 0.1 wrote). Colours come from `visual.conf`
+//!   when it gives a `bgColor`.
+//! - A discontinuous `T` line (`start end;start end`) becomes the passage its
+//!   `GlossPassage` comment gives; without one, one passage from the first
+//!   fragment to the last when only white space separates them (brat splits
+//!   a selection at line breaks), else one passage per fragment (reported).
+//!   `T` lines over the same span become one passage with several tags; a
+//!   note (`GlossNote`, else `AnnotatorNotes`) goes to every passage of its
+//!   `T` line.
 //! - Relations, events, attributes, normalisations and other lines cannot be
 //!   represented and are listed in the report with their line numbers; `T`
 //!   lines whose offsets fall outside the text or whose text field does not
@@ -25,14 +32,16 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::grammar::{GLOSS_TAG_COMMENT, covered_text, one_line};
-use crate::io::decode::decode;
+use super::conf::{colours, conf_paths};
+use super::grammar::{GLOSS_NOTE, GLOSS_PASSAGE, fragments, unescape};
+use super::offsets::{Counting, DocText, parse_offsets};
+use super::write::note_line;
+use crate::io::decode::decode_declared_text;
 use crate::model::codebook::PALETTE;
 use crate::model::project::check_tag_name;
-use crate::model::text::OffsetMap;
 use crate::model::{
     Action, Annotation, AnnotationId, Article, ArticleId, Colour, ContentHash, Project,
-    ReviewStatus, SourceFormat, Span, Tag, TagId, TagProps, Text, Timestamp, ops,
+    ReviewStatus, SourceFormat, Span, Tag, TagId, TagProps, Timestamp, ops,
 };
 
 /// What a brat import did.
@@ -147,111 +156,21 @@ struct Pending {
     existing: Option<(AnnotationId, BTreeSet<TagId>, String)>,
 }
 
-/// How a tool counted the offsets of a `.ann` file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Counting {
-    /// A leading byte-order mark counts as a char.
-    bom: bool,
-    /// A CRLF line break counts as two chars (brat's way).
-    crlf_as_two: bool,
+/// A `T` line read: its tag and fragments in our offsets.
+struct TLine<'a> {
+    id: &'a str,
+    tag: TagId,
+    frags: Vec<Span>,
+    way: Counting,
 }
 
-/// One document's text and how to turn its raw offsets into ours.
-struct DocText {
-    text: Text,
-    map: OffsetMap,
-    /// Chars of the raw text (without a byte-order mark).
-    raw_len: usize,
-    ways: Vec<Counting>,
-}
-
-impl DocText {
-    fn new(raw: &str, had_bom: bool) -> Self {
-        let (norm, map) = OffsetMap::normalise(raw);
-        let raw_len = raw.strip_prefix('\u{feff}').unwrap_or(raw).chars().count();
-        let mut ways = vec![Counting {
-            bom: false,
-            crlf_as_two: true,
-        }];
-        if had_bom {
-            ways.push(Counting {
-                bom: true,
-                crlf_as_two: true,
-            });
-        }
-        if !map.is_identity() {
-            ways.push(Counting {
-                bom: false,
-                crlf_as_two: false,
-            });
-            if had_bom {
-                ways.push(Counting {
-                    bom: true,
-                    crlf_as_two: false,
-                });
-            }
-        }
-        Self {
-            text: Text::new(norm),
-            map,
-            raw_len,
-            ways,
-        }
-    }
-
-    /// Our offset of a raw offset counted `way`, if it lies in the text.
-    fn convert(&self, raw: usize, way: Counting) -> Option<usize> {
-        let raw = if way.bom { raw.checked_sub(1)? } else { raw };
-        if way.crlf_as_two {
-            (raw <= self.raw_len).then(|| self.map.map(raw))
-        } else {
-            (raw <= self.text.char_len()).then_some(raw)
-        }
-    }
-
-    /// The fragments `raw` in our offsets, counted the first way under which
-    /// they lie in the text and match `field`.
-    fn locate(&self, raw: &[(usize, usize)], field: &str) -> Result<(Vec<Span>, Counting), String> {
-        let field = one_line(field);
-        let mut first_text = None;
-        for &way in &self.ways {
-            let spans: Option<Vec<Span>> = raw
-                .iter()
-                .map(|&(s, e)| {
-                    let (s, e) = (self.convert(s, way)?, self.convert(e, way)?);
-                    (s < e).then(|| Span::between(s, e))
-                })
-                .collect();
-            let Some(spans) = spans else { continue };
-            let found = covered_text(&self.text, &spans);
-            if found == field {
-                return Ok((spans, way));
-            }
-            first_text.get_or_insert(found);
-        }
-        let offsets = raw
-            .iter()
-            .map(|(s, e)| format!("{s} {e}"))
-            .collect::<Vec<_>>()
-            .join(";");
-        Err(match first_text {
-            Some(found) => {
-                format!("its text {field:?} does not match the text at {offsets} ({found:?})")
-            }
-            None => format!(
-                "offsets {offsets} are empty or lie outside the text ({} chars)",
-                self.raw_len
-            ),
-        })
-    }
-}
-
-/// An `AnnotatorNotes` line: `#1<TAB>AnnotatorNotes T3<TAB>note`.
-struct NoteLine<'a> {
+/// A `#` comment line Gloss reads: `#1<TAB>KIND T3<TAB>text`.
+struct CommentLine<'a> {
     line: usize,
     id: &'a str,
+    kind: &'a str,
     target: &'a str,
-    note: &'a str,
+    text: &'a str,
 }
 
 /// The state of one import.
@@ -315,7 +234,7 @@ impl<'p> Importer<'p> {
                 return;
             }
         };
-        let decoded = match decode(&bytes) {
+        let decoded = match decode_declared_text(&bytes) {
             Ok(d) => d,
             Err(e) => {
                 self.report.skipped.push(format!("{txt_name}: {e}"));
@@ -335,8 +254,8 @@ impl<'p> Importer<'p> {
 
     /// Reads the lines of one `.ann` file on `article`.
     fn ann_lines(&mut self, article: ArticleId, doc: &DocText, ann: &str, ann_name: &str) {
-        let mut t_lines: HashMap<&str, Vec<Span>> = HashMap::new();
-        let mut notes: Vec<NoteLine<'_>> = Vec::new();
+        let mut t_lines: Vec<TLine<'_>> = Vec::new();
+        let mut comments: Vec<CommentLine<'_>> = Vec::new();
         let mut other_counting = 0;
         for (i, line) in ann.lines().enumerate() {
             let n = i + 1;
@@ -351,16 +270,22 @@ impl<'p> Importer<'p> {
             };
             let kind = match id.chars().next() {
                 Some('T') => {
-                    match self.text_bound(article, doc, data, field) {
-                        Ok((spans, way)) => {
+                    match self.text_bound(doc, data, field) {
+                        Ok((tag, frags, way)) => {
                             if way != doc.ways[0] {
                                 other_counting += 1;
                             }
-                            if t_lines.insert(id, spans).is_some() {
+                            if t_lines.iter().any(|t| t.id == id) {
                                 self.report
                                     .warnings
                                     .push(format!("{at}: {id} appears more than once; both kept"));
                             }
+                            t_lines.push(TLine {
+                                id,
+                                tag,
+                                frags,
+                                way,
+                            });
                         }
                         Err(why) => self
                             .report
@@ -371,14 +296,18 @@ impl<'p> Importer<'p> {
                 }
                 Some('#') => {
                     let mut parts = data.split_whitespace();
-                    if let (Some("AnnotatorNotes"), Some(target), None) =
-                        (parts.next(), parts.next(), parts.next())
+                    if let (
+                        Some(kind @ ("AnnotatorNotes" | GLOSS_PASSAGE | GLOSS_NOTE)),
+                        Some(target),
+                        None,
+                    ) = (parts.next(), parts.next(), parts.next())
                     {
-                        notes.push(NoteLine {
+                        comments.push(CommentLine {
                             line: n,
                             id,
+                            kind,
                             target,
-                            note: field.unwrap_or(""),
+                            text: field.unwrap_or(""),
                         });
                         continue;
                     }
@@ -402,31 +331,134 @@ impl<'p> Importer<'p> {
                  byte-order mark differently from brat; read them the way their text matches"
             ));
         }
-        self.attach_notes(article, &t_lines, notes, ann_name);
+        let spans = self.passages(article, doc, &t_lines, &comments, ann_name);
+        self.attach_notes(article, &spans, &comments, ann_name);
     }
 
-    /// Puts each `AnnotatorNotes` note on the passages of its `T` line.
+    /// Turns `T` lines into passages: the exact span a `GlossPassage` comment
+    /// gives, the one fragment, fragments separated only by whitespace joined
+    /// (brat splits a selection at line breaks), or else one passage per
+    /// fragment. Returns each `T` id's passage spans.
+    fn passages<'a>(
+        &mut self,
+        article: ArticleId,
+        doc: &DocText,
+        t_lines: &[TLine<'a>],
+        comments: &[CommentLine<'_>],
+        ann_name: &str,
+    ) -> HashMap<&'a str, Vec<Span>> {
+        let mut exact: HashMap<&str, Span> = HashMap::new();
+        for c in comments.iter().filter(|c| c.kind == GLOSS_PASSAGE) {
+            let Some(t) = t_lines.iter().find(|t| t.id == c.target) else {
+                continue;
+            };
+            let span = parse_offsets(&format!("_ {}", c.text.trim()))
+                .ok()
+                .and_then(|(_, raw)| match raw.as_slice() {
+                    [(s, e)] => Some((doc.convert(*s, t.way)?, doc.convert(*e, t.way)?)),
+                    _ => None,
+                })
+                .filter(|(s, e)| s < e)
+                .map(|(s, e)| Span::between(s, e));
+            match span {
+                Some(span) if fragments(&doc.text, span) == t.frags => {
+                    exact.insert(t.id, span);
+                }
+                _ => self.report.warnings.push(format!(
+                    "{ann_name} line {}: {} {} does not fit {} (edited in brat?); {} read as brat shows it",
+                    c.line, c.id, GLOSS_PASSAGE, c.target, c.target
+                )),
+            }
+        }
+        let mut out: HashMap<&str, Vec<Span>> = HashMap::new();
+        let mut joined = 0;
+        for t in t_lines {
+            let spans = if let Some(span) = exact.get(t.id) {
+                vec![*span]
+            } else if t.frags.len() == 1 {
+                t.frags.clone()
+            } else if t.frags.windows(2).all(|w| {
+                w[0].end() <= w[1].start()
+                    && doc
+                        .text
+                        .slice(Span::between(w[0].end(), w[1].start()))
+                        .chars()
+                        .all(char::is_whitespace)
+            }) {
+                joined += 1;
+                let (first, last) = (t.frags[0], t.frags[t.frags.len() - 1]);
+                vec![Span::between(first.start(), last.end())]
+            } else {
+                self.report.split_fragments += 1;
+                t.frags.clone()
+            };
+            for span in &spans {
+                let i = self.passage(article, *span);
+                self.pending[i].tags.insert(t.tag);
+            }
+            out.entry(t.id).or_default().extend(spans);
+        }
+        if joined > 0 {
+            self.report.warnings.push(format!(
+                "{ann_name}: {joined} discontinuous annotation(s) whose fragments are separated \
+                 only by white space became one passage each, white space included"
+            ));
+        }
+        out
+    }
+
+    /// Puts each note on the passages of its `T` line: the `GlossNote` when
+    /// its one-line form is what `AnnotatorNotes` still says, else what
+    /// `AnnotatorNotes` says (the note was edited in brat).
     fn attach_notes(
         &mut self,
         article: ArticleId,
-        t_lines: &HashMap<&str, Vec<Span>>,
-        notes: Vec<NoteLine<'_>>,
+        t_spans: &HashMap<&str, Vec<Span>>,
+        comments: &[CommentLine<'_>],
         ann_name: &str,
     ) {
-        for NoteLine {
-            line: n,
-            id,
-            target,
-            note,
-        } in notes
-        {
-            let Some(spans) = t_lines.get(target) else {
-                self.report.skipped.push(format!(
-                    "{ann_name} line {n}: note {id} is on {target}, which was not imported"
-                ));
+        let mut targets: Vec<&str> = Vec::new();
+        for c in comments {
+            if c.kind != GLOSS_PASSAGE && !targets.contains(&c.target) {
+                targets.push(c.target);
+            }
+        }
+        for target in targets {
+            let on = |kind: &'static str| {
+                comments
+                    .iter()
+                    .filter(move |c| c.target == target && c.kind == kind)
+            };
+            let first = on("AnnotatorNotes").chain(on(GLOSS_NOTE)).next();
+            let Some(spans) = t_spans.get(target) else {
+                if let Some(c) = first {
+                    self.report.skipped.push(format!(
+                        "{ann_name} line {}: note {} is on {target}, which was not imported",
+                        c.line, c.id
+                    ));
+                }
                 continue;
             };
-            let note = note.trim();
+            let shown: Vec<&str> = on("AnnotatorNotes")
+                .map(|c| c.text.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            let shown = shown.join("\n\n");
+            let exact = on(GLOSS_NOTE).map(|c| unescape(c.text)).next();
+            let note = match exact {
+                Some(exact) if note_line(&exact) == shown => exact,
+                Some(_) => {
+                    if let Some(c) = first {
+                        self.report.warnings.push(format!(
+                            "{ann_name} line {}: the note on {target} was changed in brat; \
+                             kept as brat shows it (one line)",
+                            c.line
+                        ));
+                    }
+                    shown
+                }
+                None => shown,
+            };
             if note.is_empty() {
                 continue;
             }
@@ -434,10 +466,10 @@ impl<'p> Importer<'p> {
                 if let Some(&i) = self.by_span.get(&(article, *span)) {
                     let p = &mut self.pending[i];
                     if p.note.is_empty() {
-                        note.clone_into(&mut p.note);
-                    } else if !p.note.contains(note) {
+                        p.note.clone_from(&note);
+                    } else if !p.note.contains(note.as_str()) {
                         p.note.push_str("\n\n");
-                        p.note.push_str(note);
+                        p.note.push_str(&note);
                     }
                 }
             }
@@ -484,18 +516,18 @@ impl<'p> Importer<'p> {
             title,
             status: ReviewStatus::Unread,
             note: String::new(),
+            added: Some(crate::model::Timestamp::now()),
         });
         id
     }
 
-    /// Reads a `T` line and records its passages; returns its fragments.
+    /// Reads a `T` line: its tag, fragments and the way its offsets count.
     fn text_bound(
         &mut self,
-        article: ArticleId,
         doc: &DocText,
         data: &str,
         field: Option<&str>,
-    ) -> Result<(Vec<Span>, Counting), String> {
+    ) -> Result<(TagId, Vec<Span>, Counting), String> {
         let (ty, raw) = parse_offsets(data)?;
         let field = field.ok_or("it has no text field to check its offsets against")?;
         let (spans, way) = doc.locate(&raw, field)?;
@@ -507,14 +539,7 @@ impl<'p> Importer<'p> {
         let tag = self
             .tag(&path)
             .map_err(|e| format!("type {ty:?} is not a usable tag path {path:?}: {e}"))?;
-        if spans.len() > 1 {
-            self.report.split_fragments += 1;
-        }
-        for span in &spans {
-            let i = self.passage(article, *span);
-            self.pending[i].tags.insert(tag);
-        }
-        Ok((spans, way))
+        Ok((tag, spans, way))
     }
 
     /// The pending passage over `span`, made if needed (from the project's
@@ -652,67 +677,6 @@ impl<'p> Importer<'p> {
         }
         (Action::Batch { label, actions }, self.report)
     }
-}
-
-/// Raw `(start, end)` offsets of a `T` line's fragments, as written.
-type RawFragments = Vec<(usize, usize)>;
-
-/// `Type 0 4;10 16` → the type and the `(start, end)` pairs.
-fn parse_offsets(data: &str) -> Result<(&str, RawFragments), String> {
-    let (ty, rest) = data
-        .split_once(' ')
-        .ok_or_else(|| format!("{data:?} is not TYPE START END"))?;
-    if ty.is_empty() {
-        return Err(format!("{data:?} has no type"));
-    }
-    rest.split(';')
-        .map(|frag| {
-            let mut it = frag.split_whitespace().map(str::parse::<usize>);
-            match (it.next(), it.next(), it.next()) {
-                (Some(Ok(s)), Some(Ok(e)), None) if s <= e => Ok((s, e)),
-                _ => Err(format!("offsets {frag:?} are not START END")),
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(|v| (ty, v))
-}
-
-/// Entity type → tag path from the `# gloss-tag TYPE PATH` comments.
-fn conf_paths(conf: &str) -> HashMap<String, String> {
-    conf.lines()
-        .filter_map(|l| l.strip_prefix(GLOSS_TAG_COMMENT))
-        .filter_map(|rest| rest.split_once(' '))
-        .map(|(ty, path)| (ty.to_owned(), path.trim().to_owned()))
-        .collect()
-}
-
-/// Entity type → colour from the `[drawing]` section of `visual.conf`
-/// (`Type<TAB>bgColor:#rrggbb, …`).
-fn colours(visual: &str) -> HashMap<String, Colour> {
-    let mut out = HashMap::new();
-    let mut drawing = false;
-    for line in visual.lines() {
-        let line = line.trim_end();
-        if line.starts_with('[') {
-            drawing = line.trim() == "[drawing]";
-            continue;
-        }
-        if !drawing || line.starts_with('#') {
-            continue;
-        }
-        let Some((ty, props)) = line.split_once(char::is_whitespace) else {
-            continue;
-        };
-        for prop in props.split(',') {
-            if let Some((k, v)) = prop.trim().split_once(':')
-                && k.trim() == "bgColor"
-                && let Ok(c) = v.trim().parse::<Colour>()
-            {
-                out.insert(ty.to_owned(), c);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

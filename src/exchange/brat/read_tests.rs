@@ -45,11 +45,11 @@ fn owned(v: &[(&str, &str, &[&str], &str)]) -> Vec<Row> {
 #[test]
 fn round_trip_through_a_folder() {
     let (mut p, _) = project(&[
-        "The [quick]{Threat/Cyber, U.S. policy} fox\n[jumps\nover]{Motion} it",
-        "Zoë 😀 [naïve]{Threat/Cyber attack}",
+        "The [quick]{Threat/Cyber, U.S. policy} fox\n[jumps\nover\n]{Motion} it",
+        "Zoë 😀 [naïve]{Threat/Cyber attack} [x]{Ωμέγα <b>|!}",
     ]);
-    crate::model::testing::set_note(&mut p, "quick", "Seen twice.\nCheck <this> & that");
-    crate::model::testing::set_note(&mut p, "jumps\nover", "Spans two lines");
+    crate::model::testing::set_note(&mut p, "quick", "Seen twice.\nCheck <this> & that \\n\t ");
+    crate::model::testing::set_note(&mut p, "jumps\nover\n", "Spans two lines");
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
         write_folder(&p, dir.path(), &crate::io::protect::Protected::default()).unwrap(),
@@ -65,14 +65,15 @@ fn round_trip_through_a_folder() {
     assert_eq!(report.documents, 2);
     assert_eq!(report.articles_added, 2);
     assert_eq!(report.annotations, 4);
-    assert_eq!(report.split_fragments, 1);
+    assert_eq!(report.split_fragments, 0);
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 
-    let t1 = "The quick fox\njumps\nover it";
-    let t2 = "Zoë 😀 naïve";
-    // Exact tag names come back through the gloss-tag comments; the
-    // two-line passage comes back as one passage per line, each with the
-    // tags and the note (its line breaks as spaces).
+    let t1 = "The quick fox\njumps\nover\n it";
+    let t2 = "Zoë 😀 naïve x";
+    // Exactly what was exported: tag paths through the gloss-tag comments,
+    // the passage over line breaks (ending in one) through GlossPassage,
+    // the note with its line break, tab and spaces through GlossNote.
     assert_eq!(
         passages(&q),
         owned(&[
@@ -80,11 +81,16 @@ fn round_trip_through_a_folder() {
                 t1,
                 "4..9 \"quick\"",
                 &["Threat/Cyber", "U.S. policy"],
-                "Seen twice. Check <this> & that"
+                "Seen twice.\nCheck <this> & that \\n\t "
             ),
-            (t1, "14..19 \"jumps\"", &["Motion"], "Spans two lines"),
-            (t1, "20..24 \"over\"", &["Motion"], "Spans two lines"),
+            (
+                t1,
+                "14..25 \"jumps\\nover\\n\"",
+                &["Motion"],
+                "Spans two lines"
+            ),
             (t2, "6..11 \"naïve\"", &["Threat/Cyber attack"], ""),
+            (t2, "12..13 \"x\"", &["Ωμέγα <b>|!"], ""),
         ])
     );
     // The colours come back from visual.conf.
@@ -111,7 +117,7 @@ fn round_trip_through_a_folder() {
     q2.apply(a).unwrap();
     assert_eq!((r.articles_added, r.annotations), (0, 0));
     assert_eq!(passages(&q2), snapshot);
-    assert_eq!(q2.codebook().len(), 5);
+    assert_eq!(q2.codebook().len(), 6);
 }
 
 #[test]
@@ -254,4 +260,52 @@ fn parses_offsets() {
     assert!(parse_offsets("A 4 0").is_err());
     assert!(parse_offsets("A 0").is_err());
     assert!(parse_offsets("A0 4").is_err());
+}
+
+#[test]
+fn foreign_fragments_notes_and_hierarchy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.txt"), "One two\n  three four\nfive").unwrap();
+    // T1: brat's UI split "two\n  three" at the line break (white space
+    // only between the fragments): one passage. T2: a real gap ("three")
+    // between fragments: one passage per fragment, reported. T3 carries a
+    // GlossPassage and a GlossNote that no longer fit what brat shows.
+    std::fs::write(
+        d.join("doc.ann"),
+        "T1\tCyber 4 7;10 15\ttwo three\n\
+         T2\tOrg 0 3;16 20\tOne four\n\
+         T3\tOrg 21 25\tfive\n\
+         #1\tGlossPassage T3\t0 7\n\
+         #2\tAnnotatorNotes T3\tedited in brat\n\
+         #3\tGlossNote T3\toriginal\\nnote\n\
+         #4\tAnnotatorNotes T1\t  spaced  \n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("annotation.conf"),
+        "[entities]\nThreat\n\tThreat-Cyber\n\tCyber\n!Group\n\tOrg\n[relations]\n",
+    )
+    .unwrap();
+    let mut p = Project::new();
+    let (action, report) = import_folder(&p, d).unwrap();
+    p.apply(action).unwrap();
+    let t = "One two\n  three four\nfive";
+    assert_eq!(
+        passages(&p),
+        owned(&[
+            (t, "0..3 \"One\"", &["Group/Org"], ""),
+            (t, "16..20 \"four\"", &["Group/Org"], ""),
+            (t, "21..25 \"five\"", &["Group/Org"], "edited in brat"),
+            (t, "4..15 \"two\\n  three\"", &["Threat/Cyber"], "spaced"),
+        ])
+    );
+    assert_eq!(report.split_fragments, 1);
+    let warnings = report.warnings.join("\n");
+    assert!(warnings.contains("white space"), "{warnings}");
+    assert!(
+        warnings.contains("GlossPassage does not fit T3"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("changed in brat"), "{warnings}");
 }

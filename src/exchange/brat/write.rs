@@ -7,7 +7,10 @@ use std::fmt::Write as _;
 
 use std::path::Path;
 
-use super::grammar::{GLOSS_TAG_COMMENT, covered_text, entity_types, fragments, one_line};
+use super::grammar::{
+    GLOSS_NOTE, GLOSS_PASSAGE, GLOSS_TAG_COMMENT, covered_text, entity_types, escape, fragments,
+    label, one_line,
+};
 use crate::model::{Article, Codebook, Project, TagId};
 
 /// One article as brat files.
@@ -71,13 +74,29 @@ fn file_stem(art: &Article) -> String {
 }
 
 /// The `.ann` of one article: its passages by position, one `T` line per tag
-/// (tags by path), and the note on the passage's first `T` line.
+/// (tags by path), the note on the passage's first `T` line, and the
+/// comments that make the round trip exact:
+///
+/// ```text
+/// T1<TAB>Threat-Cyber 4 9;10 12<TAB>jumps ov     fragments brat can show
+/// #1<TAB>GlossPassage T1<TAB>4 13                the passage as it is ("jumps\nov\n")
+/// #2<TAB>AnnotatorNotes T1<TAB>first second     the note on one line
+/// #3<TAB>GlossNote T1<TAB>first\nsecond          the note as it is
+/// ```
+///
+/// `GlossPassage` is written (after each of the passage's `T` lines) only
+/// when the fragments are not the passage, `GlossNote` only when the note is
+/// not its one-line form.
 fn ann_of(project: &Project, art: &Article, types: &BTreeMap<TagId, String>) -> String {
     let mut passages: Vec<_> = project.annotations_of(art.id).collect();
     passages.sort_by_key(|a| (a.span.start(), a.span.end(), a.id));
     let mut out = String::new();
     let mut t = 0;
-    let mut notes = 0;
+    let mut comments = 0;
+    let mut comment = |out: &mut String, kind: &str, target: usize, text: &str| {
+        comments += 1;
+        let _ = writeln!(out, "#{comments}\t{kind} T{target}\t{text}");
+    };
     for a in passages {
         let frags = fragments(&art.text, a.span);
         let offsets = frags
@@ -101,19 +120,30 @@ fn ann_of(project: &Project, art: &Article, types: &BTreeMap<TagId, String>) -> 
             t += 1;
             first.get_or_insert(t);
             let _ = writeln!(out, "T{t}\t{ty} {offsets}\t{covered}");
+            // On each T line: passages with different spans can share
+            // fragments (two blank spans beside one visible character).
+            if frags != [a.span] {
+                let exact = format!("{} {}", a.span.start(), a.span.end());
+                comment(&mut out, GLOSS_PASSAGE, t, &exact);
+            }
         }
-        if let Some(first) = first
-            && !a.note.is_empty()
-        {
-            notes += 1;
-            let _ = writeln!(
-                out,
-                "#{notes}\tAnnotatorNotes T{first}\t{}",
-                one_line(&a.note)
-            );
+        let Some(first) = first else { continue };
+        let line = note_line(&a.note);
+        if !line.is_empty() {
+            comment(&mut out, "AnnotatorNotes", first, &line);
+        }
+        if line != a.note {
+            comment(&mut out, GLOSS_NOTE, first, &escape(&a.note));
         }
     }
     out
+}
+
+/// A note as brat shows it: on one line, without surrounding whitespace
+/// (brat trims it).
+#[must_use]
+pub fn note_line(note: &str) -> String {
+    one_line(note).trim().to_owned()
 }
 
 /// brat's `annotation.conf`: every tag as an entity type, nested tags
@@ -130,7 +160,7 @@ pub fn annotation_conf(project: &Project) -> String {
          # exact tag path (parent/child) so the collection can be read back.\n",
     );
     for (id, ty) in &types {
-        let _ = writeln!(out, "{GLOSS_TAG_COMMENT}{ty} {}", one_line(&cb.path(*id)));
+        let _ = writeln!(out, "{GLOSS_TAG_COMMENT}{ty} {}", escape(&cb.path(*id)));
     }
     out.push_str("\n[entities]\n");
     for (id, ty) in &types {
@@ -147,7 +177,8 @@ pub fn annotation_conf(project: &Project) -> String {
     out
 }
 
-/// brat's `visual.conf`: each type's label (the tag's own name) and colour.
+/// brat's `visual.conf`: each type's label (the tag's own name, see
+/// [`label`]) and colour.
 #[must_use]
 pub fn visual_conf(project: &Project) -> String {
     let cb = project.codebook();
@@ -155,8 +186,7 @@ pub fn visual_conf(project: &Project) -> String {
     let mut out = String::from("# brat visual configuration written by Gloss.\n\n[labels]\n");
     for (id, ty) in &types {
         if let Some(tag) = cb.get(*id) {
-            let label = one_line(&tag.props.name).replace('|', "¦");
-            let _ = writeln!(out, "{ty} | {label}");
+            let _ = writeln!(out, "{ty} | {}", label(&tag.props.name));
         }
     }
     out.push_str("\n[drawing]\n");
@@ -238,37 +268,67 @@ mod tests {
         assert_eq!(
             docs[0].ann,
             "T1\tMotion 4 9\tquick\n\
-             T2\tThreat.Cyber 4 9\tquick\n\
+             T2\tThreat-Cyber 4 9\tquick\n\
              #1\tAnnotatorNotes T1\tfirst second\n\
-             T3\tMotion 14 19;21 25\tjumps over\n"
+             #2\tGlossNote T1\tfirst\\nsecond\n\
+             T3\tMotion 14 19;21 25\tjumps over\n\
+             #3\tGlossPassage T3\t14 25\n"
         );
         // Offsets are chars, not bytes.
-        assert_eq!(docs[1].ann, "T1\tU_S__policy 6 11\tnaïve\n");
+        assert_eq!(docs[1].ann, "T1\tU_S_policy 6 11\tnaïve\n");
         assert_eq!(to_brat(&p), docs, "deterministic");
     }
 
     #[test]
     fn types_are_safe_unique_and_nested() {
-        let (p, _) = project(&["[a]{A b/C.d} [b]{A b/C_d} [c]{A_b} [d]{x/y}"]);
+        let (p, _) = project(&[
+            "[a]{A b/C.d} [b]{A b/C_d} [c]{A_b} [d]{x/y} [e]{Ωμέγα} [f]{北京} [g]{😀} [h]{<b>|!} [i]{، ،} [j]{---} [k]{SPAN_DEFAULT}",
+        ]);
         let types: Vec<String> = entity_types(p.codebook())
             .into_iter()
             .map(|(_, t)| t)
             .collect();
-        assert_eq!(types, ["A_b", "A_b.C_d", "A_b.C_d-2", "A_b-2", "x", "x.y"]);
+        // Nothing transliterable left: the tag's id.
+        let arabic_comma = p.codebook().find_path("، ،").unwrap().0;
+        // Hyphens only would be a separator line in annotation.conf.
+        let hyphens = p.codebook().find_path("---").unwrap().0;
+        assert_eq!(
+            types,
+            [
+                format!("tag_{hyphens}"),
+                "b".to_owned(),
+                "A_b".to_owned(),
+                "A_b-C_d".to_owned(),
+                "A_b-C_d_2".to_owned(),
+                "A_b_2".to_owned(),
+                "SPAN_DEFAULT_2".to_owned(),
+                "x".to_owned(),
+                "x-y".to_owned(),
+                "Omega".to_owned(),
+                format!("tag_{arabic_comma}"),
+                "Bei_Jing".to_owned(),
+                "grinning".to_owned(),
+            ]
+        );
+        for t in &types {
+            assert!(crate::exchange::brat::is_storage_form(t), "{t}");
+        }
         let conf = annotation_conf(&p);
-        assert!(conf.contains("# gloss-tag A_b.C_d A b/C.d\n"), "{conf}");
-        assert!(conf.contains("# gloss-tag A_b.C_d-2 A b/C_d\n"), "{conf}");
+        assert!(conf.contains("# gloss-tag A_b-C_d A b/C.d\n"), "{conf}");
+        assert!(conf.contains("# gloss-tag A_b-C_d_2 A b/C_d\n"), "{conf}");
         assert!(
-            conf.contains("[entities]\nA_b\n\tA_b.C_d\n\tA_b.C_d-2\nA_b-2\nx\n\tx.y\n"),
+            conf.contains("A_b\n\tA_b-C_d\n\tA_b-C_d_2\nA_b_2\n"),
             "{conf}"
         );
+        assert!(conf.contains("x\n\tx-y\n"), "{conf}");
         for section in ["[relations]", "[events]", "[attributes]"] {
             assert!(conf.contains(section));
         }
         assert_eq!(annotation_conf(&p), conf);
         let visual = visual_conf(&p);
-        assert!(visual.contains("A_b.C_d | C.d\n"), "{visual}");
-        assert!(visual.contains("x.y\tbgColor:#"), "{visual}");
+        assert!(visual.contains("A_b-C_d | C.d\n"), "{visual}");
+        assert!(visual.contains("b | ‹b›¦!\n"), "{visual}");
+        assert!(visual.contains("x-y\tbgColor:#"), "{visual}");
     }
 
     #[test]
@@ -277,10 +337,29 @@ mod tests {
         let s = |a, b| Span::new(a, b).unwrap();
         assert_eq!(fragments(&t, s(0, 5)), [s(0, 2), s(3, 5)]);
         assert_eq!(fragments(&t, s(2, 4)), [s(3, 4)]);
-        assert_eq!(fragments(&t, s(5, 7)), [s(5, 7)], "only line breaks");
+        assert_eq!(
+            fragments(&t, s(5, 7)),
+            [s(4, 5)],
+            "blank: the nearest visible char"
+        );
+        assert_eq!(
+            fragments(&Text::new("\n\n x"), s(0, 2)),
+            [s(3, 4)],
+            "after it"
+        );
+        assert_eq!(
+            fragments(&Text::new("\n \n"), s(0, 2)),
+            [s(0, 2)],
+            "none visible"
+        );
         assert_eq!(fragments(&t, s(3, 11)), [s(3, 5), s(7, 9), s(10, 11)]);
         assert_eq!(covered_text(&t, &[s(3, 5), s(7, 9)]), "cd ef");
         assert_eq!(covered_text(&t, &[s(5, 7)]), "  ");
+        assert_eq!(
+            fragments(&Text::new("a  b"), s(1, 3)),
+            [s(0, 1)],
+            "spaces only"
+        );
     }
 
     #[test]

@@ -8,11 +8,14 @@
 //! are its char offsets unchanged; on import, positions counted in the raw
 //! text (a BOM not counted, CRLF as two) are converted exactly.
 
+mod build;
 pub mod grammar;
 pub mod read;
+mod read_project;
 pub mod write;
 pub mod xml;
 
+pub use build::RefiReport;
 pub use grammar::RefiError;
-pub use read::{ImportOptions, RefiReport, import_qdc, import_qdpx};
+pub use read::{ImportOptions, import_qdc, import_qdpx};
 pub use write::{codebook_qdc, project_qde, qdpx_bytes};

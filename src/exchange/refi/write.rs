@@ -2,37 +2,75 @@
 //! `urn:QDA-XML:project:1.0`) and the codebook alone as a `.qdc`
 //! (`urn:QDA-XML:codebook:1.0`). The `.qdpx` zip around them is [`qdpx_bytes`].
 //!
-//! Positions: each source is written as its normalised text (UTF-8, LF line
-//! breaks), and `startPosition`/`endPosition` count Unicode code points into
-//! it, end exclusive — exactly Gloss's char offsets, so nothing shifts.
+//! Positions: each source is written as its normalised text (UTF-8 without
+//! BOM, LF line breaks) under `sources/`, and `startPosition`/`endPosition`
+//! count Unicode code points into it, end exclusive — exactly Gloss's char
+//! offsets, so nothing shifts in any reader.
 //!
-//! Ids become GUIDs derived from the project's ids, so the same project
-//! always exports byte-identical files.
+//! What peers read: notes are written where `QualCoder`, `MAXQDA` and `ATLAS.ti`
+//! look for memos — a passage's note as its selection's `Description`, an
+//! article's note as its source's `Description`, the project memo as the
+//! project's `Description` — and every element that can carry them has
+//! `creatingUser`, `creationDateTime` and `modifiedDateTime` from the
+//! passages' authors and times. Every attribute and text node goes through
+//! one escaping function ([`escape`]), so no text can make the XML
+//! malformed. Ids become GUIDs derived from the project's ids, so the same
+//! project always exports byte-identical files.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 
 use quick_xml::Writer;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::name::QName;
 
 use super::grammar::{CODEBOOK_NS, DEFAULT_USER, PROJECT_NS, RefiError, guid, source_file};
-use crate::model::{Annotation, Article, Project, Tag, TagId};
+use crate::model::{Annotation, Article, Project, Tag, TagId, Timestamp};
 
 type W = Writer<Vec<u8>>;
 
-fn start(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+/// Escapes text for XML 1.0: markup characters become entities, a carriage
+/// return (and, in attributes, tab and line feed) a character reference so
+/// parsers keep it, and characters XML 1.0 cannot carry at all (controls
+/// other than tab, LF and CR; U+FFFE, U+FFFF) become U+FFFD.
+#[must_use]
+pub fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\t' | '\n' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn element<'a>(name: &'a str, attrs: &[(&'a str, &str)]) -> BytesStart<'a> {
     let mut e = BytesStart::new(name);
     for (k, v) in attrs {
-        e.push_attribute((*k, *v));
+        e.push_attribute(Attribute {
+            key: QName(k),
+            value: Cow::Owned(escape(v, true)),
+        });
     }
-    w.write_event(Event::Start(e))
+    e
+}
+
+fn start(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
+    w.write_event(Event::Start(element(name, attrs)))
 }
 
 fn empty(w: &mut W, name: &str, attrs: &[(&str, &str)]) -> std::io::Result<()> {
-    let mut e = BytesStart::new(name);
-    for (k, v) in attrs {
-        e.push_attribute((*k, *v));
-    }
-    w.write_event(Event::Empty(e))
+    w.write_event(Event::Empty(element(name, attrs)))
 }
 
 fn end(w: &mut W, name: &str) -> std::io::Result<()> {
@@ -41,20 +79,8 @@ fn end(w: &mut W, name: &str) -> std::io::Result<()> {
 
 fn text_element(w: &mut W, name: &str, text: &str) -> std::io::Result<()> {
     start(w, name, &[])?;
-    w.write_event(Event::Text(BytesText::new(&xml_text(text))))?;
+    w.write_event(Event::Text(BytesText::from_escaped(escape(text, false))))?;
     end(w, name)
-}
-
-/// Text safe for XML 1.0: control characters XML cannot carry are replaced
-/// with U+FFFD (they do not occur in imported articles, which refuse them).
-fn xml_text(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => c,
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => '\u{fffd}',
-            c => c,
-        })
-        .collect()
 }
 
 fn writer() -> Result<W, std::io::Error> {
@@ -65,7 +91,7 @@ fn writer() -> Result<W, std::io::Error> {
 
 fn finish(w: W) -> Vec<u8> {
     let mut v = w.into_inner();
-    let _ = v.write_all(b"\n");
+    v.push(b'\n');
     v
 }
 
@@ -99,30 +125,71 @@ fn write_code(w: &mut W, project: &Project, tag: &Tag) -> std::io::Result<()> {
     end(w, "Code")
 }
 
-/// Users of the export: the authors named on passages, and the default user.
-fn users(project: &Project) -> Vec<String> {
+/// Tag names that more than one tag has (anywhere in the tree), with the
+/// paths of those tags, in codebook order. `QualCoder` needs code names
+/// unique across the whole tree; the REFI-QDA schema and other tools do not.
+#[must_use]
+pub fn shared_code_names(project: &Project) -> Vec<(String, Vec<String>)> {
+    let cb = project.codebook();
+    let mut by_name: Vec<(String, Vec<String>)> = Vec::new();
+    for id in cb.tree_order() {
+        let Some(tag) = cb.get(id) else { continue };
+        match by_name.iter_mut().find(|(n, _)| *n == tag.props.name) {
+            Some((_, paths)) => paths.push(cb.path(id)),
+            None => by_name.push((tag.props.name.clone(), vec![cb.path(id)])),
+        }
+    }
+    by_name.retain(|(_, paths)| paths.len() > 1);
+    by_name
+}
+
+/// The users of an export: the exporting analyst first (`QualCoder` takes the
+/// first user as its coder), then every author named on passages.
+fn users(project: &Project, analyst: &str) -> Vec<String> {
     let mut v: Vec<String> = project
         .annotations()
         .filter_map(|a| a.author.clone())
+        .filter(|a| a != analyst)
         .collect();
-    v.push(DEFAULT_USER.to_owned());
     v.sort();
     v.dedup();
+    v.insert(0, analyst.to_owned());
     v
 }
 
-fn user_guid(name: &str) -> String {
+/// A stable GUID for a user's name.
+#[must_use]
+pub fn user_guid(name: &str) -> String {
     let h = blake3::hash(name.as_bytes());
     let mut id = [0u8; 8];
     id.copy_from_slice(&h.as_bytes()[..8]);
     guid("user", u64::from_le_bytes(id))
 }
 
-/// The project as `project.qde` XML.
+/// The latest time recorded in the project (passages' changes), used for
+/// what the model keeps no time of, so exports stay deterministic.
+fn project_time(project: &Project) -> Timestamp {
+    project
+        .annotations()
+        .map(|a| a.modified)
+        .chain(project.articles().filter_map(|a| a.added))
+        .max()
+        .unwrap_or_else(|| Timestamp::from_unix(0))
+}
+
+/// The project as `project.qde` XML. `analyst` names who exports (and is
+/// the author of whatever records none).
 ///
 /// # Errors
 /// Only if writing to memory fails.
-pub fn project_qde(project: &Project, name: &str) -> std::io::Result<Vec<u8>> {
+pub fn project_qde(project: &Project, name: &str, analyst: &str) -> std::io::Result<Vec<u8>> {
+    let analyst = if analyst.trim().is_empty() {
+        DEFAULT_USER
+    } else {
+        analyst
+    };
+    let me = user_guid(analyst);
+    let when = project_time(project).to_string();
     let mut w = writer()?;
     start(
         &mut w,
@@ -131,10 +198,14 @@ pub fn project_qde(project: &Project, name: &str) -> std::io::Result<Vec<u8>> {
             ("xmlns", PROJECT_NS),
             ("name", name),
             ("origin", concat!("Gloss ", env!("CARGO_PKG_VERSION"))),
+            ("creatingUserGUID", &me),
+            ("creationDateTime", &when),
+            ("modifyingUserGUID", &me),
+            ("modifiedDateTime", &when),
         ],
     )?;
     start(&mut w, "Users", &[])?;
-    for u in users(project) {
+    for u in users(project, analyst) {
         empty(&mut w, "User", &[("guid", &user_guid(&u)), ("name", &u)])?;
     }
     end(&mut w, "Users")?;
@@ -165,76 +236,58 @@ pub fn project_qde(project: &Project, name: &str) -> std::io::Result<Vec<u8>> {
         )?;
     }
     end(&mut w, "Variables")?;
-    if project.articles().len() > 0 {
+    let articles: Vec<&Article> = exported_articles(project).collect();
+    if !articles.is_empty() {
         start(&mut w, "Sources", &[])?;
-        for a in project.articles() {
-            write_source(&mut w, project, a)?;
+        for a in articles {
+            write_source(&mut w, project, a, &me, &when)?;
         }
         end(&mut w, "Sources")?;
     }
-    let notes = notes(project);
-    if !notes.is_empty() {
-        start(&mut w, "Notes", &[])?;
-        for (g, title, text) in &notes {
-            start(&mut w, "Note", &[("guid", g), ("name", title)])?;
-            text_element(&mut w, "PlainTextContent", text)?;
-            end(&mut w, "Note")?;
-        }
-        end(&mut w, "Notes")?;
-    }
     if !project.memo().is_empty() {
-        empty(&mut w, "NoteRef", &[("targetGUID", &guid("memo", 0))])?;
+        text_element(&mut w, "Description", project.memo())?;
     }
     end(&mut w, "Project")?;
     Ok(finish(w))
 }
 
-/// Every note as (guid, title, text): the memo, article notes, passage notes.
-fn notes(project: &Project) -> Vec<(String, String, String)> {
-    let mut v = Vec::new();
-    if !project.memo().is_empty() {
-        v.push((
-            guid("memo", 0),
-            "Project memo".to_owned(),
-            project.memo().to_owned(),
-        ));
-    }
-    for a in project.articles().filter(|a| !a.note.is_empty()) {
-        v.push((
-            guid("article-note", a.id.0),
-            format!("Note on {}", a.title),
-            a.note.clone(),
-        ));
-    }
-    for a in project.annotations().filter(|a| !a.note.is_empty()) {
-        v.push((
-            guid("passage-note", a.id.0),
-            format!("Note on passage {}", a.id.0),
-            a.note.clone(),
-        ));
-    }
-    v
+/// The articles an exchange file carries: those whose text is available.
+pub(crate) fn exported_articles(project: &Project) -> impl Iterator<Item = &Article> {
+    project
+        .articles()
+        .filter(|a| project.unavailable(a.id).is_none())
 }
 
-fn write_source(w: &mut W, project: &Project, a: &Article) -> std::io::Result<()> {
+fn write_source(
+    w: &mut W,
+    project: &Project,
+    a: &Article,
+    me: &str,
+    when: &str,
+) -> std::io::Result<()> {
     let g = guid("article", a.id.0);
     let path = format!("internal://{}", source_file(a));
+    let added = a.added.map_or_else(|| when.to_owned(), |t| t.to_string());
     start(
         w,
         "TextSource",
-        &[("guid", &g), ("name", &a.title), ("plainTextPath", &path)],
+        &[
+            ("guid", &g),
+            ("name", &a.title),
+            ("plainTextPath", &path),
+            ("creatingUser", me),
+            ("creationDateTime", &added),
+            ("modifyingUser", me),
+            ("modifiedDateTime", &added),
+        ],
     )?;
+    if !a.note.is_empty() {
+        text_element(w, "Description", &a.note)?;
+    }
     let mut anns: Vec<&Annotation> = project.annotations_of(a.id).collect();
     anns.sort_by_key(|x| (x.span.start(), x.span.end(), x.id));
     for x in anns {
-        write_selection(w, project, x)?;
-    }
-    if !a.note.is_empty() {
-        empty(
-            w,
-            "NoteRef",
-            &[("targetGUID", &guid("article-note", a.id.0))],
-        )?;
+        write_selection(w, project, x, me)?;
     }
     let status = a.status.label();
     let source = a.meta.file_name.as_str();
@@ -269,16 +322,17 @@ fn write_source(w: &mut W, project: &Project, a: &Article) -> std::io::Result<()
     clippy::many_single_char_names,
     reason = "s and e are the selection's start and end"
 )]
-fn write_selection(w: &mut W, project: &Project, x: &Annotation) -> std::io::Result<()> {
+fn write_selection(w: &mut W, project: &Project, x: &Annotation, me: &str) -> std::io::Result<()> {
     let g = guid("passage", x.id.0);
+    // The name shows the passage's text (as QualCoder's export does), on one line.
     let name: String = project
         .passage(x)
         .chars()
         .take(60)
-        .collect::<String>()
-        .replace('\n', " ");
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let (s, e) = (x.span.start().to_string(), x.span.end().to_string());
-    let user = user_guid(x.author.as_deref().unwrap_or(DEFAULT_USER));
+    let user = x.author.as_deref().map_or_else(|| me.to_owned(), user_guid);
     let created = x.created.to_string();
     let modified = x.modified.to_string();
     start(
@@ -295,6 +349,9 @@ fn write_selection(w: &mut W, project: &Project, x: &Annotation) -> std::io::Res
             ("modifiedDateTime", &modified),
         ],
     )?;
+    if !x.note.is_empty() {
+        text_element(w, "Description", &x.note)?;
+    }
     for t in &x.tags {
         start(
             w,
@@ -307,13 +364,6 @@ fn write_selection(w: &mut W, project: &Project, x: &Annotation) -> std::io::Res
         )?;
         empty(w, "CodeRef", &[("targetGUID", &guid("tag", t.0))])?;
         end(w, "Coding")?;
-    }
-    if !x.note.is_empty() {
-        empty(
-            w,
-            "NoteRef",
-            &[("targetGUID", &guid("passage-note", x.id.0))],
-        )?;
     }
     end(w, "PlainTextSelection")
 }
@@ -339,18 +389,19 @@ pub fn codebook_qdc(project: &Project) -> std::io::Result<Vec<u8>> {
     Ok(finish(w))
 }
 
-/// The `.qdpx` archive in memory.
+/// The `.qdpx` archive in memory: `project.qde` and each available article's
+/// text under `sources/`, byte for byte.
 ///
 /// # Errors
 /// Only if zipping fails.
-pub fn qdpx_bytes(project: &Project, name: &str) -> Result<Vec<u8>, RefiError> {
+pub fn qdpx_bytes(project: &Project, name: &str, analyst: &str) -> Result<Vec<u8>, RefiError> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
     zip.start_file("project.qde", opts)?;
-    zip.write_all(&project_qde(project, name)?)?;
-    for a in project.articles() {
+    zip.write_all(&project_qde(project, name, analyst)?)?;
+    for a in exported_articles(project) {
         zip.start_file(format!("sources/{}", source_file(a)), opts)?;
         zip.write_all(a.text.as_str().as_bytes())?;
     }

@@ -420,6 +420,10 @@ fn obtain_text(
             let p = folder.join(text_file_name(hash));
             match read_stored(&p, hash) {
                 Ok(t) => Ok(t),
+                Err(why) if crate::io::article::own_file(source).is_none() => Err((
+                    format!("{why}, and it has no source file of its own to recover it from"),
+                    None,
+                )),
                 Err(why) => match crate::io::article::read_article(source) {
                     Ok(r) if ContentHash::of(&r.text) == *hash => {
                         warning = Some(format!(
@@ -524,6 +528,7 @@ fn load_article(
             title: rec.title.into_owned(),
             status: rec.status,
             note: rec.note.into_owned(),
+            added: rec.added,
         },
         unavailable,
         warning,

@@ -101,6 +101,9 @@ pub(super) struct ArticleRec<'a> {
     pub hash: Cow<'a, str>,
     pub chars: usize,
     pub note: Cow<'a, str>,
+    /// When the article was added (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Cow<'a, str>>,
 }
@@ -209,6 +212,7 @@ impl Serialize for Articles<'_> {
                 hash: Cow::Borrowed(&a.hash.0),
                 chars: project.text_len(a.id),
                 note: Cow::Borrowed(&a.note),
+                added: a.added,
                 text,
             }
         }))

@@ -410,7 +410,7 @@ proptest! {
             let start = s % len;
             let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
             if span.is_empty() { continue; }
-            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[t]]), note, t0()).unwrap();
+            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[t]]), note, &t0().into()).unwrap();
             p.apply(action).unwrap();
         }
         p.apply(Action::SetMemo(memo)).unwrap();
