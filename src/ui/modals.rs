@@ -241,10 +241,13 @@ impl GlossApp {
                          exports it (REFI-QDA users, W3C creators), so that a team's \
                          coding can be told apart and compared.",
                     );
-                    let system = crate::io::user::os_user().unwrap_or_default();
+                    let hint = crate::io::user::os_user().map_or_else(
+                        || "e.g. Ana Lima (empty: passages record no author)".to_owned(),
+                        |system| format!("{system} (your system user name, when empty)"),
+                    );
                     let edit = ui.add(
                         egui::TextEdit::singleline(draft)
-                            .hint_text(format!("{system} (your system user name)"))
+                            .hint_text(hint)
                             .desired_width(f32::INFINITY),
                     );
                     if !edit.has_focus() && !edit.lost_focus() {
