@@ -4,100 +4,18 @@
 #![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use egui::{Event, Key, Modifiers, Pos2};
+mod common;
+
+use common::ui::*;
+use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gloss::io::TextStorage;
-use gloss::model::{Action, Annotation, ArticleId, Colour, Project, Span, Tag, TagProps};
+use gloss::model::{Action, Annotation, ArticleId, Project, Span};
 use gloss::ui::app::GlossApp;
 use gloss::ui::settings::Settings;
-
-const FIRST: &str = " date 2022-01-14 posted on 01/13/2022 9:05 PM\n\n\n\n(credit: Ana Ribeiro/AFP)\n\nOfficials said the port was hit by ransomware on Monday.\n\nThe second paragraph names Kraków and Zoë.\n";
-/// The title the importer takes from `FIRST`'s first sentence.
-const FIRST_TITLE: &str = "Officials said the port was hit by ransomware on Monday";
-const SECOND: &str = "Another article about sanctions.\n";
-
-/// A project with two articles and two tags (shortcuts 1 and 2), saved in a
-/// temporary folder.
-fn fixture(dir: &Path) -> PathBuf {
-    let articles = dir.join("articles");
-    std::fs::create_dir_all(&articles).unwrap();
-    std::fs::write(articles.join("a.txt"), FIRST).unwrap();
-    std::fs::write(articles.join("b.txt"), SECOND).unwrap();
-    let mut p = Project::new();
-    let (action, report) = gloss::io::import::import_paths(&p, &[articles], &|_, _| {});
-    assert_eq!(report.imported.len(), 2);
-    p.apply(action).unwrap();
-    for (name, key, colour) in [
-        ("Threat", '1', [250, 200, 90]),
-        ("Place", '2', [140, 200, 250]),
-    ] {
-        let id = p.ids().tag();
-        p.apply(Action::AddTag(Tag {
-            id,
-            props: TagProps {
-                name: name.into(),
-                colour: Colour(colour),
-                parent: None,
-                shortcut: Some(key),
-                description: String::new(),
-            },
-        }))
-        .unwrap();
-    }
-    let path = dir.join("review.ron");
-    gloss::io::save(&p, &path, TextStorage::Folder).unwrap();
-    path
-}
-
-fn harness(path: &Path) -> Harness<'static, GlossApp> {
-    let mut app = GlossApp::new(Settings::default());
-    app.open_now(path).unwrap();
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut GlossApp| app.show(ui), app);
-    h.run();
-    h
-}
-
-fn char_offset(text: &str, needle: &str) -> usize {
-    text[..text.find(needle).unwrap()].chars().count()
-}
-
-/// Drags the mouse over chars `a..b` of the open article.
-fn drag_select(h: &mut Harness<'_, GlossApp>, a: usize, b: usize) {
-    let p0 = h.state().reader.screen_pos(a).unwrap();
-    let p1 = h.state().reader.screen_pos(b).unwrap();
-    h.hover_at(p0);
-    h.run();
-    h.drag_at(p0);
-    h.run();
-    let mid = Pos2::new(f32::midpoint(p0.x, p1.x), f32::midpoint(p0.y, p1.y));
-    h.hover_at(mid);
-    h.run();
-    h.hover_at(p1);
-    h.run();
-    h.drop_at(p1);
-    h.run();
-}
-
-/// Clicks an article in the list (the list is drawn before the reading
-/// view's header, which shows the open article's title too).
-fn open_article(h: &mut Harness<'_, GlossApp>, title: &str) {
-    h.get_all_by_label(title).next().unwrap().click();
-    h.run();
-}
-
-fn annotations(h: &Harness<'_, GlossApp>) -> Vec<Annotation> {
-    h.state().project().annotations().cloned().collect()
-}
-
-fn type_key(h: &mut Harness<'_, GlossApp>, ch: &str) {
-    h.event(Event::Text(ch.into()));
-    h.run();
-}
 
 #[test]
 fn select_with_the_mouse_and_tag_with_a_shortcut_then_undo() {
@@ -256,20 +174,6 @@ fn quick_tag_box_creates_a_new_tag() {
     assert!(anns[0].tags.contains(&t));
 }
 
-/// Steps frames until background jobs finish (a running job keeps asking for
-/// repaints, so `run` would not settle), then runs to rest.
-fn wait_idle(h: &mut Harness<'_, GlossApp>) {
-    for _ in 0..1000 {
-        h.step();
-        if !h.state().is_busy() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("background job did not finish");
-}
-
 #[test]
 fn losing_focus_autosaves_a_recovery_file_that_reopening_offers() {
     let dir = tempfile::tempdir().unwrap();
@@ -314,18 +218,6 @@ fn losing_focus_autosaves_a_recovery_file_that_reopening_offers() {
         h2.state().session.is_dirty(),
         "restored work still needs saving"
     );
-}
-
-fn wait_search(h: &mut Harness<'_, GlossApp>) {
-    for _ in 0..300 {
-        h.step();
-        if !h.state().explore.search.is_running() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("search did not finish");
 }
 
 #[test]

@@ -24,6 +24,46 @@ pub fn ordered(project: &Project) -> Vec<&Annotation> {
     v
 }
 
+/// A stretch of an article as text to paste elsewhere, with where it comes
+/// from: the quote, then the article's title, date and credit, and the
+/// char range in its normalised text.
+///
+/// ```text
+/// “the port was hit”
+/// — Ransomware attack halts traffic (2021-11-09; credit Marta Zielińska/Reuters), chars 15–31
+/// ```
+#[must_use]
+pub fn quote_with_reference(
+    project: &Project,
+    article: crate::model::ArticleId,
+    span: crate::model::Span,
+) -> Option<String> {
+    let art = project.article(article)?;
+    let span = crate::model::Span::between(
+        span.start().min(art.text.char_len()),
+        span.end().min(art.text.char_len()),
+    );
+    let mut about: Vec<String> = Vec::new();
+    if let Some(d) = art.meta.date {
+        about.push(d.to_string());
+    }
+    if let Some(c) = &art.meta.credit {
+        about.push(format!("credit {c}"));
+    }
+    let about = if about.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", about.join("; "))
+    };
+    Some(format!(
+        "“{}”\n— {}{about}, chars {}–{}",
+        art.text.slice(span),
+        art.title,
+        span.start(),
+        span.end()
+    ))
+}
+
 /// The tags of an annotation as sorted full paths (`Parent/Child`).
 #[must_use]
 pub fn tag_paths(project: &Project, a: &Annotation) -> Vec<String> {

@@ -267,6 +267,7 @@ impl GlossApp {
                         article,
                         self.reader.selected_annotation,
                         sel_len,
+                        &mut self.codebook.focus_note,
                         &mut msgs,
                     );
                 });

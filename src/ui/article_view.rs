@@ -92,7 +92,15 @@ impl GlossApp {
         let state = gens
             .article(id)
             .max(gens.key(&[crate::model::changes::Aspect::Codebook]));
-        let events = self.reader.show(ui, article, project, state);
+        let (events, response) = self.reader.show(ui, article, project, state);
+        // Escape in the reading view closes the find bar first (the reader
+        // keeps its selection while find highlights are on).
+        if self.find.open && self.reader.focused && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.close_find();
+        }
+        if let Some(r) = response {
+            r.context_menu(|ui| self.reader_menu(ui, msgs));
+        }
         for e in events {
             match e {
                 ReaderEvent::SelectAnnotation(a) => self.reader.selected_annotation = a,
@@ -111,6 +119,87 @@ impl GlossApp {
             && !ui.input(|i| i.pointer.any_down())
         {
             self.reader.selected_annotation = None;
+        }
+    }
+
+    /// The reading view's context menu: copy, tag (by name or with the most
+    /// used tags), notes; on a picked passage, its tags and deleting it.
+    fn reader_menu(&self, ui: &mut egui::Ui, msgs: &mut Vec<Msg>) {
+        use super::commands::Command;
+        let ctx = ui.ctx().clone();
+        let has_selection = self.reader.selected_span().is_some();
+        let item = |ui: &mut egui::Ui, cmd: Command, enabled: bool, msgs: &mut Vec<Msg>| {
+            let mut b = egui::Button::new(cmd.label());
+            if let Some(s) = cmd.shown_shortcut() {
+                b = b.shortcut_text(ctx.format_shortcut(&s));
+            }
+            if ui
+                .add_enabled(enabled, b)
+                .on_hover_text(cmd.tooltip())
+                .clicked()
+            {
+                msgs.push(Msg::Command(cmd));
+                ui.close();
+            }
+        };
+        item(ui, Command::Copy, has_selection, msgs);
+        item(ui, Command::CopyWithReference, has_selection, msgs);
+        ui.separator();
+        let project = self.project();
+        let picked = self
+            .reader
+            .selected_annotation
+            .and_then(|id| project.annotation(id));
+        if let Some(a) = picked {
+            ui.label(RichText::new("Tags of this passage").small().weak());
+            for t in project.codebook().tree_order() {
+                let Some(tag) = project.codebook().get(t) else {
+                    continue;
+                };
+                let mut on = a.tags.contains(&t);
+                let label = super::codebook::swatch_label(
+                    ui,
+                    tag.props.colour,
+                    &project.codebook().path(t),
+                );
+                if ui.checkbox(&mut on, label).clicked() {
+                    msgs.push(Msg::ToggleTag(a.id, t));
+                    ui.close();
+                }
+            }
+            ui.separator();
+            item(ui, Command::EditNote, true, msgs);
+            item(ui, Command::DeletePassage, true, msgs);
+        } else {
+            item(ui, Command::QuickTag, has_selection, msgs);
+            let usage = project.tag_usage();
+            let mut most: Vec<(usize, String, crate::model::TagId)> = project
+                .codebook()
+                .iter()
+                .map(|t| {
+                    (
+                        usage.get(&t.id).copied().unwrap_or(0),
+                        project.codebook().path(t.id),
+                        t.id,
+                    )
+                })
+                .collect();
+            most.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            for (_, path, t) in most.into_iter().take(6) {
+                let Some(colour) = project.codebook().get(t).map(|x| x.props.colour) else {
+                    continue;
+                };
+                let text = super::codebook::swatch_label(ui, colour, &format!("Tag {path}"));
+                if ui
+                    .add_enabled(has_selection, egui::Button::new(text))
+                    .clicked()
+                {
+                    msgs.push(Msg::ApplyTag(t));
+                    ui.close();
+                }
+            }
+            ui.separator();
+            item(ui, Command::EditNote, true, msgs);
         }
     }
 

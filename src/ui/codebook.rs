@@ -17,6 +17,8 @@ pub struct CodebookState {
     pub editing: Option<TagEdit>,
     /// Passages per tag, and the project state they were counted for.
     usage: Option<(u64, HashMap<TagId, usize>)>,
+    /// Put the keyboard in the note field (passage's, else article's) next frame.
+    pub focus_note: bool,
 }
 
 /// The fields of a tag being edited.
@@ -31,7 +33,25 @@ pub struct TagEdit {
     pub description: String,
 }
 
-fn colour32(c: Colour) -> Color32 {
+/// A label led by a square in the tag's colour (`■ Threat/Cyber`), readable
+/// whatever the colour.
+pub(super) fn swatch_label(ui: &egui::Ui, colour: Colour, text: &str) -> egui::WidgetText {
+    let mut job = egui::text::LayoutJob::default();
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    job.append(
+        "■ ",
+        0.0,
+        egui::TextFormat::simple(font.clone(), colour32(colour)),
+    );
+    job.append(
+        text,
+        0.0,
+        egui::TextFormat::simple(font, ui.visuals().text_color()),
+    );
+    job.into()
+}
+
+pub(super) fn colour32(c: Colour) -> Color32 {
     let [r, g, b] = c.0;
     Color32::from_rgb(r, g, b)
 }
@@ -288,6 +308,7 @@ pub fn show_inspector(
     article: Option<&Article>,
     selected: Option<AnnotationId>,
     selection_len: usize,
+    focus_note: &mut bool,
     msgs: &mut Vec<Msg>,
 ) {
     if let Some(a) = selected.and_then(|id| project.annotation(id)) {
@@ -389,6 +410,9 @@ pub fn show_inspector(
                 .desired_width(f32::INFINITY)
                 .hint_text("Why this passage matters…"),
         );
+        if std::mem::take(focus_note) {
+            r.request_focus();
+        }
         if r.changed() {
             msgs.push(Msg::Apply(Action::SetAnnotationNote {
                 annotation: a.id,
@@ -423,6 +447,9 @@ pub fn show_inspector(
                 .desired_width(f32::INFINITY)
                 .hint_text("Your notes on this article…"),
         );
+        if std::mem::take(focus_note) {
+            r.request_focus();
+        }
         if r.changed() {
             msgs.push(Msg::Apply(Action::SetArticleNote {
                 article: art.id,

@@ -92,6 +92,14 @@ pub enum Command {
     ProjectMemo,
     /// Set the analyst's name.
     AnalystName,
+    /// Copy the selected text.
+    Copy,
+    /// Copy the selected text with its article, date and char range.
+    CopyWithReference,
+    /// Copy the open article's title.
+    CopyTitle,
+    /// Edit the note of the picked passage, or else of the article.
+    EditNote,
 }
 
 impl Command {
@@ -137,6 +145,12 @@ impl Command {
             Self::AnalystName => {
                 "The name recorded on the passages you make and in exports, for team work"
             }
+            Self::Copy => "Copy the selected text to the clipboard",
+            Self::CopyWithReference => {
+                "Copy the selected text with its article title, date and char range"
+            }
+            Self::CopyTitle => "Copy the open article's title to the clipboard",
+            Self::EditNote => "Write a note on the picked passage, or else on the article",
             Self::Palette => "Find any command by name",
             Self::NextArticle => "Open the next article in the list",
             Self::PreviousArticle => "Open the previous article in the list",
@@ -198,6 +212,10 @@ impl Command {
             Self::ThemeDark => "Theme: dark",
             Self::ProjectMemo => "Project memo",
             Self::AnalystName => "Your name…",
+            Self::Copy => "Copy",
+            Self::CopyWithReference => "Copy with reference",
+            Self::CopyTitle => "Copy title",
+            Self::EditNote => "Edit note",
             Self::Resync => "Re-sync with source files",
         }
     }
@@ -249,7 +267,24 @@ impl Command {
             Self::ZoomIn => &[k!(C, Key::Plus), k!(C, Key::Equals)],
             Self::ZoomOut => &[k!(C, Key::Minus)],
             Self::ZoomReset => &[k!(C, Key::Num0)],
+            Self::CopyWithReference => &[k!(CS, Key::C)],
+            Self::EditNote => &[k!(CS, Key::N)],
             _ => &[],
+        }
+    }
+
+    /// The shortcut shown beside the command in menus and the palette. Copy
+    /// shows Ctrl+C, which the platform turns into a copy event that the
+    /// focused widget (the reading view or a text field) answers, so it is
+    /// not a command shortcut of its own.
+    #[must_use]
+    pub fn shown_shortcut(self) -> Option<KeyboardShortcut> {
+        match self {
+            Self::Copy => Some(KeyboardShortcut {
+                modifiers: Modifiers::COMMAND,
+                logical_key: Key::C,
+            }),
+            _ => self.shortcuts().first().copied(),
         }
     }
 

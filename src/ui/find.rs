@@ -39,6 +39,14 @@ impl GlossApp {
         self.reader.reveal(span.start());
     }
 
+    /// Closes the find bar and clears its highlights.
+    pub(super) fn close_find(&mut self) {
+        self.find.open = false;
+        self.reader.find.clear();
+        self.reader.find_current = None;
+        self.find.key = None;
+    }
+
     pub(super) fn find_bar(&mut self, ui: &mut egui::Ui) {
         let Some(id) = self.current else { return };
         let mut step = 0;
@@ -122,10 +130,7 @@ impl GlossApp {
             if ui.button("×").on_hover_text("Close (Esc)").clicked()
                 || (r.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)))
             {
-                self.find.open = false;
-                self.reader.find.clear();
-                self.reader.find_current = None;
-                self.find.key = None;
+                self.close_find();
             }
         });
         if step != 0 {

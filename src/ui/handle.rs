@@ -256,6 +256,36 @@ impl GlossApp {
                 self.dialog = Some(Dialog::AnalystName(self.settings.analyst.clone()));
             }
             Command::Resync => self.resync(ctx),
+            Command::Copy | Command::CopyWithReference => {
+                let (Some(article), Some(span)) = (self.current, self.reader.selected_span())
+                else {
+                    self.toast("Select some text first", false);
+                    return;
+                };
+                let text = if cmd == Command::Copy {
+                    self.project()
+                        .article(article)
+                        .map(|a| a.text.slice(span).to_owned())
+                } else {
+                    crate::exchange::quote_with_reference(self.project(), article, span)
+                };
+                if let Some(text) = text {
+                    ctx.copy_text(text);
+                }
+            }
+            Command::CopyTitle => {
+                if let Some(a) = self.current.and_then(|id| self.project().article(id)) {
+                    ctx.copy_text(a.title.clone());
+                }
+            }
+            Command::EditNote => {
+                if self.current.is_none() {
+                    self.toast("Open an article first", false);
+                } else {
+                    self.settings.show_codebook = true;
+                    self.codebook.focus_note = true;
+                }
+            }
         }
     }
 

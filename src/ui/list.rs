@@ -345,9 +345,11 @@ pub fn show(
                         RichText::new(n.to_string())
                     });
                 });
-                if row.response().clicked() {
+                let r = row.response();
+                if r.clicked() {
                     msgs.push(Msg::OpenArticle(id));
                 }
+                r.context_menu(|ui| row_menu(ui, a, msgs));
             });
         });
     if let Some(k) = sort_clicked {
@@ -357,5 +359,34 @@ pub fn show(
             list.sort = k;
             list.descending = matches!(k, SortKey::Count | SortKey::Date);
         }
+    }
+}
+
+/// A list row's context menu: open the article, set its status, copy its
+/// title.
+fn row_menu(ui: &mut egui::Ui, a: &crate::model::Article, msgs: &mut Vec<Msg>) {
+    if ui.button("Open").clicked() {
+        msgs.push(Msg::OpenArticle(a.id));
+        ui.close();
+    }
+    ui.separator();
+    for s in crate::model::ReviewStatus::ALL {
+        let mut on = a.status == s;
+        if ui
+            .radio_value(&mut on, true, format!("Mark {}", s.label()))
+            .clicked()
+            && a.status != s
+        {
+            msgs.push(Msg::Apply(crate::model::Action::SetArticleStatus {
+                article: a.id,
+                status: s,
+            }));
+            ui.close();
+        }
+    }
+    ui.separator();
+    if ui.button("Copy title").clicked() {
+        ui.ctx().copy_text(a.title.clone());
+        ui.close();
     }
 }

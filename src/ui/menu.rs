@@ -12,8 +12,8 @@ impl GlossApp {
         let ctx = ui.ctx().clone();
         let item = |ui: &mut egui::Ui, cmd: Command, msgs: &mut Vec<Msg>| {
             let mut b = egui::Button::new(cmd.label());
-            if let Some(s) = cmd.shortcuts().first() {
-                b = b.shortcut_text(ctx.format_shortcut(s));
+            if let Some(s) = cmd.shown_shortcut() {
+                b = b.shortcut_text(ctx.format_shortcut(&s));
             }
             if ui.add(b).on_hover_text(cmd.tooltip()).clicked() {
                 msgs.push(Msg::Command(cmd));
@@ -97,10 +97,15 @@ impl GlossApp {
                     ui.close();
                 }
                 ui.separator();
+                for c in [Command::Copy, Command::CopyWithReference] {
+                    item(ui, c, msgs);
+                }
+                ui.separator();
                 for c in [
                     Command::QuickTag,
                     Command::RepeatTag,
                     Command::DeletePassage,
+                    Command::EditNote,
                     Command::ProjectMemo,
                     Command::Palette,
                 ] {
@@ -129,6 +134,7 @@ impl GlossApp {
                     Command::MarkUnread,
                     Command::MarkInProgress,
                     Command::MarkDone,
+                    Command::CopyTitle,
                 ] {
                     item(ui, c, msgs);
                 }

@@ -149,9 +149,8 @@ pub fn command_palette(ctx: &egui::Context, state: &mut Picker) -> Picked<Comman
         state,
         &items,
         |c| {
-            c.shortcuts()
-                .first()
-                .map(|s| ctx.format_shortcut(s))
+            c.shown_shortcut()
+                .map(|s| ctx.format_shortcut(&s))
                 .unwrap_or_default()
         },
         None,

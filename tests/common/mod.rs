@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod ui;
+
 /// What one run of `gloss` did.
 pub struct Out {
     /// Exit code (-1 when killed by a signal).

@@ -29,8 +29,27 @@ impl Reader {
             return;
         };
         let shift = ui.input(|i| i.modifiers.shift);
-        if response.drag_started()
+        if response.secondary_clicked() {
+            // A right-click inside the selection keeps it (for the context
+            // menu); on a passage it picks the passage; elsewhere it keeps
+            // what was selected.
+            if let Some(c) = self.offset_at(pos) {
+                let inside = self
+                    .selected_span()
+                    .is_some_and(|s| s.start() <= c && c <= s.end());
+                if !inside && let Some(id) = self.annotation_at(c) {
+                    events.push(ReaderEvent::SelectAnnotation(Some(id)));
+                    if let Some(h) = self.highlights.get(id) {
+                        self.selection = Some(Selection::of(h.span));
+                    }
+                }
+            }
+            return;
+        }
+        let primary = ui.input(|i| i.pointer.primary_down());
+        if (response.drag_started() && primary)
             || (response.is_pointer_button_down_on()
+                && primary
                 && !self.dragging
                 && self.handle_drag.is_none())
         {
@@ -156,10 +175,17 @@ impl Reader {
         })
     }
 
+    /// Keys in the reading view. Without Shift, the view scrolls as a
+    /// browser or PDF reader does (arrows by a line, Page Up/Down and
+    /// Space/Shift+Space by a screen, Home/End to the ends); with Shift,
+    /// the keys extend the selection (by char, word with Ctrl, row, to the
+    /// row's or, with Ctrl, the text's ends). Left and Right move the caret.
     pub(super) fn handle_keys(&mut self, ui: &egui::Ui, article: &Article) {
         use egui::Key;
         let len = article.text.char_len();
         let text = &article.text;
+        let line = super::layout::line_height(self.font_size());
+        let page = (self.view_height - 2.0 * line).max(line);
         let events = ui.input(|i| i.events.clone());
         for e in events {
             let egui::Event::Key {
@@ -171,6 +197,22 @@ impl Reader {
             else {
                 continue;
             };
+            // Scrolling: keys without Shift (Space pages back with it).
+            let scroll = match key {
+                Key::ArrowUp if !modifiers.shift => Some(-line),
+                Key::ArrowDown if !modifiers.shift => Some(line),
+                Key::PageUp => Some(-page),
+                Key::PageDown => Some(page),
+                Key::Space if modifiers.shift => Some(-page),
+                Key::Space if !modifiers.any() => Some(page),
+                Key::Home if !modifiers.shift => Some(-self.last_offset - 1.0e9),
+                Key::End if !modifiers.shift => Some(1.0e9),
+                _ => None,
+            };
+            if let Some(dy) = scroll {
+                self.scroll_by(dy);
+                continue;
+            }
             // Without a selection, keys start from the top of what is in view.
             let top = self
                 .painted
@@ -209,7 +251,9 @@ impl Reader {
                     });
                     None
                 }
-                Key::Escape => {
+                // With find highlights on, Escape is the find bar's (it
+                // closes first); then it clears the selection.
+                Key::Escape if self.find.is_empty() => {
                     self.selection = None;
                     self.selected_annotation = None;
                     None

@@ -73,6 +73,10 @@ pub struct Reader {
     pub find: Vec<Span>,
     /// The current find match.
     pub find_current: Option<usize>,
+    /// Take the keyboard on the next frame (an article was just opened).
+    pub want_focus: bool,
+    /// Height of the visible part of the text, for paging.
+    view_height: f32,
 }
 
 /// True when some widget other than the reading view has keyboard focus (a
@@ -105,6 +109,12 @@ impl Reader {
         self.scroll_adjust = 0.0;
         self.scroll_to = None;
         self.preferred_x = None;
+        self.want_focus = true;
+    }
+
+    /// Scrolls by `dy` points (down when positive) on the next frame.
+    pub fn scroll_by(&mut self, dy: f32) {
+        self.scroll_adjust += dy;
     }
 
     /// Forgets every measured paragraph height, as a new width or zoom does
@@ -228,7 +238,9 @@ impl Reader {
                 .as_ref()
                 .is_some_and(|l| l.article == article.id);
             let keep = (self.selection, self.selected_annotation, self.find.clone());
+            let focus = self.want_focus;
             self.reset();
+            self.want_focus = focus || !same_article;
             if same_article {
                 let len = article.text.char_len();
                 self.selection = keep.0.map(|s| s.clamped(len));
@@ -245,7 +257,8 @@ impl Reader {
 
     /// Shows the article. `key` changes whenever the article's passages or
     /// the codebook change (the highlights are rebuilt then). Returns what
-    /// the user asked for.
+    /// the user asked for, and the text area's response (for its context
+    /// menu).
     #[allow(
         clippy::too_many_lines,
         reason = "one frame of the view, top to bottom"
@@ -256,7 +269,7 @@ impl Reader {
         article: &Article,
         project: &Project,
         key: u64,
-    ) -> Vec<ReaderEvent> {
+    ) -> (Vec<ReaderEvent>, Option<egui::Response>) {
         let mut events = Vec::new();
         self.layout_for(article);
         let font_size = self.font_size();
@@ -274,7 +287,7 @@ impl Reader {
         let column = (MAX_COLUMN * self.zoom).min(avail - 32.0).max(120.0);
         let margin_x = ((avail - column) / 2.0).max(8.0);
         let Some(layout) = self.layout.as_mut() else {
-            return events;
+            return (events, None);
         };
         layout.set_geometry(column, font_size, dark, char_width);
         self.highlights.refresh(project, article.id, layout, key);
@@ -300,8 +313,10 @@ impl Reader {
             let b = layout.block_of(c);
             scroll = scroll.vertical_scroll_offset((layout.tops[b] - 80.0).max(0.0));
         } else if self.scroll_adjust != 0.0 {
-            scroll =
-                scroll.vertical_scroll_offset((self.last_offset + self.scroll_adjust).max(0.0));
+            // Clamped here: past either end, the scroll area would spring back.
+            let max = (layout.total_height() + 48.0 - self.view_height).max(0.0);
+            scroll = scroll
+                .vertical_scroll_offset((self.last_offset + self.scroll_adjust).clamp(0.0, max));
         }
         self.scroll_adjust = 0.0;
 
@@ -314,7 +329,9 @@ impl Reader {
         let focused = self.focused;
         let find = &self.find;
         let find_current = self.find_current.and_then(|i| self.find.get(i)).copied();
+        let mut view_height = self.view_height;
         let out = scroll.show_viewport(ui, |ui, viewport| {
+            view_height = viewport.height();
             let total = layout.total_height() + 48.0;
             let (rect, response) =
                 ui.allocate_exact_size(vec2(ui.available_width(), total), Sense::click_and_drag());
@@ -361,9 +378,10 @@ impl Reader {
             response
         });
         self.last_offset = out.state.clamped_offset().y;
+        self.view_height = view_height;
         let response = out.inner;
         let Some(layout) = self.layout.as_mut() else {
-            return events;
+            return (events, None);
         };
 
         // Measure more blocks within the time budget, compensating the scroll
@@ -398,7 +416,11 @@ impl Reader {
         self.painted = painted;
 
         self.handle_pointer(ui, &response, &mut events);
-        if response.clicked() || response.drag_started() {
+        if response.clicked()
+            || response.drag_started()
+            || response.secondary_clicked()
+            || std::mem::take(&mut self.want_focus)
+        {
             response.request_focus();
         }
         self.update_focus(ui.ctx(), response.id);
@@ -406,6 +428,6 @@ impl Reader {
             self.handle_keys(ui, article);
         }
         self.hover_tooltip(&response, project);
-        events
+        (events, Some(response))
     }
 }

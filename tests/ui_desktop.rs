@@ -1,0 +1,285 @@
+//! What every desktop app does, in the review window: the clipboard,
+//! context menus, reading with the keyboard, file dialogs that always
+//! answer, recent projects and the start screen. Driven with `egui_kittest`
+//! as a user would, with the mouse and keys.
+
+#![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
+
+mod common;
+
+use common::ui::*;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gloss::ui::app::GlossApp;
+
+/// Sends `events` one frame each and returns every text the app put on the
+/// clipboard meanwhile.
+fn copies(h: &mut Harness<'_, GlossApp>, events: Vec<Event>) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in events {
+        h.event(e);
+        h.step();
+        for c in &h.output().platform_output.commands {
+            if let egui::OutputCommand::CopyText(t) = c {
+                out.push(t.clone());
+            }
+        }
+    }
+    h.run();
+    out
+}
+
+/// The events of pressing `key` with `modifiers`.
+fn chord(modifiers: Modifiers, key: Key) -> Vec<Event> {
+    let k = |pressed| Event::Key {
+        key,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers,
+    };
+    vec![
+        Event::ModifiersChanged(modifiers),
+        k(true),
+        k(false),
+        Event::ModifiersChanged(Modifiers::NONE),
+    ]
+}
+
+fn right_click(h: &mut Harness<'_, GlossApp>, pos: Pos2) {
+    h.hover_at(pos);
+    h.run();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.run();
+    }
+}
+
+#[test]
+fn copy_puts_the_selected_text_and_copy_with_reference_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, FIRST_TITLE);
+    let s = char_offset(FIRST, "the port");
+    drag_select(&mut h, s, s + 8);
+    // Ctrl+C reaches the app as a copy event.
+    assert_eq!(copies(&mut h, vec![Event::Copy]), ["the port"]);
+    let with_ref = copies(&mut h, chord(Modifiers::COMMAND | Modifiers::SHIFT, Key::C));
+    assert_eq!(
+        with_ref,
+        [format!(
+            "“the port”\n— {FIRST_TITLE} (2022-01-14; credit Ana Ribeiro/AFP), chars {s}–{}",
+            s + 8
+        )]
+    );
+    // From the Edit menu too.
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label("Copy Ctrl+C").click();
+    h.step();
+    let menu_copy: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(menu_copy, ["the port"]);
+}
+
+#[test]
+fn right_click_on_the_selection_offers_copy_and_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, FIRST_TITLE);
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    let mid = h.state().reader.screen_pos(s + 4).unwrap();
+    right_click(&mut h, mid);
+    assert_eq!(
+        h.state().selection(),
+        Some(gloss::model::Span::new(s, s + 10).unwrap()),
+        "a right-click inside the selection keeps it"
+    );
+    // Menu items read with their shortcuts, as a screen reader says them.
+    for item in [
+        "Copy Ctrl+C",
+        "Copy with reference Ctrl+Shift+C",
+        "Tag selection by name… Ctrl+T",
+        "Edit note Ctrl+Shift+N",
+    ] {
+        assert!(h.query_by_label(item).is_some(), "no {item:?} in the menu");
+    }
+    h.get_by_label("■ Tag Place").click();
+    h.run();
+    let anns = annotations(&h);
+    assert_eq!(anns.len(), 1);
+    let place = h.state().project().codebook().find_path("Place").unwrap();
+    assert!(anns[0].tags.contains(&place));
+
+    // On the passage: its tags to toggle, its note, deleting it.
+    h.key_press(Key::Escape);
+    h.run();
+    let on_passage = h.state().reader.screen_pos(s + 2).unwrap();
+    right_click(&mut h, on_passage);
+    assert_eq!(h.state().reader.selected_annotation, Some(anns[0].id));
+    assert!(h.query_by_label("Delete selected passage Delete").is_some());
+    h.get_by_label("■ Threat").click();
+    h.run();
+    let threat = h.state().project().codebook().find_path("Threat").unwrap();
+    assert!(annotations(&h)[0].tags.contains(&threat), "toggled on");
+}
+
+#[test]
+fn right_click_on_a_list_row_sets_its_status_and_copies_its_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    let row = h
+        .get_by_label("Another article about sanctions")
+        .rect()
+        .center();
+    right_click(&mut h, row);
+    h.get_by_label("Mark done").click();
+    h.run();
+    let done = h
+        .state()
+        .project()
+        .articles()
+        .find(|a| a.title.starts_with("Another"))
+        .unwrap()
+        .status;
+    assert_eq!(done, gloss::model::ReviewStatus::Done);
+    right_click(&mut h, row);
+    h.get_by_label("Copy title").click();
+    h.step();
+    assert!(h.output().platform_output.commands.iter().any(|c| matches!(
+        c,
+        egui::OutputCommand::CopyText(t) if t.starts_with("Another article about sanctions")
+    )));
+}
+
+/// The app on `path`, run until the open article's heights are measured
+/// (a long article takes several frames).
+fn harness_measured(path: &std::path::Path) -> Harness<'static, GlossApp> {
+    let mut app = GlossApp::new(gloss::ui::settings::Settings::default());
+    app.open_now(path).unwrap();
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut GlossApp| app.show(ui), app);
+    settle(&mut h);
+    h
+}
+
+/// Steps frames until the reading view has measured its text.
+fn settle(h: &mut Harness<'_, GlossApp>) {
+    for _ in 0..500 {
+        h.step();
+        if !h.state().reader.is_measuring() {
+            h.run();
+            return;
+        }
+    }
+    panic!("the reading view kept measuring");
+}
+
+/// A project whose one article is long enough to scroll.
+fn long_fixture(dir: &std::path::Path) -> std::path::PathBuf {
+    let mut text = String::new();
+    for i in 1..=200 {
+        use std::fmt::Write as _;
+        let _ = write!(
+            text,
+            "Paragraph {i} of a long article, with enough words to fill a line.\n\n"
+        );
+    }
+    std::fs::create_dir_all(dir.join("articles")).unwrap();
+    std::fs::write(dir.join("articles/long.txt"), text).unwrap();
+    let mut p = gloss::model::Project::new();
+    let (action, _) = gloss::io::import::import_paths(&p, &[dir.join("articles")], &|_, _| {});
+    p.apply(action).unwrap();
+    let path = dir.join("long.ron");
+    gloss::io::save(&p, &path, gloss::io::TextStorage::Folder).unwrap();
+    path
+}
+
+#[test]
+fn the_keyboard_scrolls_the_reading_view_like_a_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_measured(&long_fixture(dir.path()));
+    h.get_all_by_label("Paragraph 1 of a long article, with enough words to fill a line")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    let offset = |h: &Harness<'_, GlossApp>| h.state().reader.scroll_offset();
+    assert!(offset(&h) < 1.0);
+    // The reading view has the keyboard once an article is open.
+    h.key_press(Key::PageDown);
+    settle(&mut h);
+    let page = offset(&h);
+    assert!(page > 300.0, "Page Down scrolls a screen: {page}");
+    h.key_press(Key::Space);
+    h.run();
+    assert!(offset(&h) > page * 1.8, "Space scrolls another screen");
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Space);
+    h.run();
+    assert!((offset(&h) - page).abs() < 2.0, "Shift+Space goes back");
+    h.key_press(Key::ArrowDown);
+    h.run();
+    let line = offset(&h) - page;
+    assert!(line > 10.0 && line < 60.0, "Down scrolls a line: {line}");
+    h.key_press(Key::ArrowUp);
+    h.run();
+    assert!((offset(&h) - page).abs() < 2.0, "Up scrolls back");
+    h.key_press(Key::End);
+    h.run();
+    let bottom = offset(&h);
+    assert!(bottom > page * 5.0, "End goes to the bottom: {bottom}");
+    h.key_press(Key::PageUp);
+    h.run();
+    assert!(offset(&h) < bottom - 300.0);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Home);
+    h.run();
+    assert!(offset(&h) < 1.0, "Ctrl+Home goes to the top");
+    assert!(h.state().selection().is_none(), "scrolling selects nothing");
+}
+
+#[test]
+fn escape_closes_the_find_bar_then_clears_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, FIRST_TITLE);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.event(Event::Text("port".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(!h.state().reader.find.is_empty());
+    assert!(h.state().selection().is_some(), "the match is selected");
+    // Back to the text, then Escape twice.
+    let s = char_offset(FIRST, "Kraków");
+    let p = h.state().reader.screen_pos(s).unwrap();
+    h.hover_at(p);
+    h.drag_at(p);
+    h.run();
+    h.drop_at(p);
+    h.run();
+    drag_select(&mut h, s, s + 6);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().find.open && h.state().reader.find.is_empty());
+    assert!(h.state().selection().is_some(), "the selection stays");
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().selection().is_none());
+}
