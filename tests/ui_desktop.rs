@@ -283,3 +283,77 @@ fn escape_closes_the_find_bar_then_clears_the_selection() {
     h.run();
     assert!(h.state().selection().is_none());
 }
+
+/// The app on `path` with Gloss's own file dialogs, as where the system has
+/// none (no portal, no zenity).
+fn harness_own_dialogs(path: &std::path::Path) -> Harness<'static, GlossApp> {
+    let mut app = GlossApp::new(gloss::ui::settings::Settings::default());
+    app.native_dialogs = false;
+    app.open_now(path).unwrap();
+    // egui_file's two text fields carry no accessible name (a gap in that
+    // crate); every other widget is still checked by the other tests.
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_accessibility_check(false)
+        .build_ui_state(|ui, app: &mut GlossApp| app.show(ui), app);
+    h.run();
+    h
+}
+
+/// Replaces the text of the field showing `value` with `text`, then Enter.
+fn retype(h: &mut Harness<'_, GlossApp>, value: &str, text: &str) {
+    h.get_by(|n| {
+        n.role() == egui::accesskit::Role::TextInput && n.value().as_deref() == Some(value)
+    })
+    .click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(Event::Text(text.into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+}
+
+#[test]
+fn without_a_system_file_dialog_save_as_and_import_still_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = fixture(dir.path());
+    let mut h = harness_own_dialogs(&project);
+    // Save as: Gloss's dialog, in the project's folder, proposing its name.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.run();
+    assert!(h.query_by_label_contains("Save project").is_some());
+    retype(&mut h, "review.ron", "second");
+    wait_idle(&mut h);
+    let second = dir.path().join("second.ron");
+    assert!(second.is_file(), "saved with the extension added");
+    assert_eq!(h.state().path.as_deref(), Some(second.as_path()));
+
+    // Saving over an existing file asks first.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.run();
+    retype(&mut h, "second.ron", "review.ron");
+    assert!(h.query_by_label("Replace the file?").is_some());
+    h.get_by_label("Replace").click();
+    h.run();
+    wait_idle(&mut h);
+    assert_eq!(h.state().path.as_deref(), Some(project.as_path()));
+
+    // Import: type the folder into the path field, pick a file, Open.
+    std::fs::write(
+        dir.path().join("articles/c.txt"),
+        "A third article on ports.\n",
+    )
+    .unwrap();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    let here = dir.path().to_string_lossy().into_owned();
+    let articles = dir.path().join("articles").to_string_lossy().into_owned();
+    retype(&mut h, &here, &articles);
+    h.get_by_label("🗋 c.txt").click();
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    wait_idle(&mut h);
+    assert_eq!(h.state().project().articles().len(), 3);
+}

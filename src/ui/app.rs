@@ -69,6 +69,11 @@ pub struct GlossApp {
     /// Where autosaves of a project never saved go.
     pub(super) untitled_recovery: Option<PathBuf>,
     pub(super) configured: bool,
+    /// A file or folder being chosen.
+    pub(super) picking: Option<super::dialogs::Picking>,
+    /// Use the system's file dialogs (false: Gloss's own, as where the
+    /// system has none).
+    pub native_dialogs: bool,
 }
 
 impl GlossApp {
@@ -106,6 +111,8 @@ impl GlossApp {
             editing_title: None,
             untitled_recovery: None,
             configured: false,
+            picking: None,
+            native_dialogs: super::dialogs::native_wanted(),
         }
     }
 
@@ -213,7 +220,11 @@ impl GlossApp {
         self.handle_dropped_files(&ctx);
         self.handle_close_request(&ctx);
         let mut msgs: Vec<Msg> = Vec::new();
-        if self.dialog.is_none() && self.palette.is_none() && self.quick_tag.is_none() {
+        if self.dialog.is_none()
+            && self.palette.is_none()
+            && self.quick_tag.is_none()
+            && self.picking.is_none()
+        {
             self.shortcuts(&ctx, &mut msgs);
         }
 
@@ -302,6 +313,7 @@ impl GlossApp {
         });
 
         self.dialogs(&ctx);
+        self.poll_picking(&ctx);
         self.pickers(&ctx, &mut msgs);
         self.memo_window(&ctx, &mut msgs);
         self.toasts.show(&ctx);

@@ -29,30 +29,13 @@ impl GlossApp {
         self.jobs.push(jobs::import(ctx, snapshot, paths));
     }
 
-    /// Asks where, then writes an export in the background.
-    pub(super) fn export(&mut self, ctx: &egui::Context, format: Format) {
-        let name = self.project_name();
-        let near = self.path.as_deref();
-        let out = if format.is_folder() {
-            super::dialogs::pick_folder("Export brat files into a folder", near)
-        } else {
-            let ext = format.extension();
-            let title = format!("Export {}", format.label());
-            super::dialogs::save_file(
-                &title,
-                (format.label(), &[ext]),
-                &format.file_name(&name),
-                near,
-            )
-        };
-        let Some(out) = out else {
-            return;
-        };
+    /// Writes an export to `out` in the background.
+    pub(super) fn export_to(&mut self, ctx: &egui::Context, format: Format, out: PathBuf) {
         let job = jobs::ExportJob {
             project: self.project().clone(),
             format,
             context: crate::exchange::format::Context {
-                name,
+                name: self.project_name(),
                 project_path: self.path.clone(),
                 texts_in_folder: self.storage == crate::io::project_file::TextStorage::Folder,
                 analyst: self.settings.stamp().by.unwrap_or_default(),
@@ -73,11 +56,11 @@ impl GlossApp {
         name: &str,
         make: impl FnOnce() -> Result<Vec<u8>, String> + Send + 'static,
     ) {
-        let Some(out) = super::dialogs::save_file(title, filter, name, self.path.as_deref()) else {
-            return;
-        };
-        let protected = self.protected();
-        self.jobs.push(jobs::write_bytes(ctx, out, protected, make));
+        let ask =
+            super::dialogs::Ask::new(super::dialogs::Kind::Save, title, self.near().as_deref())
+                .filter(filter.0, filter.1)
+                .named(name);
+        self.ask(ctx, ask, super::dialogs::Then::WriteBytes(Box::new(make)));
     }
 
     /// Re-reads the sources in the background.

@@ -140,37 +140,19 @@ impl GlossApp {
         match cmd {
             Command::NewProject => self.guard(After::New, ctx),
             Command::OpenProject => self.guard(After::Open(None), ctx),
-            Command::ImportFiles => {
-                if let Some(files) = super::dialogs::import_files(self.path.as_deref()) {
-                    self.import(ctx, files);
-                }
-            }
-            Command::ImportFolder => {
-                if let Some(dir) = super::dialogs::import_folder(self.path.as_deref()) {
-                    self.import(ctx, vec![dir]);
-                }
-            }
+            Command::ImportFiles => self.ask_import_files(ctx),
+            Command::ImportFolder => self.ask_import_folder(ctx, "Import a folder of articles"),
             Command::Save => self.save(ctx, false),
             Command::SaveAs => self.save(ctx, true),
-            Command::ExportCsv => self.export(ctx, Format::Csv),
-            Command::ExportW3c => self.export(ctx, Format::W3c),
-            Command::ExportQdpx => self.export(ctx, Format::Qdpx),
-            Command::ExportQdc => self.export(ctx, Format::Qdc),
-            Command::ExportBrat => self.export(ctx, Format::Brat),
-            Command::ExportReportMd => self.export(ctx, Format::Md),
-            Command::ExportReportHtml => self.export(ctx, Format::Html),
-            Command::ImportRefi => {
-                if let Some(p) = super::dialogs::import_refi(self.path.as_deref()) {
-                    self.import(ctx, vec![p]);
-                }
-            }
-            Command::ImportBrat => {
-                if let Some(dir) =
-                    super::dialogs::pick_folder("Import a brat folder", self.path.as_deref())
-                {
-                    self.import(ctx, vec![dir]);
-                }
-            }
+            Command::ExportCsv => self.ask_export(ctx, Format::Csv),
+            Command::ExportW3c => self.ask_export(ctx, Format::W3c),
+            Command::ExportQdpx => self.ask_export(ctx, Format::Qdpx),
+            Command::ExportQdc => self.ask_export(ctx, Format::Qdc),
+            Command::ExportBrat => self.ask_export(ctx, Format::Brat),
+            Command::ExportReportMd => self.ask_export(ctx, Format::Md),
+            Command::ExportReportHtml => self.ask_export(ctx, Format::Html),
+            Command::ImportRefi => self.ask_import_refi(ctx),
+            Command::ImportBrat => self.ask_import_folder(ctx, "Import a brat folder"),
             Command::Quit => self.guard(After::Quit, ctx),
             Command::Undo => {
                 if let Some(label) = self.session.undo() {

@@ -110,19 +110,8 @@ impl GlossApp {
         let path = match (&self.path, as_new) {
             (Some(p), false) => p.clone(),
             _ => {
-                let name = format!("{}.ron", self.project_name());
-                let Some(p) = super::dialogs::save_file(
-                    "Save project",
-                    ("Gloss project", &["ron"]),
-                    &name,
-                    self.path
-                        .as_deref()
-                        .or_else(|| self.settings.recent.first().map(PathBuf::as_path)),
-                ) else {
-                    self.after_save = None;
-                    return;
-                };
-                p
+                self.ask_save_project(ctx);
+                return;
             }
         };
         self.save_to(ctx, path);
@@ -239,11 +228,7 @@ impl GlossApp {
             }
             After::New => self.new_project(),
             After::Open(Some(p)) => self.open_path(ctx, p),
-            After::Open(None) => {
-                if let Some(p) = super::dialogs::open_project(self.path.as_deref()) {
-                    self.open_path(ctx, p);
-                }
-            }
+            After::Open(None) => self.ask_open_project(ctx),
         }
     }
 
