@@ -357,3 +357,79 @@ fn without_a_system_file_dialog_save_as_and_import_still_work() {
     wait_idle(&mut h);
     assert_eq!(h.state().project().articles().len(), 3);
 }
+
+#[test]
+fn the_start_screen_offers_what_to_do_and_names_a_missing_last_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = fixture(dir.path());
+    let gone = dir.path().join("moved.ron");
+    let settings = gloss::ui::settings::Settings {
+        recent: vec![gone.clone(), project.clone()],
+        ..gloss::ui::settings::Settings::default()
+    };
+    let app = GlossApp::new(settings);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut GlossApp| app.show(ui), app);
+    let ctx = h.ctx.clone();
+    h.state_mut().start(&ctx, Vec::new());
+    h.run();
+    assert!(
+        h.state()
+            .toast_texts()
+            .iter()
+            .any(|t| t.contains("moved.ron") && t.contains("not there any more")),
+        "{:?}",
+        h.state().toast_texts()
+    );
+    for label in [
+        "Import articles…",
+        "New project…",
+        "Import a folder of articles…",
+        "Open a project…",
+        "Try the example project",
+    ] {
+        assert!(h.query_by_label(label).is_some(), "no {label:?}");
+    }
+    // The missing project is listed, greyed; the other opens with a click.
+    {
+        use egui_kittest::kittest::NodeT as _;
+        assert!(h.get_by_label("moved").accesskit_node().is_disabled());
+    }
+    h.get_by_label("review").click();
+    h.run();
+    wait_idle(&mut h);
+    assert_eq!(h.state().path.as_deref(), Some(project.as_path()));
+    assert_eq!(h.state().project().articles().len(), 2);
+}
+
+#[test]
+fn reopening_a_project_returns_to_the_article_and_place_last_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = long_fixture(dir.path());
+    std::fs::write(dir.path().join("articles/short.txt"), "A short one.\n").unwrap();
+    let mut h = harness_measured(&path);
+    h.get_all_by_label("Paragraph 1 of a long article, with enough words to fill a line")
+        .next()
+        .unwrap()
+        .click();
+    settle(&mut h);
+    for _ in 0..3 {
+        h.key_press(Key::PageDown);
+        settle(&mut h);
+    }
+    let top = h.state().reader.top_char().unwrap();
+    assert!(top > 1000, "scrolled well down: {top}");
+    let article = h.state().current;
+    h.state_mut().remember_place();
+    let settings = h.state().settings.clone();
+
+    let mut app = GlossApp::new(settings);
+    app.open_now(&path).unwrap();
+    let mut again = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut GlossApp| app.show(ui), app);
+    settle(&mut again);
+    assert_eq!(again.state().current, article);
+    assert_eq!(again.state().reader.top_char(), Some(top));
+}

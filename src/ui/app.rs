@@ -74,6 +74,9 @@ pub struct GlossApp {
     /// Use the system's file dialogs (false: Gloss's own, as where the
     /// system has none).
     pub native_dialogs: bool,
+    /// The recent projects as last checked, and which of them exist
+    /// (checked when the list changes, not every frame).
+    pub(super) recent_checked: (Vec<PathBuf>, Vec<bool>),
 }
 
 impl GlossApp {
@@ -113,6 +116,7 @@ impl GlossApp {
             configured: false,
             picking: None,
             native_dialogs: super::dialogs::native_wanted(),
+            recent_checked: (Vec::new(), Vec::new()),
         }
     }
 
@@ -130,6 +134,7 @@ impl GlossApp {
             Ok("dark") => settings.theme = ThemeChoice::Dark,
             _ => {}
         }
+        settings.tidy();
         let mut app = Self::new(settings);
         // System fonts are read in the background and installed when ready.
         app.jobs.push(super::jobs::fonts(&cc.egui_ctx));
@@ -144,10 +149,19 @@ impl GlossApp {
         if paths.is_empty() {
             if let Some(r) = self.untitled_recovery.clone().filter(|r| r.exists()) {
                 self.dialog = Some(Dialog::RestoreUntitled(r));
-            } else if let Some(last) = self.settings.recent.first().cloned()
-                && last.exists()
-            {
-                self.open_path(ctx, last);
+            } else if let Some(last) = self.settings.recent.first().cloned() {
+                if last.exists() {
+                    self.open_path(ctx, last);
+                } else {
+                    self.toasts.push_for(
+                        format!(
+                            "The last project, {}, is not there any more (moved or deleted)",
+                            crate::io::paths::shown(&last)
+                        ),
+                        true,
+                        std::time::Duration::from_secs(12),
+                    );
+                }
             }
         } else if paths.len() == 1 && paths[0].extension().is_some_and(|e| e == "ron") {
             self.open_path(ctx, paths[0].clone());
@@ -217,6 +231,10 @@ impl GlossApp {
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }
         self.poll_jobs(&ctx);
+        if self.recent_checked.0 != self.settings.recent {
+            let exists = self.settings.recent.iter().map(|p| p.is_file()).collect();
+            self.recent_checked = (self.settings.recent.clone(), exists);
+        }
         self.handle_dropped_files(&ctx);
         self.handle_close_request(&ctx);
         let mut msgs: Vec<Msg> = Vec::new();
@@ -368,6 +386,7 @@ impl eframe::App for GlossApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.remember_place();
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
     }
 }

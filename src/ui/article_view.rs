@@ -10,6 +10,10 @@ use crate::model::{Action, ArticleId, Project, ReviewStatus, Timestamp};
 
 impl GlossApp {
     pub(super) fn central(&mut self, ui: &mut egui::Ui, msgs: &mut Vec<Msg>) {
+        if self.shows_start_screen() {
+            self.start_screen(ui, msgs);
+            return;
+        }
         let Some(id) = self.current else {
             ui.centered_and_justified(|ui| {
                 ui.label(RichText::new(if self.project().articles().len() == 0 {

@@ -80,6 +80,19 @@ impl GlossApp {
             }
             Msg::Seal => self.session.seal(),
             Msg::OpenRecent(p) => self.guard(After::Open(Some(p)), ctx),
+            Msg::OpenExample => {
+                match (
+                    super::start::bundled_example(),
+                    super::start::example_copy(),
+                ) {
+                    (Some(bundled), Some(copy)) => {
+                        self.jobs
+                            .push(super::jobs::open_example(ctx, bundled, copy));
+                    }
+                    (Some(bundled), None) => self.open_path(ctx, bundled),
+                    (None, _) => self.toast("This installation has no example project", true),
+                }
+            }
             Msg::SetStatus(s) => self.set_status(s),
             Msg::Reveal(article, span) => self.reveal(article, span, None),
             Msg::RevealPassage(id) => {

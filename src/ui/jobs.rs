@@ -184,6 +184,57 @@ pub fn open(ctx: &egui::Context, path: PathBuf, opts: OpenOptions) -> Job {
     })
 }
 
+/// Opens the example project: a copy of the bundled one in Gloss's data
+/// folder (made once; the user's changes to it are kept), so the bundled
+/// file is never changed. If no copy can be made, the bundled one opens.
+pub fn open_example(ctx: &egui::Context, bundled: PathBuf, copy: PathBuf) -> Job {
+    spawn(
+        "Opening the example project".to_owned(),
+        ctx,
+        false,
+        move |_, _| {
+            let made = if copy.exists() {
+                Ok(())
+            } else {
+                crate::io::load(&bundled)
+                    .map_err(|e| e.to_string())
+                    .and_then(|l| {
+                        if let Some(dir) = copy.parent() {
+                            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                        }
+                        crate::io::save(&l.project, &copy, project_file::TextStorage::Folder)
+                            .map(|_| ())
+                            .map_err(|e| e.to_string())
+                    })
+            };
+            let (path, warning) = match made {
+                Ok(()) => (copy, None),
+                Err(e) => (
+                    bundled,
+                    Some(format!(
+                        "Could not make your own copy of the example in {} ({e}); this is the bundled one",
+                        crate::io::paths::shown(&copy)
+                    )),
+                ),
+            };
+            let presence = match Presence::claim(&path) {
+                Claim::Mine(p) => Some(p),
+                Claim::Elsewhere(_) | Claim::Unavailable(_) => None,
+            };
+            let result = project_file::load(&path).map(|mut l| {
+                l.warnings.extend(warning);
+                Box::new(l)
+            });
+            Done::Opened {
+                result,
+                path,
+                presence,
+                restored_from: None,
+            }
+        },
+    )
+}
+
 /// True when `a` exists and changed after `b`.
 fn newer(a: &std::path::Path, b: &std::path::Path) -> bool {
     let m = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();

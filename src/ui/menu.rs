@@ -26,11 +26,19 @@ impl GlossApp {
                     item(ui, c, msgs);
                 }
                 ui.menu_button("Recent projects", |ui| {
-                    if self.settings.recent.is_empty() {
+                    if self.recent_checked.0.is_empty() {
                         ui.label(RichText::new("None yet").weak());
                     }
-                    for p in &self.settings.recent {
-                        if ui.button(p.display().to_string()).clicked() {
+                    let (recent, exists) = &self.recent_checked;
+                    for (p, exists) in recent.iter().zip(exists) {
+                        let exists = *exists;
+                        let r = ui.add_enabled(
+                            exists,
+                            egui::Button::new(crate::io::paths::shown(p).to_string()),
+                        );
+                        if !exists {
+                            r.on_disabled_hover_text("Not there any more (moved or deleted)");
+                        } else if r.clicked() {
                             msgs.push(Msg::OpenRecent(p.clone()));
                             ui.close();
                         }
@@ -188,6 +196,8 @@ impl GlossApp {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (text, colour) = if self.session.is_dirty() {
                     ("Unsaved changes", ui.visuals().warn_fg_color)
+                } else if self.path.is_none() {
+                    ("", ui.visuals().weak_text_color())
                 } else {
                     ("Saved", ui.visuals().weak_text_color())
                 };

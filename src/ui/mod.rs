@@ -25,6 +25,7 @@ pub mod palette;
 mod persistence;
 pub mod reader;
 pub mod settings;
+mod start;
 mod state;
 pub mod theme;
 mod toasts;

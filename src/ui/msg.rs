@@ -35,6 +35,8 @@ pub enum Msg {
     Seal,
     /// Open a project from the recent list.
     OpenRecent(PathBuf),
+    /// Open (a copy of) the example project.
+    OpenExample,
     /// Set the open article's status.
     SetStatus(ReviewStatus),
     /// Open an article and select this span.

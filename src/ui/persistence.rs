@@ -74,6 +74,7 @@ impl GlossApp {
     }
 
     pub(super) fn install(&mut self, path: PathBuf, loaded: Loaded) {
+        self.remember_place();
         for w in &loaded.warnings {
             self.toasts
                 .push_for(w.clone(), false, Duration::from_secs(8));
@@ -82,9 +83,27 @@ impl GlossApp {
         self.storage = loaded.storage;
         self.baseline = Some(loaded.baseline);
         self.reader.reset();
-        let first = self.project().articles().next().map(|a| a.id);
-        self.current = first;
+        // Back where reading stopped, else the first article.
+        let place = self.settings.place(&path).and_then(|place| {
+            let id = self
+                .project()
+                .articles()
+                .find(|a| a.id.to_string() == place.article)?
+                .id;
+            Some((id, place.top))
+        });
+        match place {
+            Some((id, top)) => {
+                self.current = Some(id);
+                self.reader.scroll_to_top(top);
+            }
+            None => {
+                let first = self.project().articles().next().map(|a| a.id);
+                self.current = first;
+            }
+        }
         self.list = ListState::default();
+        self.list.scroll_to_current = true;
         self.changed_at = None;
         self.autosaved_state = self.session.state_id();
         if !path.as_os_str().is_empty() {
@@ -93,7 +112,17 @@ impl GlossApp {
         self.path = Some(path);
     }
 
+    /// Records where reading stopped in the open project (kept in the
+    /// settings, so reopening it returns there).
+    pub fn remember_place(&mut self) {
+        if let (Some(path), Some(id)) = (self.path.clone(), self.current) {
+            let top = self.reader.top_char().unwrap_or(0);
+            self.settings.set_place(&path, id.to_string(), top);
+        }
+    }
+
     pub(super) fn new_project(&mut self) {
+        self.remember_place();
         self.session = Session::new(Project::new());
         self.path = None;
         self.storage = TextStorage::default();

@@ -287,7 +287,7 @@ impl Reader {
         };
         let b = layout.block_of(c);
         if !self.painted.iter().any(|p| p.block == b) {
-            self.scroll_to = Some(c);
+            self.reveal(c);
         }
     }
 

@@ -62,7 +62,9 @@ pub struct Reader {
     dragging: bool,
     handle_drag: Option<(Handle, Span)>,
     scroll_adjust: f32,
-    scroll_to: Option<usize>,
+    /// A char to scroll to, and how far below the top of the view to put
+    /// its line.
+    scroll_to: Option<(usize, f32)>,
     last_offset: f32,
     preferred_x: Option<f32>,
     /// True when the view has keyboard focus (no text field has it).
@@ -127,7 +129,21 @@ impl Reader {
 
     /// Scrolls so that char offset `c` is visible on the next frame.
     pub fn reveal(&mut self, c: usize) {
-        self.scroll_to = Some(c);
+        self.scroll_to = Some((c, 80.0));
+    }
+
+    /// Scrolls so that the line of char offset `c` is at the top of the
+    /// view (where reading stopped).
+    pub fn scroll_to_top(&mut self, c: usize) {
+        self.scroll_to = Some((c, 0.0));
+    }
+
+    /// The first char of the first line in view, if the text was drawn.
+    #[must_use]
+    pub fn top_char(&self) -> Option<usize> {
+        let layout = self.layout.as_ref()?;
+        let p = self.painted.first()?;
+        Some(layout.blocks[p.block].start)
     }
 
     /// The selected text span, if non-empty.
@@ -309,9 +325,9 @@ impl Reader {
         let mut scroll = egui::ScrollArea::vertical()
             .id_salt(("reader", article.id))
             .auto_shrink([false, false]);
-        if let Some(c) = self.scroll_to.take() {
+        if let Some((c, margin)) = self.scroll_to.take() {
             let b = layout.block_of(c);
-            scroll = scroll.vertical_scroll_offset((layout.tops[b] - 80.0).max(0.0));
+            scroll = scroll.vertical_scroll_offset((layout.tops[b] - margin).max(0.0));
         } else if self.scroll_adjust != 0.0 {
             // Clamped here: past either end, the scroll area would spring back.
             let max = (layout.total_height() + 48.0 - self.view_height).max(0.0);
