@@ -890,7 +890,7 @@ fn missing_source_is_only_a_warning() {
         let out = run_ok(dir, args, 0);
         assert!(out.stderr.contains("warning"), "{out:?}");
         assert!(out.stderr.contains("gone.txt"), "{out:?}");
-        assert!(out.stdout.contains("1 source(s) missing"), "{out:?}");
+        assert!(out.stdout.contains("1 source missing"), "{out:?}");
     }
     // The project still opens and exports from its own copy of the text.
     let rows = export_csv(dir, "p.ron");

@@ -421,8 +421,19 @@ fn deleting_a_used_tag_says_what_it_affects_and_undoes() {
     h.get_by_label("Delete…").click();
     h.run();
     let _ = h.get_by_label("Delete tag Threat?");
-    let _ = h.get_by_label_contains("1 passage(s) have no other tag");
-    h.get_by_label("Delete").click();
+    let _ = h.get_by_label_contains("1 passage has no other tag");
+    // Nothing is deleted by default: a choice is needed first.
+    {
+        use egui_kittest::kittest::NodeT as _;
+        assert!(
+            h.get_by_label("Delete the tag")
+                .accesskit_node()
+                .is_disabled()
+        );
+    }
+    h.get_by_label("Delete that passage").click();
+    h.run();
+    h.get_by_label("Delete the tag and 1 passage").click();
     h.run();
     assert!(h.state().project().codebook().get(threat).is_none());
     assert!(annotations(&h).is_empty());

@@ -433,3 +433,36 @@ fn reopening_a_project_returns_to_the_article_and_place_last_read() {
     assert_eq!(again.state().current, article);
     assert_eq!(again.state().reader.top_char(), Some(top));
 }
+
+#[test]
+fn deleting_a_nested_tag_gives_its_passages_the_parent_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, FIRST_TITLE);
+    let s = char_offset(FIRST, "ransomware");
+    drag_select(&mut h, s, s + 10);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::T);
+    h.run();
+    h.event(Event::Text("Threat/Cyber".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let cb = h.state().project().codebook();
+    let (threat, cyber) = (
+        cb.find_path("Threat").unwrap(),
+        cb.find_path("Threat/Cyber").unwrap(),
+    );
+    h.state_mut().explore.open = false;
+    // Cyber's ☰ menu: rows are Place, Threat, Cyber.
+    h.get_all_by_label("☰").nth(2).unwrap().click();
+    h.run();
+    h.get_by_label("Delete…").click();
+    h.run();
+    assert!(h.query_by_label("Give it the parent tag, Threat").is_some());
+    assert!(h.query_by_label("Delete that passage").is_some());
+    h.get_by_label("Delete the tag").click();
+    h.run();
+    let anns = annotations(&h);
+    assert_eq!(anns.len(), 1, "the passage stays");
+    assert!(anns[0].tags.contains(&threat) && !anns[0].tags.contains(&cyber));
+}

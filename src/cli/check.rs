@@ -225,9 +225,10 @@ pub(super) fn check(out: &mut dyn Write, path: &Path, mode: Mode, global: &Globa
     }
     writeln!(
         out,
-        "{}: {same} match their source, {changed} changed{}, {missing} source(s) missing{}; {}, {}",
+        "{}: {same} match their source, {changed} changed{}, {} missing{}; {}, {}",
         plural(project.articles().len(), "article"),
         if mode.resync { " (re-synced)" } else { "" },
+        plural(missing, "source"),
         if no_file > 0 {
             format!(", {no_file} without a source file of their own")
         } else {

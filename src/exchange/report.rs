@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::model::{Annotation, Article, Project, TagId};
+use crate::model::{Annotation, Article, Project, TagId, plural};
 
 /// One tag's line of the report.
 struct TagRow<'p> {
@@ -82,16 +82,19 @@ fn other_tags(project: &Project, a: &Annotation, tag: TagId) -> Vec<String> {
 /// The summary line under the title.
 fn summary(project: &Project, c: &Content<'_>) -> String {
     let mut s = format!(
-        "{} article(s), {} tag(s), {} passage(s).",
-        project.articles().len(),
-        c.tags.len(),
-        c.passages
+        "{}, {}, {}.",
+        plural(project.articles().len(), "article"),
+        plural(c.tags.len(), "tag"),
+        plural(c.passages, "passage")
     );
     let orphans = project.orphans().len();
     if orphans > 0 {
         let _ = write!(
             s,
-            " {orphans} passage(s) could not be found again in their changed articles and are not listed."
+            " {} could not be found again in {} changed article and {} not listed.",
+            plural(orphans, "passage"),
+            if orphans == 1 { "its" } else { "their" },
+            if orphans == 1 { "is" } else { "are" }
         );
     }
     s
@@ -445,7 +448,7 @@ mod tests {
         let p = sample();
         let md = to_markdown(&p, "Port review");
         assert!(
-            md.starts_with("# Port review\n\n2 article(s), 3 tag(s), 3 passage(s).\n"),
+            md.starts_with("# Port review\n\n2 articles, 3 tags, 3 passages.\n"),
             "{md}"
         );
         assert!(

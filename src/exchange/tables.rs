@@ -63,7 +63,10 @@ pub fn passages_csv(project: &Project, ids: &[AnnotationId]) -> Result<Vec<u8>, 
 /// The passages `ids` as Markdown, grouped by article in the given order.
 #[must_use]
 pub fn passages_markdown(project: &Project, title: &str, ids: &[AnnotationId]) -> String {
-    let mut out = format!("# {title}\n\n{} passage(s)\n", ids.len());
+    let mut out = format!(
+        "# {title}\n\n{}\n",
+        crate::model::plural(ids.len(), "passage")
+    );
     let mut last = None;
     for a in ids.iter().filter_map(|id| project.annotation(*id)) {
         if last != Some(a.article) {

@@ -111,7 +111,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
 fn invalid_warning(encoding: &str, text: &str) -> String {
     let n = text.chars().filter(|&c| c == '\u{fffd}').count();
-    format!("{n} invalid byte sequence(s) in otherwise {encoding} text were replaced with U+FFFD")
+    format!(
+        "{} in otherwise {encoding} text {} replaced with U+FFFD",
+        crate::model::plural(n, "invalid byte sequence"),
+        if n == 1 { "was" } else { "were" }
+    )
 }
 
 /// Counts valid multi-byte UTF-8 sequences and invalid bytes.

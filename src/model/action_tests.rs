@@ -425,3 +425,31 @@ proptest! {
         prop_assert_eq!(s.project(), &end);
     }
 }
+
+#[test]
+fn the_first_passage_tagged_by_hand_starts_the_article_and_undo_takes_both_back() {
+    let (mut p, ids) = project(&["One two three.", "[Four]{A} five."]);
+    let a = p.codebook().find_path("A").unwrap();
+    let stamp: super::annotation::Stamp = t0().into();
+    // Unread and no passages: the first one makes it in progress, in one step.
+    let sel = ops::tag_selection(&p, ids[0], Span::new(0, 3).ok(), None, a, &stamp).unwrap();
+    let undo = p.apply(sel.action).unwrap();
+    assert_eq!(p.article(ids[0]).unwrap().status, ReviewStatus::InProgress);
+    p.apply(undo).unwrap();
+    assert_eq!(p.article(ids[0]).unwrap().status, ReviewStatus::Unread);
+    assert_eq!(p.annotation_count(ids[0]), 0);
+    // A status set by hand stays.
+    p.apply(Action::SetArticleStatus {
+        article: ids[0],
+        status: ReviewStatus::Done,
+    })
+    .unwrap();
+    let sel = ops::tag_selection(&p, ids[0], Span::new(4, 7).ok(), None, a, &stamp).unwrap();
+    p.apply(sel.action).unwrap();
+    assert_eq!(p.article(ids[0]).unwrap().status, ReviewStatus::Done);
+    // An article that already has passages keeps its status (unread here,
+    // as the analyst left it).
+    let sel = ops::tag_selection(&p, ids[1], Span::new(5, 9).ok(), None, a, &stamp).unwrap();
+    p.apply(sel.action).unwrap();
+    assert_eq!(p.article(ids[1]).unwrap().status, ReviewStatus::Unread);
+}

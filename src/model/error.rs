@@ -46,7 +46,7 @@ pub enum ModelError {
     #[error("an annotation needs at least one tag")]
     NoTags,
     /// The tag is still on annotations.
-    #[error("{tag} is still used by {count} annotation(s)")]
+    #[error("{tag} is still used by {}", crate::model::plural(*.count, "passage"))]
     TagInUse {
         /// The tag.
         tag: TagId,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::action::Action;
 use super::annotation::{Annotation, Orphan, Quote, Stamp, Timestamp};
-use super::article::Article;
+use super::article::{Article, ReviewStatus};
 use super::codebook::{Tag, TagProps};
 use super::error::ModelError;
 use super::ids::{AnnotationId, ArticleId, TagId};
@@ -378,7 +378,7 @@ pub fn remove_article(project: &Project, article: ArticleId) -> Result<Action, M
 pub fn add_articles(articles: Vec<Article>) -> Action {
     let n = articles.len();
     Action::Batch {
-        label: format!("import {n} article(s)"),
+        label: format!("import {}", super::words::plural(n, "article")),
         actions: articles
             .into_iter()
             .map(|a| Action::AddArticle(Box::new(a)))
@@ -594,7 +594,23 @@ pub fn tag_selection(
     if let Some(span) = selection.filter(|s| !s.is_empty())
         && picked_span != Some(span)
     {
-        let (actions, n) = tag_spans(project, article, &[span], tag, stamp)?;
+        let (mut actions, n) = tag_spans(project, article, &[span], tag, stamp)?;
+        // Reading has begun: an unread article's first passage makes it in
+        // progress (in the same step, so undo takes both back). A status the
+        // analyst set by hand (in progress, done) is left as it is.
+        if project
+            .article(article)
+            .is_some_and(|a| a.status == ReviewStatus::Unread)
+            && project.annotation_count(article) == 0
+            && actions
+                .iter()
+                .any(|a| matches!(a, Action::AddAnnotation(_)))
+        {
+            actions.push(Action::SetArticleStatus {
+                article,
+                status: ReviewStatus::InProgress,
+            });
+        }
         let passage = actions
             .iter()
             .find_map(|a| match a {

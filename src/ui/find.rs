@@ -123,7 +123,7 @@ impl GlossApp {
                     ui.label(format!("{} of {}", i + 1, self.reader.find.len()));
                 }
                 (None, None) if !self.find.query.pattern.is_empty() => {
-                    ui.label(format!("{} match(es)", self.reader.find.len()));
+                    ui.label(crate::model::plural(self.reader.find.len(), "match"));
                 }
                 _ => {}
             }

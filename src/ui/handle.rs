@@ -46,13 +46,19 @@ impl GlossApp {
                 Timestamp::now(),
             ) {
                 Ok((_, impact)) if impact == DeleteTagImpact::default() => {
-                    self.delete_tag(tag, None);
+                    self.delete_tag(tag, super::state::DeleteChoice::Retag(None));
                 }
                 Ok((_, impact)) => {
+                    // The safe choice first: the parent tag, where there is one.
+                    let parent = self
+                        .project()
+                        .codebook()
+                        .get(tag)
+                        .and_then(|t| t.props.parent);
                     self.dialog = Some(Dialog::DeleteTag {
                         tag,
                         impact,
-                        retag: None,
+                        choice: super::state::DeleteChoice::Retag(parent),
                     });
                 }
                 Err(e) => self.toast(e.to_string(), true),
@@ -379,8 +385,12 @@ impl GlossApp {
         }
     }
 
-    pub(super) fn delete_tag(&mut self, tag: TagId, retag: Option<TagId>) {
-        let policy = retag.map_or(UntaggedPolicy::DeletePassages, UntaggedPolicy::Retag);
+    pub(super) fn delete_tag(&mut self, tag: TagId, choice: super::state::DeleteChoice) {
+        let policy = match choice {
+            super::state::DeleteChoice::Retag(Some(t)) => UntaggedPolicy::Retag(t),
+            super::state::DeleteChoice::Retag(None)
+            | super::state::DeleteChoice::DeletePassages => UntaggedPolicy::DeletePassages,
+        };
         match ops::delete_tag(self.project(), tag, policy, Timestamp::now()) {
             Ok((action, _)) => self.apply(action),
             Err(e) => self.toast(e.to_string(), true),

@@ -152,12 +152,20 @@ impl GlossApp {
                     item(ui, c, msgs);
                 }
                 ui.separator();
-                for c in [
-                    Command::ThemeSystem,
-                    Command::ThemeLight,
-                    Command::ThemeDark,
+                // The theme in use is the one marked.
+                for (c, theme) in [
+                    (Command::ThemeSystem, super::theme::ThemeChoice::System),
+                    (Command::ThemeLight, super::theme::ThemeChoice::Light),
+                    (Command::ThemeDark, super::theme::ThemeChoice::Dark),
                 ] {
-                    item(ui, c, msgs);
+                    if ui
+                        .radio(self.settings.theme == theme, c.label())
+                        .on_hover_text(c.tooltip())
+                        .clicked()
+                    {
+                        msgs.push(Msg::Command(c));
+                        ui.close();
+                    }
                 }
                 ui.separator();
                 ui.checkbox(&mut self.settings.show_codebook, "Codebook panel");

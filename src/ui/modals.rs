@@ -11,7 +11,7 @@ use super::palette::{self, Picked, QuickTagChoice};
 use super::state::{After, Dialog};
 use crate::exchange::import::Severity;
 use crate::io::paths::shown;
-use crate::model::Action;
+use crate::model::{Action, plural};
 
 /// Work a dialog button leaves for after the dialog is drawn.
 pub(super) type Continuation = Box<dyn FnOnce(&mut GlossApp, &egui::Context)>;
@@ -56,46 +56,87 @@ impl GlossApp {
                         }
                     });
                 }
-                Dialog::DeleteTag { tag, impact, retag } => {
+                Dialog::DeleteTag { tag, impact, choice } => {
+                    use super::state::DeleteChoice;
                     let cb = self.project().codebook();
                     ui.heading(format!("Delete tag {}?", cb.path(*tag)));
                     if impact.nested_tags > 0 {
-                        ui.label(format!("Its {} nested tag(s) are deleted with it.", impact.nested_tags));
+                        ui.label(format!(
+                            "Its {} deleted with it.",
+                            plural_verb(impact.nested_tags, "nested tag", "is", "are")
+                        ));
                     }
                     if impact.lose_tag > 0 {
-                        ui.label(format!("{} passage(s) keep their other tags and lose this one.", impact.lose_tag));
+                        ui.label(format!(
+                            "{} other tags and only lose this one.",
+                            plural_verb(impact.lose_tag, "passage", "keeps its", "keep their")
+                        ));
                     }
-                    if impact.left_untagged > 0 {
-                        ui.label(format!("{} passage(s) have no other tag:", impact.left_untagged));
-                        let mut choice = *retag;
+                    let untagged = impact.left_untagged;
+                    if untagged > 0 {
+                        ui.label(format!(
+                            "{} no other tag. What should happen to {}?",
+                            plural_verb(untagged, "passage", "has", "have"),
+                            if untagged == 1 { "it" } else { "them" }
+                        ));
+                        let parent = cb.get(*tag).and_then(|t| t.props.parent);
                         let family = cb.with_descendants(*tag);
-                        ui.radio_value(&mut choice, None, "delete those passages");
-                        ui.horizontal(|ui| {
-                            let label = choice.map_or_else(|| "…".to_owned(), |t| cb.path(t));
-                            egui::ComboBox::from_label("give them this tag instead")
-                                .selected_text(label)
-                                .show_ui(ui, |ui| {
-                                    for t in cb.iter().filter(|t| !family.contains(&t.id)) {
-                                        ui.selectable_value(&mut choice, Some(t.id), cb.path(t.id));
-                                    }
-                                });
-                        });
-                        if choice != *retag {
-                            let (tag, impact) = (*tag, impact.clone());
-                            then = Some(Box::new(move |app, _| {
-                                app.dialog = Some(Dialog::DeleteTag { tag, impact, retag: choice });
-                            }));
-                            keep = false;
+                        if let Some(p) = parent {
+                            ui.radio_value(
+                                choice,
+                                DeleteChoice::Retag(Some(p)),
+                                format!("Give {} the parent tag, {}", if untagged == 1 { "it" } else { "them" }, cb.path(p)),
+                            );
                         }
+                        ui.horizontal(|ui| {
+                            let other = match *choice {
+                                DeleteChoice::Retag(t) if t != parent || parent.is_none() => t,
+                                _ => None,
+                            };
+                            let mut picked = other;
+                            let selected = matches!(*choice, DeleteChoice::Retag(t) if t == other && (t != parent || parent.is_none()));
+                            if ui.radio(selected, "Give them another tag:").clicked() {
+                                *choice = DeleteChoice::Retag(other);
+                            }
+                            egui::ComboBox::from_id_salt("retag")
+                                .selected_text(picked.map_or_else(|| "choose…".to_owned(), |t| cb.path(t)))
+                                .show_ui(ui, |ui| {
+                                    for t in cb.iter().filter(|t| !family.contains(&t.id) && Some(t.id) != parent) {
+                                        ui.selectable_value(&mut picked, Some(t.id), cb.path(t.id));
+                                    }
+                                })
+                                .response
+                                .accessible_name("Another tag");
+                            if picked != other {
+                                *choice = DeleteChoice::Retag(picked);
+                            }
+                        });
+                        ui.radio_value(
+                            choice,
+                            DeleteChoice::DeletePassages,
+                            RichText::new(format!("Delete {}", if untagged == 1 { "that passage".to_owned() } else { format!("those {untagged} passages") }))
+                                .color(ui.visuals().error_fg_color),
+                        );
                     }
                     if impact.orphans > 0 {
-                        ui.label(format!("{} orphaned passage(s) are affected too.", impact.orphans));
+                        ui.label(format!("{} affected too.", plural_verb(impact.orphans, "orphaned passage", "is", "are")));
                     }
                     ui.label(RichText::new("You can undo this with Ctrl+Z.").weak());
                     ui.horizontal(|ui| {
-                        if ui.button("Delete").clicked() {
-                            let (tag, retag) = (*tag, *retag);
-                            then = Some(Box::new(move |app, _| app.delete_tag(tag, retag)));
+                        let deletes = untagged > 0 && *choice == DeleteChoice::DeletePassages;
+                        let ready = untagged == 0 || !matches!(choice, DeleteChoice::Retag(None));
+                        let label = if deletes {
+                            format!("Delete the tag and {}", plural(untagged, "passage"))
+                        } else {
+                            "Delete the tag".to_owned()
+                        };
+                        if ui
+                            .add_enabled(ready, egui::Button::new(label))
+                            .on_disabled_hover_text("Choose what happens to the passages left without a tag")
+                            .clicked()
+                        {
+                            let (tag, choice) = (*tag, *choice);
+                            then = Some(Box::new(move |app, _| app.delete_tag(tag, choice)));
                             keep = false;
                         }
                         if ui.button("Cancel").clicked() {
@@ -349,4 +390,10 @@ impl GlossApp {
             });
         self.memo_open = open;
     }
+}
+
+/// `3 passages have` / `1 passage has`: a count, its noun and the verb that
+/// agrees with it.
+fn plural_verb(n: usize, noun: &str, one: &str, many: &str) -> String {
+    format!("{} {}", plural(n, noun), if n == 1 { one } else { many })
 }

@@ -103,6 +103,8 @@ fn picker<T: Clone>(
                             ui.with_layout(
                                 egui::Layout::right_to_left(egui::Align::Center),
                                 |ui| {
+                                    // Clear of the scroll bar, which floats over the rows.
+                                    ui.add_space(14.0);
                                     ui.label(RichText::new(right(value)).weak().monospace());
                                 },
                             );

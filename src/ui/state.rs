@@ -31,7 +31,7 @@ pub enum Dialog {
     DeleteTag {
         tag: TagId,
         impact: DeleteTagImpact,
-        retag: Option<TagId>,
+        choice: DeleteChoice,
     },
     /// What an import did: a summary, then one line per file of note.
     ImportReport {
@@ -57,6 +57,15 @@ pub enum Dialog {
     AnalystName(String),
     /// Something went wrong.
     Error(String),
+}
+
+/// What happens to the passages a deleted tag leaves without any tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleteChoice {
+    /// They get this tag instead (none chosen yet: the dialog waits).
+    Retag(Option<TagId>),
+    /// They are deleted.
+    DeletePassages,
 }
 
 /// What to do once unsaved changes are dealt with.

@@ -21,7 +21,7 @@ pub struct Toasts {
 impl Toasts {
     /// Shows `text` for a few seconds (errors longer).
     pub fn push(&mut self, text: impl Into<String>, error: bool) {
-        self.push_for(text, error, Duration::from_secs(if error { 8 } else { 4 }));
+        self.push_for(text, error, Duration::from_secs(if error { 8 } else { 3 }));
     }
 
     /// Shows `text` for `how_long`.
@@ -50,7 +50,9 @@ impl Toasts {
             ctx.request_repaint_after(next - now);
         }
         egui::Area::new(egui::Id::unique("toasts"))
-            .anchor(egui::Align2::RIGHT_BOTTOM, [-16.0, -36.0])
+            // Bottom centre, over the reading view: clear of the note fields
+            // in the right panel and of the list on the left.
+            .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -36.0])
             .order(egui::Order::Foreground)
             .interactable(false)
             .show(ctx, |ui| {

@@ -41,7 +41,7 @@ use crate::model::codebook::PALETTE;
 use crate::model::project::check_tag_name;
 use crate::model::{
     Action, Annotation, AnnotationId, Article, ArticleId, Colour, ContentHash, Project,
-    ReviewStatus, SourceFormat, Span, Tag, TagId, TagProps, Timestamp, ops,
+    ReviewStatus, SourceFormat, Span, Tag, TagId, TagProps, Timestamp, ops, plural,
 };
 
 /// What a brat import did.
@@ -327,8 +327,9 @@ impl<'p> Importer<'p> {
         }
         if other_counting > 0 {
             self.report.warnings.push(format!(
-                "{ann_name}: {other_counting} text-bound annotation(s) count line breaks or the \
-                 byte-order mark differently from brat; read them the way their text matches"
+                "{ann_name}: {} count line breaks or the \
+                 byte-order mark differently from brat; read them the way their text matches",
+                plural(other_counting, "text-bound annotation")
             ));
         }
         let spans = self.passages(article, doc, &t_lines, &comments, ann_name);
@@ -400,8 +401,9 @@ impl<'p> Importer<'p> {
         }
         if joined > 0 {
             self.report.warnings.push(format!(
-                "{ann_name}: {joined} discontinuous annotation(s) whose fragments are separated \
-                 only by white space became one passage each, white space included"
+                "{ann_name}: {} whose fragments are separated \
+                 only by white space became one passage each, white space included",
+                plural(joined, "discontinuous annotation")
             ));
         }
         out
@@ -671,8 +673,10 @@ impl<'p> Importer<'p> {
         }
         if updated > 0 {
             self.report.warnings.push(format!(
-                "{updated} passage(s) were already in the project; their tags and notes were \
-                 merged with the imported ones"
+                "{} already in the project; {} tags and notes were \
+                 merged with the imported ones",
+                plural_were(updated, "passage"),
+                if updated == 1 { "its" } else { "their" }
             ));
         }
         (Action::Batch { label, actions }, self.report)
@@ -682,3 +686,12 @@ impl<'p> Importer<'p> {
 #[cfg(test)]
 #[path = "read_tests.rs"]
 mod tests;
+
+/// `1 passage was` / `2 passages were`.
+fn plural_were(n: usize, what: &str) -> String {
+    format!(
+        "{} {}",
+        plural(n, what),
+        if n == 1 { "was" } else { "were" }
+    )
+}

@@ -29,7 +29,7 @@ use super::xml::{Node, parse_xml};
 use crate::model::text::OffsetMap;
 use crate::model::{
     Action, Annotation, Article, ArticleId, ContentHash, Metadata, Project, ReviewStatus,
-    SourceFormat, Span, TagId, Text, Timestamp, ops,
+    SourceFormat, Span, TagId, Text, Timestamp, ops, plural,
 };
 
 /// Where a source's text came from, for the article's source path.
@@ -191,7 +191,7 @@ pub(super) fn import_xml<'r>(
             if k > 0 {
                 r.b.report
                     .skipped
-                    .push(format!("{k} {name}(s): Gloss has no {name}s"));
+                    .push(format!("{}: Gloss has no {name}s", plural(k, name)));
             }
         }
     }

@@ -107,7 +107,7 @@ pub enum LoadError {
         message: String,
     },
     /// The file parsed but its content is inconsistent.
-    #[error("{} has {} problem(s):\n{}", shown(.path), problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("{} has {}:\n{}", shown(.path), crate::model::plural(problems.len(), "problem"), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid {
         /// The file.
         path: PathBuf,

@@ -88,7 +88,7 @@ pub(super) fn tab(
                 .weak(),
             );
         } else {
-            ui.label(format!("{} passage(s)", ids.len()));
+            ui.label(crate::model::plural(ids.len(), "passage"));
         }
         if !ids.is_empty() {
             if ui.button("Export CSV…").clicked() {
@@ -123,12 +123,12 @@ pub(super) fn tab(
                 let r = ui
                     .vertical(|ui| {
                         ui.horizontal(|ui| {
-                            ui.label(RichText::new(&art.title).strong());
                             ui.label(
                                 RichText::new(format!("{date} · {}", tags.join(", ")))
                                     .weak()
                                     .small(),
                             );
+                            ui.add(egui::Label::new(RichText::new(&art.title).strong()).truncate());
                         });
                         let mut line = format!("“{passage}”");
                         if !a.note.is_empty() {

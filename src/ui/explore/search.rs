@@ -227,8 +227,9 @@ pub(super) fn tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msg
             ui.spinner();
         }
         ui.label(format!(
-            "{total} match(es) in {} article(s)",
-            s.results.len()
+            "{} in {}",
+            crate::model::plural(total, "match"),
+            crate::model::plural(s.results.len(), "article")
         ));
         if total > 0 {
             tag_combo(ui, "apply_tag", "Tag to apply…", project, &mut s.apply_tag);
@@ -291,9 +292,16 @@ pub(super) fn tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msg
                 };
                 match k {
                     None => {
-                        ui.label(
-                            RichText::new(format!("{} — {} match(es)", a.title, h.spans.len()))
+                        ui.add(
+                            egui::Label::new(
+                                RichText::new(format!(
+                                    "{} — {}",
+                                    a.title,
+                                    crate::model::plural(h.spans.len(), "match")
+                                ))
                                 .strong(),
+                            )
+                            .truncate(),
                         );
                     }
                     Some(k) => {
@@ -326,13 +334,15 @@ pub(super) fn tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msg
                                 },
                             );
                             job.append(&after, 0.0, egui::TextFormat::simple(font, weak));
-                            let r =
-                                ui.add(egui::Button::new(job).frame(false))
-                                    .on_hover_text(format!(
-                                        "chars {}–{}: open and select",
-                                        span.start(),
-                                        span.end()
-                                    ));
+                            // One line, cut with an ellipsis at the panel's
+                            // edge; the whole line is in the tooltip.
+                            let r = ui
+                                .add(egui::Button::new(job).frame(false).truncate())
+                                .on_hover_text(format!(
+                                    "{before}{m}{after}\n\nchars {}–{}: click to open and select",
+                                    span.start(),
+                                    span.end()
+                                ));
                             if r.clicked() {
                                 msgs.push(Msg::Reveal(h.article, span));
                             }

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 
 use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoint, PlotPoints, Text};
 
-use super::widgets::{axis_index, colour_of};
+use super::widgets::{axis_index, category_marks, colour_of, every_category};
 use crate::model::stats::{self, Bucket, Stats};
 use crate::model::{ArticleId, Project};
 use crate::ui::msg::Msg;
@@ -16,6 +16,8 @@ use crate::ui::msg::Msg;
 pub struct StatsState {
     /// Timeline buckets.
     pub weekly: bool,
+    /// Tags not drawn on the timeline.
+    pub hidden: BTreeSet<String>,
     cache: Option<(u64, bool, Stats)>,
 }
 
@@ -37,7 +39,9 @@ pub(super) fn tab(
         }
         st.cache = Some((state, st.weekly, s));
     }
-    let Some((_, _, s)) = &st.cache else { return };
+    // Out of the state while drawing, which changes the state's other fields.
+    let Some(cache) = st.cache.take() else { return };
+    let s = &cache.2;
     ui.horizontal(|ui| {
         ui.label(format!(
             "{} articles · {} passages · {} tags",
@@ -64,166 +68,254 @@ pub(super) fn tab(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.columns(2, |cols| {
-                let ui = &mut cols[0];
-                ui.label(RichText::new("Passages per tag").strong());
-                let used: Vec<&stats::TagStats> =
-                    s.per_tag.iter().filter(|t| t.passages > 0).collect();
-                // Horizontal bars, one per tag, names on the vertical axis.
-                let n = used.len();
-                let bars: Vec<Bar> = used
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        Bar::new((n - 1 - i) as f64, t.passages as f64)
-                            .name(&t.path)
-                            .fill(colour_of(project, &t.path))
-                            .width(0.7)
-                    })
-                    .collect();
-                let names: Vec<String> = used.iter().rev().map(|t| t.path.clone()).collect();
-                let longest = names.iter().map(|s| s.chars().count()).max().unwrap_or(4) as f32;
-                Plot::new("tag_bars")
-                    .height((24.0 * n as f32).clamp(80.0, 320.0))
-                    .allow_drag(false)
-                    .allow_zoom(false)
-                    .allow_scroll(false)
-                    .include_x(0.0)
-                    .show_grid([true, false])
-                    .y_axis_min_width(longest * 6.5)
-                    .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-                    .y_axis_formatter(move |m, _| {
-                        names
-                            .get(axis_index(m.value))
-                            .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .show(ui, |p| {
-                        p.bar_chart(BarChart::new("passages", bars).horizontal());
-                    });
-                egui::Grid::new("tag_table").striped(true).show(ui, |ui| {
-                    for h in ["tag", "passages", "articles", "chars"] {
-                        ui.label(RichText::new(h).strong());
-                    }
-                    ui.end_row();
-                    for t in &s.per_tag {
-                        ui.label(
-                            RichText::new(&t.path)
-                                .color(colour_of(project, &t.path).linear_multiply(1.0)),
-                        );
-                        ui.label(t.passages.to_string());
-                        ui.label(t.articles.to_string());
-                        ui.label(t.chars.to_string());
-                        ui.end_row();
-                    }
-                });
-
-                ui.add_space(8.0);
-                ui.label(RichText::new("Passages per article").strong());
-                // Virtualised: only the rows in view are laid out, however
-                // many articles there are.
-                let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-                ui.push_id("article_table", |ui| {
-                    egui_extras::TableBuilder::new(ui)
-                        .striped(true)
-                        .max_scroll_height(320.0)
-                        .column(egui_extras::Column::remainder().at_least(160.0).clip(true))
-                        .column(egui_extras::Column::auto().at_least(80.0))
-                        .column(egui_extras::Column::auto().at_least(60.0))
-                        .column(egui_extras::Column::remainder().clip(true))
-                        .header(row_h, |mut header| {
-                            for h in ["article", "date", "passages", "tags"] {
-                                header.col(|ui| {
-                                    ui.label(RichText::new(h).strong());
-                                });
-                            }
-                        })
-                        .body(|body| {
-                            body.rows(row_h, s.per_article.len(), |mut row| {
-                                let a = &s.per_article[row.index()];
-                                row.col(|ui| {
-                                    let link = egui::Label::new(
-                                        RichText::new(&a.title).color(ui.visuals().hyperlink_color),
-                                    )
-                                    .truncate()
-                                    .sense(egui::Sense::click());
-                                    if ui
-                                        .add(link)
-                                        .on_hover_text(&a.title)
-                                        .on_hover_cursor(egui::CursorIcon::PointingHand)
-                                        .clicked()
-                                    {
-                                        msgs.push(Msg::OpenArticle(ArticleId(a.id)));
-                                    }
-                                });
-                                row.col(|ui| {
-                                    ui.label(a.date.map(|d| d.to_string()).unwrap_or_default());
-                                });
-                                row.col(|ui| {
-                                    ui.label(a.passages.to_string());
-                                });
-                                row.col(|ui| {
-                                    let tags: Vec<String> =
-                                        a.per_tag.iter().map(|(t, n)| format!("{t} {n}")).collect();
-                                    ui.add(
-                                        egui::Label::new(RichText::new(tags.join(", ")).small())
-                                            .truncate(),
-                                    );
-                                });
-                            });
-                        });
-                });
-
+                tag_bars(&mut cols[0], project, s);
+                timeline(&mut cols[1], project, s, st);
+            });
+            ui.add_space(8.0);
+            ui.columns(2, |cols| {
+                tag_table(&mut cols[0], project, s);
                 let ui = &mut cols[1];
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new("Passages over time").strong());
-                    ui.selectable_value(&mut st.weekly, false, "by month");
-                    ui.selectable_value(&mut st.weekly, true, "by week");
-                });
-                let labels = s.timeline.labels.clone();
-                Plot::new("timeline")
-                    .height(240.0)
-                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
-                    .allow_drag(false)
-                    .allow_zoom(false)
-                    .allow_scroll(false)
-                    .include_y(0.0)
-                    .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
-                    .x_axis_formatter(move |m, _| {
-                        labels
-                            .get(axis_index(m.value))
-                            .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
-                            .cloned()
-                            .unwrap_or_default()
-                    })
-                    .show(ui, |p| {
-                        for (path, counts) in &s.timeline.series {
-                            let pts: Vec<[f64; 2]> = counts
-                                .iter()
-                                .enumerate()
-                                .map(|(i, c)| [i as f64, *c as f64])
-                                .collect();
-                            p.line(
-                                Line::new(path.clone(), PlotPoints::from(pts))
-                                    .color(colour_of(project, path))
-                                    .width(2.0),
-                            );
-                        }
-                    });
-                if s.timeline.undated > 0 {
-                    ui.label(
-                        RichText::new(format!(
-                            "{} passage(s) in undated articles are not shown.",
-                            s.timeline.undated
-                        ))
-                        .weak()
-                        .small(),
-                    );
-                }
                 ui.label(RichText::new("Co-occurrence (same or overlapping passages)").strong());
                 cooccurrence_grid(ui, project, s);
             });
+            ui.add_space(8.0);
+            article_table(ui, s, msgs);
         });
+    st.cache = Some(cache);
+}
+
+/// Passages per tag as horizontal bars, each with its count at its end.
+fn tag_bars(ui: &mut egui::Ui, project: &Project, s: &Stats) {
+    ui.label(RichText::new("Passages per tag").strong());
+    let used: Vec<&stats::TagStats> = s.per_tag.iter().filter(|t| t.passages > 0).collect();
+    if used.is_empty() {
+        ui.label(RichText::new("No passages yet.").weak());
+        return;
+    }
+    let n = used.len();
+    let bars: Vec<Bar> = used
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            Bar::new((n - 1 - i) as f64, t.passages as f64)
+                .name(&t.path)
+                .fill(colour_of(project, &t.path))
+                .width(0.7)
+        })
+        .collect();
+    let most = used.iter().map(|t| t.passages).max().unwrap_or(1) as f64;
+    let names: Vec<String> = used.iter().rev().map(|t| t.path.clone()).collect();
+    let longest = names.iter().map(|s| s.chars().count()).max().unwrap_or(4) as f32;
+    let text = ui.visuals().text_color();
+    Plot::new("tag_bars")
+        .height((22.0 * n as f32 + 30.0).clamp(90.0, 360.0))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_x(0.0)
+        // Room for the counts written after the longest bar.
+        .include_x(most * 1.15)
+        .include_y(-0.6)
+        .include_y(n as f64 - 0.4)
+        .show_grid([true, false])
+        .y_grid_spacer(every_category)
+        .custom_y_axes(vec![
+            egui_plot::AxisHints::new_y()
+                .min_thickness(longest * 6.5)
+                .tick_label_color(text)
+                // Full strength once labels are a line apart.
+                .label_spacing(4.0..=12.0)
+                .formatter(move |m, _| {
+                    names
+                        .get(axis_index(m.value))
+                        .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
+                        .cloned()
+                        .unwrap_or_default()
+                }),
+        ])
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new("passages", bars).horizontal());
+            for (i, t) in used.iter().enumerate() {
+                p.text(
+                    Text::new(
+                        format!("count {}", t.path),
+                        PlotPoint::new(t.passages as f64, (n - 1 - i) as f64),
+                        format!(" {}", t.passages),
+                    )
+                    .anchor(egui::Align2::LEFT_CENTER)
+                    .color(text),
+                );
+            }
+        });
+}
+
+/// Passages per tag over time, with the tags as toggles below the chart
+/// (not a legend over it).
+fn timeline(ui: &mut egui::Ui, project: &Project, s: &Stats, st: &mut StatsState) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Passages over time").strong());
+        ui.selectable_value(&mut st.weekly, false, "by month");
+        ui.selectable_value(&mut st.weekly, true, "by week");
+    });
+    let labels = s.timeline.labels.clone();
+    let last = labels.len().saturating_sub(1) as f64;
+    let hidden = &st.hidden;
+    Plot::new("timeline")
+        .height(220.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .include_y(0.0)
+        // Half a step of room on either side, so the end labels are whole.
+        .include_x(-0.3)
+        .include_x(last + 0.3)
+        .x_grid_spacer(category_marks)
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .tick_label_font(egui::FontId::proportional(11.0))
+                .label_spacing(20.0..=40.0)
+                .formatter(move |m, _| {
+                    labels
+                        .get(axis_index(m.value))
+                        .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
+                        .cloned()
+                        .unwrap_or_default()
+                }),
+        ])
+        .show(ui, |p| {
+            for (path, counts) in &s.timeline.series {
+                if hidden.contains(path) {
+                    continue;
+                }
+                let pts: Vec<[f64; 2]> = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| [i as f64, *c as f64])
+                    .collect();
+                p.line(
+                    Line::new(path.clone(), PlotPoints::from(pts))
+                        .color(colour_of(project, path))
+                        .width(2.0),
+                );
+            }
+        });
+    egui::CollapsingHeader::new("Tags shown")
+        .id_salt("timeline_tags")
+        .default_open(true)
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for (path, _) in &s.timeline.series {
+                    let mut on = !st.hidden.contains(path);
+                    let colour = project
+                        .codebook()
+                        .find_path(path)
+                        .and_then(|t| project.codebook().get(t))
+                        .map(|t| t.props.colour);
+                    let label = match colour {
+                        Some(c) => crate::ui::codebook::swatch_label(ui, c, path),
+                        None => path.clone().into(),
+                    };
+                    if ui.checkbox(&mut on, label).changed() {
+                        if on {
+                            st.hidden.remove(path);
+                        } else {
+                            st.hidden.insert(path.clone());
+                        }
+                    }
+                }
+            });
+        });
+    if s.timeline.undated > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{} in undated articles {} not shown.",
+                crate::model::plural(s.timeline.undated, "passage"),
+                if s.timeline.undated == 1 { "is" } else { "are" }
+            ))
+            .weak()
+            .small(),
+        );
+    }
+}
+
+fn tag_table(ui: &mut egui::Ui, project: &Project, s: &Stats) {
+    egui::Grid::new("tag_table").striped(true).show(ui, |ui| {
+        for h in ["tag", "passages", "articles", "chars"] {
+            ui.label(RichText::new(h).strong());
+        }
+        ui.end_row();
+        for t in &s.per_tag {
+            let colour = project
+                .codebook()
+                .find_path(&t.path)
+                .and_then(|id| project.codebook().get(id))
+                .map(|tag| tag.props.colour);
+            match colour {
+                Some(c) => ui.label(crate::ui::codebook::swatch_label(ui, c, &t.path)),
+                None => ui.label(&t.path),
+            };
+            ui.label(t.passages.to_string());
+            ui.label(t.articles.to_string());
+            ui.label(t.chars.to_string());
+            ui.end_row();
+        }
+    });
+}
+
+fn article_table(ui: &mut egui::Ui, s: &Stats, msgs: &mut Vec<Msg>) {
+    ui.label(RichText::new("Passages per article").strong());
+    // Virtualised: only the rows in view are laid out, however many
+    // articles there are.
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    ui.push_id("article_table", |ui| {
+        egui_extras::TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(320.0)
+            .column(egui_extras::Column::remainder().at_least(160.0).clip(true))
+            .column(egui_extras::Column::auto().at_least(80.0))
+            .column(egui_extras::Column::auto().at_least(60.0))
+            .column(egui_extras::Column::remainder().clip(true))
+            .header(row_h, |mut header| {
+                for h in ["article", "date", "passages", "tags"] {
+                    header.col(|ui| {
+                        ui.label(RichText::new(h).strong());
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_h, s.per_article.len(), |mut row| {
+                    let a = &s.per_article[row.index()];
+                    row.col(|ui| {
+                        let link = egui::Label::new(
+                            RichText::new(&a.title).color(ui.visuals().hyperlink_color),
+                        )
+                        .truncate()
+                        .sense(egui::Sense::click());
+                        if ui
+                            .add(link)
+                            .on_hover_text(&a.title)
+                            .on_hover_cursor(egui::CursorIcon::PointingHand)
+                            .clicked()
+                        {
+                            msgs.push(Msg::OpenArticle(ArticleId(a.id)));
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(a.date.map(|d| d.to_string()).unwrap_or_default());
+                    });
+                    row.col(|ui| {
+                        ui.label(a.passages.to_string());
+                    });
+                    row.col(|ui| {
+                        let tags: Vec<String> =
+                            a.per_tag.iter().map(|(t, n)| format!("{t} {n}")).collect();
+                        let all = tags.join(", ");
+                        ui.add(egui::Label::new(RichText::new(&all).small()).truncate())
+                            .on_hover_text(all);
+                    });
+                });
+            });
+    });
 }
 
 fn cooccurrence_grid(ui: &mut egui::Ui, project: &Project, s: &Stats) {
@@ -258,16 +350,22 @@ fn cooccurrence_grid(ui: &mut egui::Ui, project: &Project, s: &Stats) {
     };
     egui::Grid::new("cooc").spacing([2.0, 2.0]).show(ui, |ui| {
         ui.label("");
-        for (i, _) in used.iter().enumerate() {
-            ui.label(RichText::new(format!("{}", i + 1)).small().strong());
+        for (i, b) in used.iter().enumerate() {
+            ui.label(RichText::new(format!("{}", i + 1)).strong())
+                .on_hover_text(b);
         }
         ui.end_row();
         for (i, a) in used.iter().enumerate() {
-            ui.label(
-                RichText::new(format!("{} {a}", i + 1))
-                    .small()
-                    .color(colour_of(project, a)),
-            );
+            let colour = project
+                .codebook()
+                .find_path(a)
+                .and_then(|t| project.codebook().get(t))
+                .map(|t| t.props.colour);
+            let label = format!("{} {a}", i + 1);
+            match colour {
+                Some(c) => ui.label(crate::ui::codebook::swatch_label(ui, c, &label)),
+                None => ui.label(label),
+            };
             for b in &used {
                 let n = if a == b { 0 } else { count(a, b) };
                 let strength = n as f32 / max as f32;
@@ -284,10 +382,15 @@ fn cooccurrence_grid(ui: &mut egui::Ui, project: &Project, s: &Stats) {
                         rect.center(),
                         egui::Align2::CENTER_CENTER,
                         n.to_string(),
-                        egui::FontId::proportional(11.0),
+                        egui::FontId::proportional(12.0),
                         ui.visuals().strong_text_color(),
                     );
-                    resp.on_hover_text(format!("{a} + {b}: {n}"));
+                }
+                if a != b {
+                    resp.on_hover_text(format!(
+                        "{a} and {b}: {}",
+                        crate::model::plural(n, "passage")
+                    ));
                 }
             }
             ui.end_row();

@@ -93,3 +93,39 @@ pub(super) fn axis_index(v: f64) -> usize {
         i
     }
 }
+
+/// Grid marks at the whole numbers in view, one per category of a chart
+/// whose categories sit at 0, 1, 2, … (whatever the margins around them).
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "chart bounds are small category counts"
+)]
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "egui_plot's grid spacer signature takes the input by value"
+)]
+pub(super) fn category_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let (lo, hi) = (lo.ceil().max(0.0) as i64, hi.floor() as i64);
+    // A mark's step is the largest power of two dividing its index (0 the
+    // largest), so when labels would crowd, every 2nd, 4th, 8th… keeps its
+    // label instead of all of them vanishing.
+    (lo..=hi)
+        .map(|i| egui_plot::GridMark {
+            value: i as f64,
+            step_size: f64::from(1u32 << i.trailing_zeros().min(6)),
+        })
+        .collect()
+}
+
+/// [`category_marks`] with every mark the same step: for charts sized to
+/// show every category's label.
+pub(super) fn every_category(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    category_marks(input)
+        .into_iter()
+        .map(|m| egui_plot::GridMark {
+            step_size: 1.0,
+            ..m
+        })
+        .collect()
+}

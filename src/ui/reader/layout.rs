@@ -82,6 +82,9 @@ pub struct Layout {
     pub unmeasured: usize,
     /// Where the measuring pass goes on.
     pub next_to_measure: usize,
+    /// How many blocks at the top are the news header (date, credit and
+    /// the blank lines between), drawn as metadata.
+    pub meta_blocks: usize,
     width: f32,
     font_size: f32,
     dark: bool,
@@ -93,6 +96,12 @@ impl Layout {
     pub fn new(article: ArticleId, hash: ContentHash, text: &Text) -> Self {
         let blocks = blocks_of(text);
         let n = blocks.len();
+        let body = crate::io::article::parse_news_header(text.as_str()).body_start;
+        let meta_blocks = if body == 0 {
+            0
+        } else {
+            blocks.iter().take_while(|b| b.byte_end < body).count()
+        };
         Self {
             article,
             hash,
@@ -102,6 +111,7 @@ impl Layout {
             tops: vec![0.0; n + 1],
             unmeasured: n,
             next_to_measure: 0,
+            meta_blocks,
             width: 0.0,
             font_size: 0.0,
             dark: false,
@@ -203,6 +213,18 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_news_header_lines_are_metadata_blocks() {
+        let t = Text::new(
+            " date 2022-01-14 posted on 01/13/2022 9:05 PM\n\n(credit: Ana/AFP)\n\nBody (credit: not this).\n",
+        );
+        let l = Layout::new(ArticleId(1), ContentHash::of(t.as_str()), &t);
+        assert_eq!(l.meta_blocks, 4, "date, blank, credit, blank");
+        let plain = Text::new("Just a body.\n(credit: x)\n");
+        let l = Layout::new(ArticleId(2), ContentHash::of(plain.as_str()), &plain);
+        assert_eq!(l.meta_blocks, 0);
+    }
 
     #[test]
     fn blocks_cover_the_text_between_line_breaks() {

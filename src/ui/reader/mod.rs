@@ -35,6 +35,8 @@ use crate::model::{AnnotationId, Article, Project, Span};
 const MAX_COLUMN: f32 = 720.0;
 /// Base reading font size, in points.
 pub const BASE_FONT: f32 = 17.0;
+/// Size of the news header's metadata lines, relative to the text.
+const META_SCALE: f32 = 0.8;
 /// Time the background measuring pass may take per frame.
 const MEASURE_BUDGET: Duration = Duration::from_millis(3);
 
@@ -308,13 +310,28 @@ impl Reader {
         layout.set_geometry(column, font_size, dark, char_width);
         self.highlights.refresh(project, article.id, layout, key);
 
-        let make_job = |b: &Block| -> LayoutJob {
+        // The news header's lines (` date … posted on …`, `(credit: …)`)
+        // stay in the text, since offsets count them, but read as a quiet
+        // metadata line, not as the article's first paragraphs.
+        let meta_font = FontId::proportional(font_size * META_SCALE);
+        let meta_colour = ui.visuals().weak_text_color();
+        let meta_blocks = layout.meta_blocks;
+        let make_job = |i: usize, b: &Block| -> LayoutJob {
+            let meta = i < meta_blocks;
             let mut job = LayoutJob::single_section(
                 article.text.as_str()[b.byte_start..b.byte_end].to_owned(),
                 TextFormat {
-                    font_id: font.clone(),
-                    color: text_colour,
-                    line_height: Some(line_height(font_size)),
+                    font_id: if meta {
+                        meta_font.clone()
+                    } else {
+                        font.clone()
+                    },
+                    color: if meta { meta_colour } else { text_colour },
+                    line_height: Some(line_height(if meta {
+                        font_size * META_SCALE
+                    } else {
+                        font_size
+                    })),
                     ..TextFormat::default()
                 },
             );
@@ -361,7 +378,7 @@ impl Reader {
                 let h = if b.is_empty() {
                     gap_height(font_size)
                 } else {
-                    let galley = ui.fonts_mut(|f| f.layout_job(make_job(&b)));
+                    let galley = ui.fonts_mut(|f| f.layout_job(make_job(i, &b)));
                     let pos = text_origin + vec2(0.0, y);
                     paint::finds(&clip_painter, pos, &galley, b, find, find_current);
                     paint::block(
@@ -414,7 +431,7 @@ impl Reader {
             let h = if b.is_empty() {
                 gap_height(font_size)
             } else {
-                ui.fonts_mut(|f| f.layout_job(make_job(&b))).size().y
+                ui.fonts_mut(|f| f.layout_job(make_job(i, &b))).size().y
             };
             if let Some(delta) = layout.measure(i, h) {
                 heights_changed = true;
