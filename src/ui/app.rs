@@ -77,6 +77,9 @@ pub struct GlossApp {
     /// The recent projects as last checked, and which of them exist
     /// (checked when the list changes, not every frame).
     pub(super) recent_checked: (Vec<PathBuf>, Vec<bool>),
+    /// The settings as last handed to eframe's storage: settings are
+    /// written when they change, not only at a clean quit.
+    settings_written: Option<Settings>,
 }
 
 impl GlossApp {
@@ -117,6 +120,7 @@ impl GlossApp {
             picking: None,
             native_dialogs: super::dialogs::native_wanted(),
             recent_checked: (Vec::new(), Vec::new()),
+            settings_written: None,
         }
     }
 
@@ -304,6 +308,7 @@ impl GlossApp {
         if self.explore.open {
             egui::Panel::bottom("explore")
                 .resizable(true)
+                .show_separator_line(false)
                 .default_size(320.0)
                 .size_range(140.0..=900.0)
                 .show(ui, |ui| {
@@ -380,13 +385,39 @@ impl GlossApp {
     }
 }
 
+impl GlossApp {
+    /// Writes the settings (in the background, by eframe's storage) when
+    /// they changed since last written — a project opened, the theme or
+    /// the analyst's name set — so a session that ends without a clean
+    /// quit keeps them. (The reading place is taken at eframe's autosave,
+    /// every few seconds of activity, and at quit.)
+    fn write_settings_if_changed(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.settings_written.as_ref() != Some(&self.settings) {
+            eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+            storage.flush();
+            self.settings_written = Some(self.settings.clone());
+        }
+    }
+}
+
 impl eframe::App for GlossApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.show(ui);
+        if let Some(storage) = frame.storage_mut() {
+            self.write_settings_if_changed(storage);
+        }
+    }
+
+    /// Settings (recent projects, the place last read) are small; saving
+    /// them every few seconds of activity keeps the reading place when the
+    /// session ends without a clean quit (logout, kill, crash).
+    fn auto_save_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(5)
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.remember_place();
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        self.settings_written = Some(self.settings.clone());
     }
 }

@@ -13,7 +13,7 @@ use super::theme::ThemeChoice;
 pub const RECENT: usize = 10;
 
 /// Settings kept between runs (eframe storage).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// Theme.

@@ -49,6 +49,27 @@ pub fn show(
     ex: &mut Explore,
     msgs: &mut Vec<Msg>,
 ) {
+    // The panel's own separator line overshoots into the codebook panel
+    // (egui draws it across the parent's width); this one spans the panel,
+    // just above its margin.
+    let inner = ui.max_rect();
+    let y = inner.top() - ui.spacing().window_margin.topf() / 2.0 - 2.0;
+    let line = egui::Rect::from_x_y_ranges(
+        (inner.left() - ui.spacing().window_margin.leftf())
+            ..=(inner.right() + ui.spacing().window_margin.rightf()),
+        y - 1.0..=y + 1.0,
+    );
+    ui.ctx()
+        .layer_painter(egui::LayerId::new(
+            egui::Order::Background,
+            egui::Id::unique("explore panel edge"),
+        ))
+        .with_clip_rect(line)
+        .hline(
+            line.x_range(),
+            y,
+            ui.visuals().widgets.noninteractive.bg_stroke,
+        );
     ui.horizontal(|ui| {
         ui.selectable_value(&mut ex.tab, Tab::Search, "Search corpus");
         ui.selectable_value(&mut ex.tab, Tab::Passages, "Passages by tag");

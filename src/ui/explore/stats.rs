@@ -119,6 +119,20 @@ fn tag_bars(ui: &mut egui::Ui, project: &Project, s: &Stats) {
         .include_y(n as f64 - 0.4)
         .show_grid([true, false])
         .y_grid_spacer(every_category)
+        // Counts are small numbers: labels a few digits wide fit closer
+        // than the default 60 px apart.
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .tick_label_color(text)
+                .label_spacing(24.0..=40.0)
+                .formatter(|m, _| {
+                    if m.value >= 0.0 && (m.value - m.value.round()).abs() < 1e-6 {
+                        format!("{}", m.value.round())
+                    } else {
+                        String::new()
+                    }
+                }),
+        ])
         .custom_y_axes(vec![
             egui_plot::AxisHints::new_y()
                 .min_thickness(longest * 6.5)
