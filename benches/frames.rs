@@ -36,7 +36,7 @@ fn input(events: Vec<Event>) -> RawInput {
 /// A context with the fonts the window uses, warmed up by a few frames.
 fn warm_context() -> egui::Context {
     let ctx = egui::Context::default();
-    ctx.set_fonts(gloss::ui::theme::load_fonts());
+    ctx.set_fonts(gloss::ui::fonts::base_fonts());
     let mut app = GlossApp::new(Settings::default());
     for _ in 0..3 {
         frame(&ctx, &mut app, Vec::new());

@@ -18,9 +18,26 @@ pub fn plural(n: usize, what: &str) -> String {
     }
 }
 
+/// `A`, `A and B`, `A, B and C`.
+#[must_use]
+pub fn list_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::plural;
+    use super::{list_and, plural};
+
+    #[test]
+    fn lists_read_naturally() {
+        assert_eq!(list_and(&["Thai"]), "Thai");
+        assert_eq!(list_and(&["Thai", "Lao"]), "Thai and Lao");
+        assert_eq!(list_and(&["Thai", "Lao", "Khmer"]), "Thai, Lao and Khmer");
+    }
 
     #[test]
     fn counts_read_naturally() {

@@ -80,6 +80,11 @@ pub struct GlossApp {
     /// The settings as last handed to eframe's storage: settings are
     /// written when they change, not only at a clean quit.
     settings_written: Option<Settings>,
+    /// Chars no font covers (filled by the system font provider).
+    pub(super) fonts_missing: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<char>>>,
+    /// The scripts of the open article no font shows, as last worked out
+    /// (for the article, with that many chars missing).
+    pub(super) missing_notice: (Option<ArticleId>, usize, Vec<&'static str>),
 }
 
 impl GlossApp {
@@ -121,6 +126,8 @@ impl GlossApp {
             native_dialogs: super::dialogs::native_wanted(),
             recent_checked: (Vec::new(), Vec::new()),
             settings_written: None,
+            fonts_missing: std::sync::Arc::default(),
+            missing_notice: (None, 0, Vec::new()),
         }
     }
 
@@ -140,7 +147,8 @@ impl GlossApp {
         }
         settings.tidy();
         let mut app = Self::new(settings);
-        // System fonts are read in the background and installed when ready.
+        // System fonts are listed in the background; each is read when a
+        // char first needs it.
         app.jobs.push(super::jobs::fonts(&cc.egui_ctx));
         app.untitled_recovery =
             eframe::storage_dir("gloss").map(|d| d.join("untitled.recovery.ron"));
@@ -231,6 +239,7 @@ impl GlossApp {
         if !self.configured {
             self.configured = true;
             self.settings.theme.apply(&ctx);
+            ctx.set_fonts(super::fonts::base_fonts());
             // Ctrl+plus/minus zoom the reading text, not the whole window.
             ctx.options_mut(|o| o.zoom_with_keyboard = false);
         }

@@ -87,6 +87,7 @@ impl GlossApp {
                 .on_hover_text(article.source.display().to_string());
             ui.label(weak(format!("· {} passages", project.annotation_count(id))));
         });
+        missing_fonts_notice(&self.fonts_missing, &mut self.missing_notice, ui, article);
         ui.separator();
         if let Some(u) = project.unavailable(id) {
             Self::unavailable_notice(ui, project, id, u);
@@ -240,4 +241,38 @@ impl GlossApp {
             }
         });
     }
+}
+
+/// A line naming the scripts of the article that no installed font
+/// shows (instead of silent boxes), and how to get a font.
+fn missing_fonts_notice(
+    missing: &std::sync::Mutex<std::collections::BTreeSet<char>>,
+    notice: &mut (Option<crate::model::ArticleId>, usize, Vec<&'static str>),
+    ui: &mut egui::Ui,
+    article: &crate::model::Article,
+) {
+    let missing_now = missing.lock().map_or(0, |m| m.len());
+    if missing_now == 0 {
+        return;
+    }
+    if notice.0 != Some(article.id) || notice.1 != missing_now {
+        let scripts = missing.lock().map_or_else(
+            |_| Vec::new(),
+            |m| super::fonts::missing_scripts(article.text.as_str(), &m),
+        );
+        *notice = (Some(article.id), missing_now, scripts);
+    }
+    let scripts = &notice.2;
+    if scripts.is_empty() {
+        return;
+    }
+    ui.label(
+        RichText::new(format!(
+            "No installed font shows this article's {} text, so it is drawn as boxes. \
+             Install a font that has it — e.g. the Noto fonts (Debian and Ubuntu: \
+             fonts-noto-core; Fedora: google-noto-sans-fonts) — and reopen Gloss.",
+            crate::model::words::list_and(scripts)
+        ))
+        .color(ui.visuals().warn_fg_color),
+    );
 }

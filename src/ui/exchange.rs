@@ -162,7 +162,9 @@ impl GlossApp {
                         self.show_error(format!("Nothing was exported to {}: {e}", shown(&out)));
                     }
                 },
-                Done::Fonts(fonts) => ctx.set_fonts(*fonts),
+                Done::Fonts(db) => ctx.add_font_provider(std::sync::Arc::new(
+                    super::fonts::SystemFonts::new(*db, self.fonts_missing.clone()),
+                )),
             }
         }
     }

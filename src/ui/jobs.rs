@@ -81,8 +81,8 @@ pub enum Done {
         /// The outcome.
         result: Result<(), ExportError>,
     },
-    /// Fonts were read from the system.
-    Fonts(Box<egui::FontDefinitions>),
+    /// The system's fonts were listed.
+    Fonts(Box<fontdb::Database>),
 }
 
 /// A running job.
@@ -484,9 +484,10 @@ pub fn write_bytes(
     })
 }
 
-/// Reads the system's fallback fonts in the background.
+/// Lists the system's fonts in the background (they are read when a
+/// char needs one).
 pub fn fonts(ctx: &egui::Context) -> Job {
     spawn("Loading fonts".to_owned(), ctx, false, |_, _| {
-        Done::Fonts(Box::new(super::theme::load_fonts()))
+        Done::Fonts(Box::new(super::fonts::scan_system_fonts()))
     })
 }

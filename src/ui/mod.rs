@@ -15,6 +15,7 @@ pub mod dialogs;
 mod exchange;
 pub mod explore;
 mod find;
+pub mod fonts;
 mod handle;
 pub mod jobs;
 pub mod list;

@@ -5,7 +5,7 @@
 
 use egui::{Color32, Pos2, vec2};
 
-use super::geometry::{self, char_at};
+use super::geometry::char_at;
 use super::selection::{Handle, Selection};
 use super::{Reader, ReaderEvent, typing_elsewhere};
 use crate::model::{Article, Project, Span};
@@ -154,7 +154,7 @@ impl Reader {
             .painted
             .iter()
             .find(|p| layout.blocks[p.block].start == b.start)?;
-        let chars: Vec<char> = p.galley.job.text.chars().collect();
+        let chars: Vec<char> = p.view.text().chars().collect();
         let i = (c - b.start).min(chars.len());
         let is_word =
             |ch: char| ch.is_alphanumeric() || ch == '_' || ch == '\'' || ch == '’' || ch == '-';
@@ -305,7 +305,7 @@ impl Reader {
             };
             return Some(layout.blocks[nb].start);
         };
-        let (next, x) = geometry::row_neighbour(&p.galley, c - block.start, up, self.preferred_x);
+        let (next, x) = p.view.row_neighbour(c - block.start, up, self.preferred_x);
         self.preferred_x = x;
         if let Some(n) = next {
             return Some(block.start + n);
@@ -315,7 +315,7 @@ impl Reader {
         let nblock = *layout.blocks.get(nb)?;
         if let Some(np) = self.painted.iter().find(|p| p.block == nb) {
             let x = x.unwrap_or(0.0);
-            return Some(nblock.start + geometry::char_on_edge_row(&np.galley, x, !up));
+            return Some(nblock.start + np.view.char_on_edge_row(x, !up));
         }
         Some(if up { nblock.end } else { nblock.start })
     }
@@ -327,7 +327,7 @@ impl Reader {
         let bi = layout.block_of(c);
         let block = layout.blocks[bi];
         match self.painted.iter().find(|p| p.block == bi) {
-            Some(p) => block.start + geometry::row_edge(&p.galley, c - block.start, end),
+            Some(p) => block.start + p.view.row_edge(c - block.start, end),
             None => {
                 if end {
                     block.end
@@ -362,7 +362,7 @@ impl Reader {
         let over_text = self
             .painted
             .iter()
-            .any(|p| geometry::over_text(&p.galley, pos - p.origin.to_vec2()));
+            .any(|p| p.view.over_text(pos - p.origin.to_vec2()));
         if !over_text {
             return;
         }

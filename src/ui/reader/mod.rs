@@ -13,6 +13,7 @@
 //! - `input.rs`: mouse and keyboard; [`paint`]: drawing a block;
 //! - [`selection`]: the selection and the handles of a picked passage.
 
+pub mod bidi;
 pub mod geometry;
 pub mod highlights;
 mod input;
@@ -20,12 +21,14 @@ pub mod layout;
 pub mod paint;
 pub mod selection;
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Pos2, Sense, TextFormat, vec2};
 
-use self::geometry::{Painted, caret_rect};
+use self::geometry::{BidiBlock, BlockView, Painted};
 use self::highlights::Highlights;
 use self::layout::{Block, Layout, gap_height, line_height};
 pub use self::selection::{Handle, Selection};
@@ -81,7 +84,18 @@ pub struct Reader {
     pub want_focus: bool,
     /// Height of the visible part of the text, for paging.
     view_height: f32,
+    /// Bidi layouts of the blocks painted last frame, and what they were
+    /// laid out for (article, text, column width, font size, theme).
+    bidi_cache: (BidiKey, HashMap<usize, Arc<BidiBlock>>),
 }
+
+type BidiKey = Option<(
+    crate::model::ArticleId,
+    crate::model::ContentHash,
+    u32,
+    u32,
+    bool,
+)>;
 
 /// True when some widget other than the reading view has keyboard focus (a
 /// text field, say), so plain keys are typing, not commands.
@@ -114,6 +128,7 @@ impl Reader {
         self.scroll_to = None;
         self.preferred_x = None;
         self.want_focus = true;
+        self.bidi_cache.1.clear();
     }
 
     /// Scrolls by `dy` points (down when positive) on the next frame.
@@ -182,7 +197,7 @@ impl Reader {
         let b = layout.block_of(c);
         let p = self.painted.iter().find(|p| p.block == b)?;
         let local = c - layout.blocks[b].start;
-        Some(p.origin + caret_rect(&p.galley, local).center().to_vec2())
+        Some(p.origin + p.view.caret_rect(local).center().to_vec2())
     }
 
     /// The blocks painted in the last frame: their first char, where they
@@ -199,7 +214,7 @@ impl Reader {
                 (
                     layout.blocks[p.block].start,
                     p.origin,
-                    geometry::drawn_text(&p.galley),
+                    p.view.text().to_owned(),
                 )
             })
             .collect()
@@ -212,7 +227,8 @@ impl Reader {
         self.painted
             .iter()
             .flat_map(|p| {
-                geometry::glyphs(&p.galley)
+                p.view
+                    .glyphs()
                     .into_iter()
                     .map(move |(c, r)| (c, r.translate(p.origin.to_vec2())))
             })
@@ -233,7 +249,8 @@ impl Reader {
             let hi = span.end().min(b.end);
             if lo < hi {
                 out.extend(
-                    geometry::char_rects(&p.galley, lo - b.start, hi - b.start)
+                    p.view
+                        .char_rects(lo - b.start, hi - b.start)
                         .into_iter()
                         .map(|r| r.translate(p.origin.to_vec2())),
                 );
@@ -316,27 +333,81 @@ impl Reader {
         let meta_font = FontId::proportional(font_size * META_SCALE);
         let meta_colour = ui.visuals().weak_text_color();
         let meta_blocks = layout.meta_blocks;
-        let make_job = |i: usize, b: &Block| -> LayoutJob {
+        let format_of = |i: usize| -> TextFormat {
             let meta = i < meta_blocks;
-            let mut job = LayoutJob::single_section(
-                article.text.as_str()[b.byte_start..b.byte_end].to_owned(),
-                TextFormat {
-                    font_id: if meta {
-                        meta_font.clone()
-                    } else {
-                        font.clone()
-                    },
-                    color: if meta { meta_colour } else { text_colour },
-                    line_height: Some(line_height(if meta {
-                        font_size * META_SCALE
-                    } else {
-                        font_size
-                    })),
-                    ..TextFormat::default()
+            TextFormat {
+                font_id: if meta {
+                    meta_font.clone()
+                } else {
+                    font.clone()
                 },
-            );
-            job.wrap = TextWrapping::wrap_at_width(column);
-            job
+                color: if meta { meta_colour } else { text_colour },
+                line_height: Some(line_height(if meta {
+                    font_size * META_SCALE
+                } else {
+                    font_size
+                })),
+                ..TextFormat::default()
+            }
+        };
+        let row_height_of = |i: usize| {
+            line_height(if i < meta_blocks {
+                font_size * META_SCALE
+            } else {
+                font_size
+            })
+        };
+        let key = Some((
+            article.id,
+            layout.hash.clone(),
+            column.to_bits(),
+            font_size.to_bits(),
+            dark,
+        ));
+        if self.bidi_cache.0 != key {
+            self.bidi_cache = (key, HashMap::new());
+        }
+        let bidi_cache = &mut self.bidi_cache.1;
+        let mut kept: HashMap<usize, Arc<BidiBlock>> = HashMap::new();
+        // A block's layout: egui's galley, or — with right-to-left text —
+        // pieces placed in visual order (see `bidi`).
+        let mut view_of = |ui: &egui::Ui, i: usize, b: &Block| -> BlockView {
+            let text = &article.text.as_str()[b.byte_start..b.byte_end];
+            if !bidi::needs_bidi(text) {
+                let mut job = LayoutJob::single_section(text.to_owned(), format_of(i));
+                job.wrap = TextWrapping::wrap_at_width(column);
+                return BlockView::Plain(ui.fonts_mut(|f| f.layout_job(job)));
+            }
+            let bb = bidi_cache.remove(&i).unwrap_or_else(|| {
+                let format = format_of(i);
+                Arc::new(ui.fonts_mut(|f| {
+                    BidiBlock::new(text, column, row_height_of(i), &mut |s| {
+                        f.layout_job(LayoutJob::single_section(s.to_owned(), format.clone()))
+                    })
+                }))
+            });
+            kept.insert(i, bb.clone());
+            BlockView::Bidi(bb)
+        };
+        // A block's height, for the measuring pass (bidi blocks without
+        // placing their pieces).
+        let height_of = |ui: &egui::Ui, i: usize, b: &Block| -> f32 {
+            let text = &article.text.as_str()[b.byte_start..b.byte_end];
+            if bidi::needs_bidi(text) {
+                let format = format_of(i);
+                let rows = ui.fonts_mut(|f| {
+                    bidi::row_count(text, column, &mut |s, _| {
+                        f.layout_job(LayoutJob::single_section(s.to_owned(), format.clone()))
+                            .size()
+                            .x
+                    })
+                });
+                rows as f32 * row_height_of(i)
+            } else {
+                let mut job = LayoutJob::single_section(text.to_owned(), format_of(i));
+                job.wrap = TextWrapping::wrap_at_width(column);
+                ui.fonts_mut(|f| f.layout_job(job)).size().y
+            }
         };
 
         let mut scroll = egui::ScrollArea::vertical()
@@ -378,13 +449,13 @@ impl Reader {
                 let h = if b.is_empty() {
                     gap_height(font_size)
                 } else {
-                    let galley = ui.fonts_mut(|f| f.layout_job(make_job(i, &b)));
+                    let view = view_of(ui, i, &b);
                     let pos = text_origin + vec2(0.0, y);
-                    paint::finds(&clip_painter, pos, &galley, b, find, find_current);
+                    paint::finds(&clip_painter, pos, &view, b, find, find_current);
                     paint::block(
                         &clip_painter,
                         pos,
-                        &galley,
+                        &view,
                         &paint::Paint {
                             block: b,
                             index: i,
@@ -396,11 +467,11 @@ impl Reader {
                             dark,
                         },
                     );
-                    let h = galley.size().y;
+                    let h = view.size().y;
                     painted.push(Painted {
                         block: i,
                         origin: pos,
-                        galley,
+                        view,
                     });
                     h
                 };
@@ -410,6 +481,9 @@ impl Reader {
             }
             response
         });
+        // Keep the bidi layouts of the blocks painted (the next frame
+        // likely paints them again); the others go.
+        self.bidi_cache.1 = kept;
         self.last_offset = out.state.clamped_offset().y;
         self.view_height = view_height;
         let response = out.inner;
@@ -431,7 +505,7 @@ impl Reader {
             let h = if b.is_empty() {
                 gap_height(font_size)
             } else {
-                ui.fonts_mut(|f| f.layout_job(make_job(i, &b))).size().y
+                height_of(ui, i, &b)
             };
             if let Some(delta) = layout.measure(i, h) {
                 heights_changed = true;

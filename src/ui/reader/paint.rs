@@ -2,11 +2,9 @@
 //! stacked underlines, the selection, the text, the picked passage's outline
 //! and handles, and the caret — every rectangle from `geometry`.
 
-use std::sync::Arc;
+use egui::{Color32, Pos2, Stroke, pos2};
 
-use egui::{Color32, Galley, Pos2, Stroke, pos2};
-
-use super::geometry::{caret_rect, char_rects};
+use super::geometry::BlockView;
 use super::highlights::Highlights;
 use super::layout::Block;
 use super::selection::{Handle, Selection};
@@ -42,7 +40,7 @@ fn darker(c: Color32) -> Color32 {
 }
 
 /// Paints a block's galley at `pos` with everything over and under it.
-pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint<'_>) {
+pub fn block(painter: &egui::Painter, pos: Pos2, view: &BlockView, p: &Paint<'_>) {
     let b = p.block;
     let local = |s: Span| -> Option<(usize, usize)> {
         let lo = s.start().max(b.start);
@@ -54,7 +52,7 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
     // Bands: each passage blends its first tag's colour over the text.
     for h in &hl {
         if let (Some((lo, hi)), Some(c)) = (local(h.span), h.colours.first()) {
-            for r in char_rects(galley, lo, hi) {
+            for r in view.char_rects(lo, hi) {
                 painter.rect_filled(
                     r.translate(pos.to_vec2()),
                     2.0,
@@ -78,14 +76,14 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
         } else {
             Color32::from_rgba_unmultiplied(60, 120, 230, 80)
         };
-        for r in char_rects(galley, lo, hi) {
+        for r in view.char_rects(lo, hi) {
             painter.rect_filled(r.translate(pos.to_vec2()), 0.0, c);
         }
     }
     // Stacked underlines: one per layer, one segment per tag colour.
     for h in &hl {
         if let Some((lo, hi)) = local(h.span) {
-            for r in char_rects(galley, lo, hi) {
+            for r in view.char_rects(lo, hi) {
                 let r = r.translate(pos.to_vec2());
                 let y = r.max.y - 2.0 - h.layer as f32 * 3.5;
                 let n = h.colours.len().max(1) as f32;
@@ -102,7 +100,7 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
             }
         }
     }
-    painter.galley(pos, galley.clone(), Color32::PLACEHOLDER);
+    view.paint(painter, pos);
     // The picked passage: outline and drag handles at its ends.
     if let Some(id) = p.picked
         && let Some(h) = hl.iter().find(|h| h.id == id)
@@ -117,7 +115,7 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
             Color32::from_gray(30)
         };
         if let Some((lo, hi)) = local(span) {
-            for r in char_rects(galley, lo, hi) {
+            for r in view.char_rects(lo, hi) {
                 painter.rect_stroke(
                     r.translate(pos.to_vec2()).expand(1.0),
                     2.0,
@@ -128,7 +126,7 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
         }
         for (c, top) in [(span.start(), true), (span.end(), false)] {
             if c >= b.start && c <= b.end && !(c == b.end && top) {
-                let r = caret_rect(galley, c - b.start).translate(pos.to_vec2());
+                let r = view.caret_rect(c - b.start).translate(pos.to_vec2());
                 let knob = if top { r.min } else { r.max };
                 painter.line_segment([r.min, r.max], Stroke::new(2.0, stroke_c));
                 painter.circle_filled(knob, 4.5, stroke_c);
@@ -142,7 +140,7 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
         && s.cursor >= b.start
         && s.cursor <= b.end
     {
-        let r = caret_rect(galley, s.cursor - b.start).translate(pos.to_vec2());
+        let r = view.caret_rect(s.cursor - b.start).translate(pos.to_vec2());
         let c = if p.dark {
             Color32::WHITE
         } else {
@@ -157,7 +155,7 @@ pub fn block(painter: &egui::Painter, pos: Pos2, galley: &Arc<Galley>, p: &Paint
 pub fn finds(
     painter: &egui::Painter,
     pos: Pos2,
-    galley: &Arc<Galley>,
+    view: &BlockView,
     b: Block,
     finds: &[Span],
     current: Option<Span>,
@@ -169,7 +167,7 @@ pub fn finds(
         if lo >= hi {
             continue;
         }
-        for r in char_rects(galley, lo - b.start, hi - b.start) {
+        for r in view.char_rects(lo - b.start, hi - b.start) {
             let r = r.translate(pos.to_vec2()).expand(1.0);
             painter.rect_filled(r, 2.0, Color32::from_rgba_unmultiplied(255, 170, 0, 110));
             if Some(*s) == current {
