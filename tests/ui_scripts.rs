@@ -15,11 +15,13 @@ use egui_kittest::Harness;
 use gloss::io::TextStorage;
 use gloss::model::{Action, Colour, Project, Span, Tag, TagProps};
 use gloss::ui::app::GlossApp;
+use gloss::ui::reader::Selection;
 
 const HEBREW: &str = "ראש הממשלה נפגש בז'נבה היום עם השר.\n";
 const HEBREW_TITLE: &str = "ראש הממשלה נפגש בז'נבה היום עם השר";
 const ARABIC: &str = "مظاهرات\n\nخرج المتظاهرين إلى شوارع القاهرة احتجاجا على الأسعار.\n";
 const MIXED: &str = "Talks in ירושלים ended on Monday.\n";
+const HINDI: &str = "किताब मिली।\n";
 
 fn fixture(dir: &Path) -> PathBuf {
     let articles = dir.join("articles");
@@ -27,9 +29,10 @@ fn fixture(dir: &Path) -> PathBuf {
     std::fs::write(articles.join("1-hebrew.txt"), HEBREW).unwrap();
     std::fs::write(articles.join("2-arabic.txt"), ARABIC).unwrap();
     std::fs::write(articles.join("3-mixed.txt"), MIXED).unwrap();
+    std::fs::write(articles.join("4-hindi.txt"), HINDI).unwrap();
     let mut p = Project::new();
     let (action, report) = gloss::io::import::import_paths(&p, &[articles], &|_, _| {});
-    assert_eq!(report.imported.len(), 3);
+    assert_eq!(report.imported.len(), 4);
     p.apply(action).unwrap();
     let id = p.ids().tag();
     p.apply(Action::AddTag(Tag {
@@ -195,4 +198,43 @@ fn a_selection_across_a_direction_boundary_is_one_range_drawn_in_pieces() {
         let g = glyphs.iter().find(|(g, _)| *g == c).unwrap().1;
         assert!(!rects.iter().any(|r| r.contains(g.center())), "{c}");
     }
+}
+
+#[test]
+fn arrow_keys_move_on_screen_and_never_into_a_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    open_article(&mut h, HEBREW_TITLE);
+    // In a right-to-left paragraph, Shift+Left extends forward in the text.
+    let s = char_offset(HEBREW, "נפגש");
+    h.state_mut().reader.selection = Some(Selection::caret(s));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowLeft);
+    h.run();
+    assert_eq!(h.state().selection(), Some(Span::new(s, s + 1).unwrap()));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().selection(), Some(Span::new(s - 1, s).unwrap()));
+
+    // Devanagari "कि" is one cluster (ka + vowel sign i): one step covers
+    // both chars.
+    open_article(&mut h, "किताब मिली।");
+    h.state_mut().reader.selection = Some(Selection::caret(0));
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    assert_eq!(h.state().selection(), Some(Span::new(0, 2).unwrap()));
+    // A click inside a cluster lands on its start.
+    let p = h.state().reader.screen_pos(1).unwrap();
+    h.state_mut().reader.selection = None;
+    h.hover_at(p);
+    h.run();
+    h.drag_at(p);
+    h.run();
+    let q = h.state().reader.screen_pos(5).unwrap();
+    h.hover_at(q);
+    h.run();
+    h.drop_at(q);
+    h.run();
+    let sel = h.state().selection().unwrap();
+    assert!(sel.start() == 0 || sel.start() == 2, "{sel:?}");
 }

@@ -47,13 +47,26 @@ impl GlossApp {
                     self.editing_title = None;
                 }
             } else {
-                let r = ui
-                    .add(
+                let r = if super::reader::bidi::needs_bidi(&article.title) {
+                    let format = egui::TextFormat::simple(
+                        egui::TextStyle::Heading.resolve(ui.style()),
+                        ui.visuals().strong_text_color(),
+                    );
+                    super::bidi_label::label(
+                        ui,
+                        &article.title,
+                        &format,
+                        false,
+                        egui::Sense::click(),
+                    )
+                } else {
+                    ui.add(
                         egui::Label::new(RichText::new(&article.title).heading())
                             .sense(egui::Sense::click())
                             .wrap(),
                     )
-                    .on_hover_text("Double-click to edit the title");
+                }
+                .on_hover_text("Double-click to edit the title");
                 if r.double_clicked() {
                     self.editing_title = Some(article.title.clone());
                 }

@@ -317,7 +317,33 @@ pub fn show(
                         } else {
                             RichText::new(&a.title).strong()
                         };
-                        let r = ui.add(egui::Label::new(title).truncate().selectable(false));
+                        let r = if super::reader::bidi::needs_bidi(&a.title) {
+                            // Right-to-left titles in their visual order.
+                            let unavailable = project.unavailable(id).is_some();
+                            let shown = if unavailable {
+                                format!("⚠ {}", a.title)
+                            } else {
+                                a.title.clone()
+                            };
+                            let colour = if unavailable {
+                                ui.visuals().warn_fg_color
+                            } else {
+                                ui.visuals().strong_text_color()
+                            };
+                            let format = egui::TextFormat::simple(
+                                egui::TextStyle::Body.resolve(ui.style()),
+                                colour,
+                            );
+                            super::bidi_label::label(
+                                ui,
+                                &shown,
+                                &format,
+                                true,
+                                egui::Sense::hover(),
+                            )
+                        } else {
+                            ui.add(egui::Label::new(title).truncate().selectable(false))
+                        };
                         if project.unavailable(id).is_some() {
                             r.on_hover_text("Its text is unavailable; its passages are read-only");
                         }

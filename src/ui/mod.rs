@@ -8,6 +8,7 @@
 
 pub mod app;
 mod article_view;
+mod bidi_label;
 mod choosing;
 pub mod codebook;
 pub mod commands;

@@ -292,16 +292,21 @@ pub(super) fn tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msg
                 };
                 match k {
                     None => {
-                        ui.add(
-                            egui::Label::new(
-                                RichText::new(format!(
-                                    "{} — {}",
-                                    a.title,
-                                    crate::model::plural(h.spans.len(), "match")
-                                ))
-                                .strong(),
-                            )
-                            .truncate(),
+                        let line = format!(
+                            "{} — {}",
+                            a.title,
+                            crate::model::plural(h.spans.len(), "match")
+                        );
+                        let format = egui::TextFormat::simple(
+                            egui::TextStyle::Body.resolve(ui.style()),
+                            ui.visuals().strong_text_color(),
+                        );
+                        crate::ui::bidi_label::label(
+                            ui,
+                            &line,
+                            &format,
+                            true,
+                            egui::Sense::hover(),
                         );
                     }
                     Some(k) => {
@@ -333,7 +338,26 @@ pub(super) fn tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msg
                                     ..egui::TextFormat::simple(font.clone(), strong)
                                 },
                             );
-                            job.append(&after, 0.0, egui::TextFormat::simple(font, weak));
+                            job.append(&after, 0.0, egui::TextFormat::simple(font.clone(), weak));
+                            // With right-to-left text, the same line in
+                            // visual order, the match marked.
+                            let line = format!("{before}{m}{after}");
+                            let mark_start = before.chars().count();
+                            let mark = mark_start..mark_start + m.chars().count();
+                            let marked = egui::TextFormat {
+                                background: Color32::from_rgba_unmultiplied(250, 200, 60, 90),
+                                ..egui::TextFormat::simple(font.clone(), strong)
+                            };
+                            if let Some(j) = crate::ui::bidi_label::job(
+                                ui,
+                                &line,
+                                &egui::TextFormat::simple(font, weak),
+                                Some((&marked, &mark)),
+                                ui.available_width() - 8.0,
+                                true,
+                            ) {
+                                job = j;
+                            }
                             // One line, cut with an ellipsis at the panel's
                             // edge; the whole line is in the tooltip.
                             let r = ui

@@ -15,8 +15,9 @@ use super::layout::Layout;
 
 /// A paragraph with right-to-left text: its pieces and their galleys.
 pub struct BidiBlock {
-    /// The rows of pieces.
-    pub lines: Lines,
+    /// The rows of pieces (kept between frames while the fonts and width
+    /// stay the same).
+    pub lines: Arc<Lines>,
     /// Each piece's galley (shaped on its own, in one direction).
     pub galleys: Vec<Arc<Galley>>,
     /// The height of a row.
@@ -28,15 +29,22 @@ pub struct BidiBlock {
 }
 
 impl BidiBlock {
-    /// Lays out `text` at `width`, shaping each piece with `layout` (a
-    /// single-line job of the piece's text).
+    /// The rows of pieces of `text` at `width`, measured with `layout` (a
+    /// single-line job of a piece's text).
+    pub fn lines(text: &str, width: f32, layout: &mut dyn FnMut(&str) -> Arc<Galley>) -> Lines {
+        super::bidi::lay_out(text, width, &mut |s, _| layout(s).size().x)
+    }
+
+    /// The block for `lines`, shaping each piece with `layout` (galleys are
+    /// fetched every frame: egui's cache keeps them valid when the font
+    /// atlas is rebuilt).
     pub fn new(
         text: &str,
+        lines: Arc<Lines>,
         width: f32,
         row_height: f32,
         layout: &mut dyn FnMut(&str) -> Arc<Galley>,
     ) -> Self {
-        let lines = super::bidi::lay_out(text, width, &mut |s, _| layout(s).size().x);
         let galleys = lines
             .pieces
             .iter()

@@ -221,17 +221,23 @@ impl Reader {
                 .unwrap_or(0);
             let sel = self.selection.unwrap_or(Selection::caret(top));
             let word = modifiers.command || modifiers.alt && cfg!(target_os = "macos");
+            // Left and Right move on screen: in a right-to-left paragraph,
+            // Left goes forward in the text. By grapheme, never into one.
+            let rtl = self.is_rtl_at(sel.cursor);
+            let step = |forward: bool| -> usize {
+                if word {
+                    if forward {
+                        word_right(text, sel.cursor)
+                    } else {
+                        word_left(text, sel.cursor)
+                    }
+                } else {
+                    self.step_char(text, sel.cursor, forward).min(len)
+                }
+            };
             let new_cursor = match key {
-                Key::ArrowLeft if !modifiers.alt || word => Some(if word {
-                    word_left(text, sel.cursor)
-                } else {
-                    sel.cursor.saturating_sub(1)
-                }),
-                Key::ArrowRight if !modifiers.alt || word => Some(if word {
-                    word_right(text, sel.cursor)
-                } else {
-                    (sel.cursor + 1).min(len)
-                }),
+                Key::ArrowLeft if !modifiers.alt || word => Some(step(rtl)),
+                Key::ArrowRight if !modifiers.alt || word => Some(step(!rtl)),
                 Key::ArrowUp => self.vertical(sel.cursor, true),
                 Key::ArrowDown => self.vertical(sel.cursor, false),
                 Key::Home => Some(if modifiers.command {
@@ -318,6 +324,32 @@ impl Reader {
             return Some(nblock.start + np.view.char_on_edge_row(x, !up));
         }
         Some(if up { nblock.end } else { nblock.start })
+    }
+
+    /// True when char `c` is in a painted right-to-left paragraph.
+    fn is_rtl_at(&self, c: usize) -> bool {
+        let Some(layout) = self.layout.as_ref() else {
+            return false;
+        };
+        let bi = layout.block_of(c);
+        self.painted
+            .iter()
+            .find(|p| p.block == bi)
+            .is_some_and(|p| p.view.is_rtl())
+    }
+
+    /// The char boundary one grapheme after (`forward`) or before `c`
+    /// (a line break is one step).
+    fn step_char(&self, text: &crate::model::Text, c: usize, forward: bool) -> usize {
+        let Some(layout) = self.layout.as_ref() else {
+            return if forward { c + 1 } else { c.saturating_sub(1) };
+        };
+        let block = layout.blocks[layout.block_of(c)];
+        if (forward && c >= block.end) || (!forward && c <= block.start) {
+            return if forward { c + 1 } else { c.saturating_sub(1) };
+        }
+        let s = &text.as_str()[block.byte_start..block.byte_end];
+        block.start + super::bidi::step_grapheme(s, c - block.start, forward)
     }
 
     fn row_edge(&self, c: usize, end: bool) -> usize {

@@ -86,15 +86,19 @@ pub struct Reader {
     view_height: f32,
     /// Bidi layouts of the blocks painted last frame, and what they were
     /// laid out for (article, text, column width, font size, theme).
-    bidi_cache: (BidiKey, HashMap<usize, Arc<BidiBlock>>),
+    bidi_cache: (BidiKey, HashMap<usize, Arc<bidi::Lines>>),
 }
 
+/// What bidi layouts were made for: article, text, column width, font
+/// size, theme, and how many fonts egui had found (a new fallback font
+/// changes widths).
 type BidiKey = Option<(
     crate::model::ArticleId,
     crate::model::ContentHash,
     u32,
     u32,
     bool,
+    usize,
 )>;
 
 /// True when some widget other than the reading view has keyboard focus (a
@@ -363,12 +367,13 @@ impl Reader {
             column.to_bits(),
             font_size.to_bits(),
             dark,
+            ui.fonts_mut(|f| f.discovered_fonts().len()),
         ));
         if self.bidi_cache.0 != key {
             self.bidi_cache = (key, HashMap::new());
         }
         let bidi_cache = &mut self.bidi_cache.1;
-        let mut kept: HashMap<usize, Arc<BidiBlock>> = HashMap::new();
+        let mut kept: HashMap<usize, Arc<bidi::Lines>> = HashMap::new();
         // A block's layout: egui's galley, or — with right-to-left text —
         // pieces placed in visual order (see `bidi`).
         let mut view_of = |ui: &egui::Ui, i: usize, b: &Block| -> BlockView {
@@ -378,16 +383,23 @@ impl Reader {
                 job.wrap = TextWrapping::wrap_at_width(column);
                 return BlockView::Plain(ui.fonts_mut(|f| f.layout_job(job)));
             }
-            let bb = bidi_cache.remove(&i).unwrap_or_else(|| {
-                let format = format_of(i);
-                Arc::new(ui.fonts_mut(|f| {
-                    BidiBlock::new(text, column, row_height_of(i), &mut |s| {
-                        f.layout_job(LayoutJob::single_section(s.to_owned(), format.clone()))
-                    })
-                }))
-            });
-            kept.insert(i, bb.clone());
-            BlockView::Bidi(bb)
+            let format = format_of(i);
+            let mut shape = |s: &str| {
+                ui.fonts_mut(|f| {
+                    f.layout_job(LayoutJob::single_section(s.to_owned(), format.clone()))
+                })
+            };
+            let lines = bidi_cache
+                .remove(&i)
+                .unwrap_or_else(|| Arc::new(BidiBlock::lines(text, column, &mut shape)));
+            kept.insert(i, lines.clone());
+            BlockView::Bidi(Arc::new(BidiBlock::new(
+                text,
+                lines,
+                column,
+                row_height_of(i),
+                &mut shape,
+            )))
         };
         // A block's height, for the measuring pass (bidi blocks without
         // placing their pieces).
