@@ -123,8 +123,45 @@ fn benches(c: &mut Criterion) {
         );
     }
 
+    // The same for a 5 MB Arabic article (right-to-left paragraphs laid
+    // out in bidi pieces).
+    let (arabic, arabic_id) = common::long_arabic_article(5_000_000, 10_000);
+    {
+        let mut app = app_with(arabic.clone(), arabic_id);
+        let t = Instant::now();
+        frame(&ctx, &mut app, Vec::new());
+        eprintln!(
+            "Arabic 5 MB article: first frame {:.1} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+
     let mut g = c.benchmark_group("frames");
     g.sample_size(20);
+
+    let mut app = {
+        let mut p = arabic.clone();
+        let other = common::add_text(&mut p, "A short article.\n".into(), "Short");
+        let mut app = app_with(p, other);
+        frame(&ctx, &mut app, Vec::new());
+        app
+    };
+    g.bench_function("open_5mb_arabic_article_first_frame_warm", |b| {
+        b.iter(|| {
+            app.reader.reset();
+            app.current = Some(arabic_id);
+            frame(&ctx, &mut app, Vec::new())
+        });
+    });
+    let mut app = app_with(arabic, arabic_id);
+    frame(&ctx, &mut app, Vec::new());
+    let mut arabic_step = 0u32;
+    g.bench_function("scroll_5mb_arabic_article_frame", |b| {
+        b.iter(|| {
+            let dy = wheel_step(&mut arabic_step, 2000, 120.0);
+            frame(&ctx, &mut app, wheel(Pos2::new(640.0, 450.0), dy))
+        });
+    });
 
     // Opening the article in a warm app: another article is open, the user
     // clicks the long one.

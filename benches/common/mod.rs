@@ -197,6 +197,62 @@ pub fn long_article(bytes: usize, passages: usize) -> (Project, ArticleId) {
     (p, id)
 }
 
+/// Arabic words (with a Latin name and digits now and then), for the
+/// right-to-left reading benchmarks.
+const ARABIC_WORDS: &[&str] = &[
+    "خرج",
+    "آلاف",
+    "المتظاهرين",
+    "إلى",
+    "شوارع",
+    "القاهرة",
+    "احتجاجا",
+    "على",
+    "ارتفاع",
+    "الأسعار،",
+    "وقالت",
+    "الشرطة",
+    "إن",
+    "شخصا",
+    "اعتقلوا",
+    "يوم",
+    "الجمعة",
+    "وزارة",
+    "الداخلية",
+    "لوكالة",
+    "Reuters",
+    "2024",
+    "(بحسب",
+    "البيان)",
+    "الحكومة",
+    "الاقتصاد",
+    "العقوبات",
+    "الميناء",
+    "الهجوم",
+    "الإلكتروني",
+];
+
+/// A `bytes`-long Arabic article with `passages` passages.
+pub fn long_arabic_article(bytes: usize, passages: usize) -> (Project, ArticleId) {
+    let mut rng = Rng(43);
+    let mut text = String::with_capacity(bytes + 1024);
+    while text.len() < bytes {
+        let words = 40 + rng.below(120);
+        for w in 0..words {
+            if w > 0 {
+                text.push(' ');
+            }
+            text.push_str(ARABIC_WORDS[rng.below(ARABIC_WORDS.len())]);
+        }
+        text.push_str(".\n\n");
+    }
+    let mut p = Project::new();
+    let id = add_text(&mut p, text, "مقال طويل جدا");
+    let tags = tags(&mut p);
+    annotate(&mut p, &mut rng, id, &tags, passages);
+    (p, id)
+}
+
 /// A project with `n` seed-size articles and 10 passages each.
 pub fn many_articles(n: usize) -> Project {
     let mut rng = Rng(7);
