@@ -52,7 +52,12 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             super::check::Mode { resync, repair, gc },
             global,
         ),
-        Command::Stats { project, json, by } => print_stats(&mut out, &project, json, by),
+        Command::Stats { project, json, by } => match by.as_str() {
+            "month" => print_stats(&mut out, &project, json, TimeBucket::Month),
+            "week" => print_stats(&mut out, &project, json, TimeBucket::Week),
+            attribute => print_cross_tab(&mut out, &project, json, attribute),
+        },
+        Command::Articles { project, json } => print_articles(&mut out, &project, json),
         Command::Search {
             project,
             pattern,
@@ -273,6 +278,100 @@ fn search(
         }
     }
     Ok(u8::from(n == 0))
+}
+
+/// `gloss stats --by ATTRIBUTE`: passages per tag per attribute value.
+fn print_cross_tab(out: &mut dyn Write, path: &Path, json: bool, name: &str) -> Result<u8> {
+    let opened = session::read(path)?;
+    let t = stats::cross_tab(&opened.project, name);
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &t)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let w = t
+        .series
+        .iter()
+        .map(|(p, _)| p.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    writeln!(out, "passages per tag by {name}")?;
+    let widths: Vec<usize> = t.values.iter().map(|v| v.chars().count().max(6)).collect();
+    write!(out, "{:<w$}", "tag")?;
+    for (v, vw) in t.values.iter().zip(&widths) {
+        write!(out, "  {v:>vw$}")?;
+    }
+    writeln!(out)?;
+    for (path, counts) in &t.series {
+        write!(out, "{path:<w$}")?;
+        for (c, vw) in counts.iter().zip(&widths) {
+            write!(out, "  {c:>vw$}")?;
+        }
+        writeln!(out)?;
+    }
+    write!(out, "{:<w$}", "(articles)")?;
+    for (c, vw) in t.articles.iter().zip(&widths) {
+        write!(out, "  {c:>vw$}")?;
+    }
+    writeln!(out)?;
+    Ok(0)
+}
+
+/// `gloss articles`: what an import produced.
+fn print_articles(out: &mut dyn Write, path: &Path, json: bool) -> Result<u8> {
+    let opened = session::read(path)?;
+    let project = &opened.project;
+    let names = crate::model::attributes::names(project.articles());
+    if json {
+        let list: Vec<serde_json::Value> = project
+            .articles()
+            .map(|a| {
+                let attrs: serde_json::Map<String, serde_json::Value> = names
+                    .iter()
+                    .filter_map(|n| {
+                        let v = crate::model::attributes::attribute(a, n)?;
+                        let j = match v {
+                            crate::model::attributes::Value::Number(x) => serde_json::json!(x),
+                            other => serde_json::json!(other.to_string()),
+                        };
+                        Some((n.clone(), j))
+                    })
+                    .collect();
+                serde_json::json!({
+                    "id": a.id.0,
+                    "title": a.title,
+                    "source": a.source.to_string_lossy(),
+                    "status": a.status.label(),
+                    "attributes": attrs,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    write!(out, "id\ttitle\tsource")?;
+    for n in &names {
+        write!(out, "\t{n}")?;
+    }
+    writeln!(out)?;
+    for a in project.articles() {
+        write!(
+            out,
+            "{}\t{}\t{}",
+            a.id.0,
+            clean(&a.title),
+            clean(&a.source.to_string_lossy())
+        )?;
+        for n in &names {
+            let v = crate::model::attributes::attribute(a, n).map(|v| v.to_string());
+            write!(out, "\t{}", clean(v.as_deref().unwrap_or("")))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(0)
 }
 
 fn print_stats(out: &mut dyn Write, path: &Path, json: bool, by: TimeBucket) -> Result<u8> {

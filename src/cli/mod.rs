@@ -148,9 +148,21 @@ pub enum Command {
         /// Print JSON instead of tables.
         #[arg(long)]
         json: bool,
-        /// Time buckets for the timeline.
-        #[arg(long, value_enum, default_value = "month")]
-        by: TimeBucket,
+        /// `month` or `week`: the timeline's buckets; any other name
+        /// cross-tabulates passages per tag by that article attribute
+        /// (`outlet`, `section`, `year`, …; see `gloss articles`).
+        #[arg(long, default_value = "month", value_name = "month|week|ATTRIBUTE")]
+        by: String,
+    },
+    /// List the articles: id, title, source file and every attribute
+    /// (tab-separated with a header line, or JSON: one object per article,
+    /// attributes by name).
+    Articles {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// Print JSON instead of tab-separated lines.
+        #[arg(long)]
+        json: bool,
     },
     /// Search the articles' text; one line per match:
     /// `article_id<TAB>start<TAB>end<TAB>context` (char offsets).

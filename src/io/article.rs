@@ -39,8 +39,19 @@ pub enum ReadError {
     #[error("cannot read the file: {0}")]
     File(#[from] super::read::FileError),
     /// Not a supported kind of file.
-    #[error("unsupported file type {0:?} (Gloss reads .txt, .md, .markdown, .html and .htm)")]
+    #[error("unsupported file type {0:?} (Gloss reads {SUPPORTED})")]
     Unsupported(String),
+    /// A word-processor or e-book document that could not be read.
+    #[error("{0}")]
+    Document(#[from] super::documents::DocError),
+    /// A story of a multi-story file that is not there.
+    #[error("the file has {have} stories now, not {want}")]
+    NoSuchStory {
+        /// The story asked for (1-based).
+        want: usize,
+        /// How many the file has.
+        have: usize,
+    },
     /// Not text, or nothing in it.
     #[error("{0}")]
     Decode(#[from] DecodeError),
@@ -52,6 +63,9 @@ pub enum ReadError {
     Html(#[from] html::HtmlError),
 }
 
+/// The file types Gloss reads, in words.
+pub const SUPPORTED: &str = ".txt, .md, .html, .docx, .odt and .epub";
+
 /// The format of a path by its extension, if supported.
 #[must_use]
 pub fn format_of(path: &Path) -> Option<SourceFormat> {
@@ -60,8 +74,30 @@ pub fn format_of(path: &Path) -> Option<SourceFormat> {
         "txt" | "text" => Some(SourceFormat::Text),
         "md" | "markdown" => Some(SourceFormat::Markdown),
         "html" | "htm" | "xhtml" => Some(SourceFormat::Html),
+        "docx" => Some(SourceFormat::Docx),
+        "odt" => Some(SourceFormat::Odt),
+        "epub" => Some(SourceFormat::Epub),
         _ => None,
     }
+}
+
+/// `FILE#N`: story `N` (1-based) of a multi-story file such as a news
+/// archive export.
+#[must_use]
+pub fn story_path(file: &Path, n: usize) -> PathBuf {
+    let mut s = file.as_os_str().to_owned();
+    s.push(format!("#{n}"));
+    PathBuf::from(s)
+}
+
+/// The file and story number of a `FILE#N` path, when `FILE` is a file
+/// and the whole path is not.
+fn split_story_path(path: &Path) -> Option<(PathBuf, usize)> {
+    let s = path.to_str()?;
+    let (file, n) = s.rsplit_once('#')?;
+    let n: usize = n.parse().ok()?;
+    let file = PathBuf::from(file);
+    (n > 0 && !path.exists() && file.is_file()).then_some((file, n))
 }
 
 /// Extensions of the exchange archives whose members can be an article's
@@ -93,23 +129,191 @@ pub fn own_file(source: &Path) -> Option<&Path> {
     Some(source)
 }
 
-/// Reads an article file.
+/// Reads an article file: one article, or for `FILE#N`, story `N` of a
+/// multi-story file (the first story of a file that has several).
 ///
 /// # Errors
 /// [`ReadError`] naming what is wrong with the file.
 pub fn read_article(path: &Path) -> Result<ReadArticle, ReadError> {
+    if let Some((file, n)) = split_story_path(path) {
+        let mut all = read_articles(&file)?;
+        let have = all.len();
+        if n > have {
+            return Err(ReadError::NoSuchStory { want: n, have });
+        }
+        return Ok(all.swap_remove(n - 1));
+    }
+    let mut all = read_articles(path)?;
+    Ok(all.swap_remove(0))
+}
+
+/// Reads a file as articles: one, or one per story of a news archive
+/// export (Nexis Uni, LexisNexis, Factiva), each with its metadata. The
+/// stories of a multi-story file have `FILE#N` paths.
+///
+/// # Errors
+/// [`ReadError`] naming what is wrong with the file.
+pub fn read_articles(path: &Path) -> Result<Vec<ReadArticle>, ReadError> {
     let format = format_of(path).ok_or_else(|| {
         ReadError::Unsupported(path.extension().map_or_else(
             || "(no extension)".to_owned(),
             |e| format!(".{}", e.to_string_lossy()),
         ))
     })?;
-    let bytes = super::read::read_input(path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    parse_article(&bytes, format, path.to_path_buf(), file_name)
+    let doc = match format {
+        SourceFormat::Docx => Some(super::documents::read_docx(path)?),
+        SourceFormat::Odt => Some(super::documents::read_odt(path)?),
+        SourceFormat::Epub => Some(super::documents::read_epub(path)?),
+        _ => None,
+    };
+    if let Some(doc) = doc {
+        return from_document(&doc, format, path, &file_name);
+    }
+    let bytes = super::read::read_input(path)?;
+    let decoded = decode(&bytes)?;
+    let text = normalise(&decoded.text);
+    let stories = match format {
+        SourceFormat::Html if super::news::is_factiva_html(&text) => Some((
+            super::news::Layout::Factiva,
+            super::news::split_factiva(&text),
+        )),
+        SourceFormat::Text => super::news::detect_text(&text).map(|layout| {
+            let stories = match layout {
+                super::news::Layout::LexisNexis => super::news::split_lexis_nexis(&text),
+                _ => super::news::split_nexis_uni(
+                    &text
+                        .split('\n')
+                        .map(|l| (l.to_owned(), Vec::new()))
+                        .collect::<Vec<_>>(),
+                ),
+            };
+            (layout, stories)
+        }),
+        _ => None,
+    };
+    let meta = Metadata {
+        file_name: file_name.clone(),
+        format,
+        encoding: decoded.encoding.to_owned(),
+        ..Metadata::default()
+    };
+    if let Some((layout, stories)) = stories {
+        if let Some(out) = story_articles(stories, path, &meta, decoded.warning.as_ref()) {
+            return Ok(out);
+        }
+        let mut one = parse_article(&bytes, format, path.to_path_buf(), file_name)?;
+        one.warning = Some(format!(
+            "looks like a {} export, but no story in it could be read; imported as one article",
+            layout.name()
+        ));
+        return Ok(vec![one]);
+    }
+    Ok(vec![parse_article(
+        &bytes,
+        format,
+        path.to_path_buf(),
+        file_name,
+    )?])
+}
+
+/// The articles of an archive export's stories (`None` when it has none).
+fn story_articles(
+    stories: Vec<super::news::Story>,
+    path: &Path,
+    meta: &Metadata,
+    warning: Option<&String>,
+) -> Option<Vec<ReadArticle>> {
+    if stories.is_empty() {
+        return None;
+    }
+    let many = stories.len() > 1;
+    Some(
+        stories
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| ReadArticle {
+                path: if many {
+                    story_path(path, i + 1)
+                } else {
+                    path.to_path_buf()
+                },
+                text: normalise(&s.text),
+                title: s.title,
+                meta: Metadata {
+                    date: s.date,
+                    file_name: if many {
+                        format!("{} #{}", meta.file_name, i + 1)
+                    } else {
+                        meta.file_name.clone()
+                    },
+                    attributes: s.attributes,
+                    ..meta.clone()
+                },
+                warning: warning.cloned(),
+            })
+            .collect(),
+    )
+}
+
+/// The articles of a word-processor or e-book document: its stories when
+/// it is a Nexis Uni export, else the whole text.
+fn from_document(
+    doc: &super::documents::Doc,
+    format: SourceFormat,
+    path: &Path,
+    file_name: &str,
+) -> Result<Vec<ReadArticle>, ReadError> {
+    let meta = Metadata {
+        file_name: file_name.to_owned(),
+        format,
+        encoding: "UTF-8".into(),
+        ..Metadata::default()
+    };
+    let looks_nexis = doc.nexis
+        || doc
+            .paragraphs
+            .iter()
+            .any(|p| super::news::detect_text(&p.text) == Some(super::news::Layout::NexisUni));
+    if looks_nexis {
+        let paras: Vec<(String, Vec<String>)> = doc
+            .paragraphs
+            .iter()
+            .map(|p| (p.text.clone(), p.bookmarks.clone()))
+            .collect();
+        if let Some(out) = story_articles(super::news::split_nexis_uni(&paras), path, &meta, None) {
+            return Ok(out);
+        }
+    }
+    let text = normalise(&doc.text());
+    if text.trim().is_empty() {
+        return Err(ReadError::Decode(DecodeError::Empty));
+    }
+    let title = doc
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| first_sentence(&text))
+        .unwrap_or_else(|| {
+            Path::new(file_name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let warning = (looks_nexis).then(|| {
+        "looks like a Nexis Uni export, but no story in it could be read; imported as one article"
+            .to_owned()
+    });
+    Ok(vec![ReadArticle {
+        path: path.to_path_buf(),
+        text,
+        title,
+        meta,
+        warning,
+    }])
 }
 
 /// Reads an article from bytes already in memory.
@@ -146,7 +350,10 @@ pub fn parse_article(
                 .map(|t| t.trim().to_owned());
             (text, title)
         }
-        SourceFormat::Text => (normalise(&decoded.text), None),
+        // Documents are read by `read_articles`; as bytes they are text.
+        SourceFormat::Text | SourceFormat::Docx | SourceFormat::Odt | SourceFormat::Epub => {
+            (normalise(&decoded.text), None)
+        }
     };
     let header = parse_news_header(&text);
     meta.date = header.date.or(meta.date);

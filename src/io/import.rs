@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::article::{ReadArticle, format_of, read_article};
+use super::article::{ReadArticle, format_of, read_articles};
 use crate::model::{Action, Article, ArticleId, ContentHash, Project, ReviewStatus, Text, ops};
 
 /// A file that was not imported, and why.
@@ -45,8 +45,12 @@ pub struct ImportReport {
     pub warnings: Vec<(PathBuf, String)>,
 }
 
-const UNSUPPORTED: &str =
-    "unsupported file type (Gloss reads .txt, .md, .markdown, .html and .htm)";
+static UNSUPPORTED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "unsupported file type (Gloss reads {})",
+        super::article::SUPPORTED
+    )
+});
 
 /// Decides what to do with a symbolic link found inside a folder being
 /// imported from `root`: a link to a regular file inside the folder is
@@ -142,7 +146,7 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Refusal>) {
             if format_of(e.path()).is_some() {
                 files.push(e.into_path());
             } else {
-                refuse(e.into_path(), UNSUPPORTED.into());
+                refuse(e.into_path(), UNSUPPORTED.clone());
             }
         }
     }
@@ -166,24 +170,28 @@ pub fn read_files_cancellable(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Result<ReadArticle, Refusal>> {
     let done = std::sync::atomic::AtomicUsize::new(0);
-    files
+    let per_file: Vec<Vec<Result<ReadArticle, Refusal>>> = files
         .par_iter()
         .map(|path| {
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                return Err(Refusal {
+                return vec![Err(Refusal {
                     path: path.clone(),
                     reason: "import cancelled".into(),
-                });
+                })];
             }
-            let r = read_article(path).map_err(|e| Refusal {
-                path: path.clone(),
-                reason: e.to_string(),
-            });
+            let r = match read_articles(path) {
+                Ok(all) => all.into_iter().map(Ok).collect(),
+                Err(e) => vec![Err(Refusal {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })],
+            };
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n);
             r
         })
-        .collect()
+        .collect();
+    per_file.into_iter().flatten().collect()
 }
 
 /// Turns read files into new articles of `project`, skipping texts already

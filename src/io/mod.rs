@@ -4,10 +4,12 @@
 pub mod article;
 pub mod atomic;
 pub mod decode;
+pub mod documents;
 pub mod html;
 pub mod import;
 pub mod limits;
 pub mod lock;
+pub mod news;
 pub mod paths;
 pub mod project_file;
 pub mod protect;

@@ -40,6 +40,15 @@ pub enum Action {
         /// The new note.
         note: String,
     },
+    /// Sets (or, with `None`, removes) an attribute of an article.
+    SetAttribute {
+        /// Which article.
+        article: ArticleId,
+        /// The attribute's name.
+        name: String,
+        /// Its new value.
+        value: Option<super::attributes::Value>,
+    },
     /// Replaces an article's text (re-sync); the article must have no annotations.
     SetArticleText {
         /// Which article.
@@ -130,6 +139,7 @@ impl Action {
             Self::SetArticleTitle { .. } => "edit title".into(),
             Self::SetArticleStatus { .. } => "set status".into(),
             Self::SetArticleNote { .. } => "edit article note".into(),
+            Self::SetAttribute { name, .. } => format!("set {name}"),
             Self::SetArticleText { .. } => "replace article text".into(),
             Self::AddTag(_) => "add tag".into(),
             Self::RemoveTag(_) => "delete tag".into(),
@@ -235,6 +245,22 @@ impl Project {
                 let a = self.article_mut(article)?;
                 let old = std::mem::replace(&mut a.note, note);
                 Ok(Action::SetArticleNote { article, note: old })
+            }
+            Action::SetAttribute {
+                article,
+                name,
+                value,
+            } => {
+                let a = self.article_mut(article)?;
+                let old = match value {
+                    Some(v) => a.meta.attributes.insert(name.clone(), v),
+                    None => a.meta.attributes.remove(&name),
+                };
+                Ok(Action::SetAttribute {
+                    article,
+                    name,
+                    value: old,
+                })
             }
             Action::SetArticleText { article, text } => {
                 self.check_available(article)?;

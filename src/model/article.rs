@@ -67,6 +67,12 @@ pub enum SourceFormat {
     Markdown,
     /// HTML, reduced to its readable text.
     Html,
+    /// A Word (Office Open XML) document.
+    Docx,
+    /// An OpenDocument text.
+    Odt,
+    /// An EPUB e-book.
+    Epub,
 }
 
 /// A content hash of an article's normalised text (BLAKE3, hex).
@@ -103,6 +109,9 @@ pub struct Metadata {
     pub format: SourceFormat,
     /// The encoding the file was decoded from.
     pub encoding: String,
+    /// Attributes: what an archive export says (outlet, byline, section…)
+    /// and what the analyst adds.
+    pub attributes: super::attributes::Attributes,
 }
 
 /// One article in a project.

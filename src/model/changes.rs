@@ -66,7 +66,9 @@ impl Action {
                 c.texts.insert(*id);
                 c.passages.insert(*id);
             }
-            Action::SetArticleTitle { .. } | Action::SetArticleStatus { .. } => c.articles = true,
+            Action::SetArticleTitle { .. }
+            | Action::SetArticleStatus { .. }
+            | Action::SetAttribute { .. } => c.articles = true,
             Action::SetArticleNote { .. }
             | Action::SetMemo(_)
             | Action::SetAnnotationNote { .. } => c.notes = true,

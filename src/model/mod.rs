@@ -6,6 +6,7 @@ pub mod action;
 pub mod anchor;
 pub mod annotation;
 pub mod article;
+pub mod attributes;
 pub mod changes;
 pub mod codebook;
 pub mod error;

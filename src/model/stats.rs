@@ -294,6 +294,68 @@ pub fn timeline(project: &Project, bucket: Bucket) -> Timeline {
     }
 }
 
+/// Passages per tag per value of an article attribute — the "code
+/// matrix" (outlet × tag, month × tag).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CrossTab {
+    /// The attribute.
+    pub attribute: String,
+    /// Its values (as text), sorted; articles without it are "(none)".
+    pub values: Vec<String>,
+    /// Per tag path: one count per value.
+    pub series: Vec<(String, Vec<usize>)>,
+    /// Articles per value.
+    pub articles: Vec<usize>,
+}
+
+/// What an article without the attribute is counted under.
+pub const NO_VALUE: &str = "(none)";
+
+/// Cross-tabulates passages per tag by attribute `name` (see
+/// [`super::attributes::attribute`]: built-in `date`, `month`, `year`,
+/// `credit`, `file`, or an article attribute).
+#[must_use]
+pub fn cross_tab(project: &Project, name: &str) -> CrossTab {
+    let value_of = |id: ArticleId| -> String {
+        project
+            .article(id)
+            .and_then(|a| super::attributes::attribute(a, name))
+            .map_or_else(|| NO_VALUE.to_owned(), |v| v.to_string())
+    };
+    let mut per_article: BTreeMap<String, usize> = BTreeMap::new();
+    for a in project.articles() {
+        *per_article.entry(value_of(a.id)).or_insert(0) += 1;
+    }
+    let mut counts: BTreeMap<TagId, BTreeMap<String, usize>> = BTreeMap::new();
+    for a in project.annotations() {
+        let v = value_of(a.article);
+        for t in &a.tags {
+            *counts.entry(*t).or_default().entry(v.clone()).or_insert(0) += 1;
+        }
+    }
+    let values: Vec<String> = per_article.keys().cloned().collect();
+    let cb = project.codebook();
+    let mut series: Vec<(String, Vec<usize>)> = counts
+        .into_iter()
+        .map(|(t, by)| {
+            (
+                cb.path(t),
+                values
+                    .iter()
+                    .map(|v| by.get(v).copied().unwrap_or(0))
+                    .collect(),
+            )
+        })
+        .collect();
+    series.sort();
+    CrossTab {
+        attribute: name.to_owned(),
+        articles: values.iter().map(|v| per_article[v]).collect(),
+        values,
+        series,
+    }
+}
+
 /// Total length of the union of spans.
 fn union_len(mut spans: Vec<Span>) -> usize {
     spans.sort();

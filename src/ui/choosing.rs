@@ -88,7 +88,9 @@ impl GlossApp {
         let ask = Ask::new(Kind::OpenFiles, "Import articles", self.near().as_deref())
             .filter(
                 "Articles",
-                &["txt", "text", "md", "markdown", "html", "htm"],
+                &[
+                    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "epub",
+                ],
             )
             .filter("All files", &["*"]);
         self.ask(ctx, ask, Then::Import);

@@ -524,6 +524,7 @@ fn load_article(
                 file_name: rec.file_name.into_owned(),
                 format: rec.format,
                 encoding: rec.encoding.into_owned(),
+                attributes: rec.attributes.into_owned(),
             },
             title: rec.title.into_owned(),
             status: rec.status,

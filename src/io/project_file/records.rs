@@ -23,6 +23,14 @@ use crate::model::{
     SourceFormat, Span, TagId, Timestamp,
 };
 
+#[allow(
+    clippy::ptr_arg,
+    reason = "serde's skip_serializing_if passes the field as it is"
+)]
+fn is_empty(a: &Cow<'_, crate::model::attributes::Attributes>) -> bool {
+    a.is_empty()
+}
+
 /// The file as written. Lists serialise straight from the project.
 #[derive(Serialize)]
 pub(super) struct FileOut<'a> {
@@ -104,6 +112,9 @@ pub(super) struct ArticleRec<'a> {
     /// When the article was added (version 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added: Option<Timestamp>,
+    /// Attributes by name (outlet, byline…), when it has any.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub attributes: Cow<'a, crate::model::attributes::Attributes>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Cow<'a, str>>,
 }
@@ -213,6 +224,7 @@ impl Serialize for Articles<'_> {
                 chars: project.text_len(a.id),
                 note: Cow::Borrowed(&a.note),
                 added: a.added,
+                attributes: Cow::Borrowed(&a.meta.attributes),
                 text,
             }
         }))
