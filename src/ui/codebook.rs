@@ -459,5 +459,86 @@ pub fn show_inspector(
         if r.lost_focus() {
             msgs.push(Msg::Seal);
         }
+        attributes_editor(ui, art, msgs);
     }
+}
+
+/// The article's attributes: each editable (a value typed as a date
+/// `YYYY-MM-DD` or a number is stored as one), removable, and a row to add
+/// one. Changes apply when a field loses focus, as one undo step.
+fn attributes_editor(ui: &mut egui::Ui, art: &crate::model::Article, msgs: &mut Vec<Msg>) {
+    use crate::model::attributes::Value;
+    egui::CollapsingHeader::new(RichText::new("Attributes").strong())
+        .id_salt(("attributes", art.id))
+        .default_open(!art.meta.attributes.is_empty())
+        .show(ui, |ui| {
+            egui::Grid::new(("attribute grid", art.id))
+                .num_columns(3)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (name, value) in &art.meta.attributes {
+                        ui.label(RichText::new(name).small());
+                        let id = ui.scope_id().with(("attr", art.id, name));
+                        let mut buf: String = ui
+                            .data_mut(|d| d.get_temp::<String>(id))
+                            .unwrap_or_else(|| value.to_string());
+                        let r = ui.add_sized(
+                            [160.0, ui.spacing().interact_size.y],
+                            egui::TextEdit::singleline(&mut buf),
+                        );
+                        if r.changed() {
+                            ui.data_mut(|d| d.insert_temp(id, buf.clone()));
+                        }
+                        if r.lost_focus() {
+                            ui.data_mut(|d| d.remove::<String>(id));
+                            if buf != value.to_string() {
+                                msgs.push(Msg::Apply(Action::SetAttribute {
+                                    article: art.id,
+                                    name: name.clone(),
+                                    value: Some(Value::parse(&buf)),
+                                }));
+                            }
+                        }
+                        if ui
+                            .small_button("×")
+                            .on_hover_text(format!("Remove {name} from this article"))
+                            .clicked()
+                        {
+                            msgs.push(Msg::Apply(Action::SetAttribute {
+                                article: art.id,
+                                name: name.clone(),
+                                value: None,
+                            }));
+                        }
+                        ui.end_row();
+                    }
+                });
+            // A new attribute: name and value.
+            let id = ui.scope_id().with(("new attr", art.id));
+            let (mut name, mut value): (String, String) =
+                ui.data_mut(|d| d.get_temp(id)).unwrap_or_default();
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::TextEdit::singleline(&mut name)
+                        .hint_text("name")
+                        .desired_width(80.0),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(&mut value)
+                        .hint_text("value")
+                        .desired_width(110.0),
+                );
+                let ok = !name.trim().is_empty() && !value.trim().is_empty();
+                if ui.add_enabled(ok, egui::Button::new("Add")).clicked() {
+                    msgs.push(Msg::Apply(Action::SetAttribute {
+                        article: art.id,
+                        name: name.trim().to_lowercase(),
+                        value: Some(Value::parse(&value)),
+                    }));
+                    name.clear();
+                    value.clear();
+                }
+            });
+            ui.data_mut(|d| d.insert_temp(id, (name, value)));
+        });
 }

@@ -22,6 +22,9 @@ pub enum SortKey {
     Count,
     /// Review status.
     Status,
+    /// The attribute shown in this list column (an index into
+    /// [`ListState::columns`]).
+    Attribute(usize),
 }
 
 /// What the cached rows were computed from.
@@ -33,6 +36,7 @@ type CacheKey = (
     SortKey,
     bool,
     usize,
+    Vec<String>,
 );
 
 /// The list's filters, sort order and cached rows.
@@ -59,11 +63,50 @@ pub struct ListState {
     pub scroll_to_current: bool,
     /// A filter that is not a valid pattern.
     pub filter_error: Option<String>,
+    /// Attributes shown as columns (`None`: those a news export gives —
+    /// outlet, byline, section — when the project has them).
+    pub columns: Option<Vec<String>>,
+    /// The columns in use (worked out from `columns` and the project).
+    pub shown_columns: Vec<String>,
+    /// The project's attribute names, and the project state they are of.
+    names: (Option<u64>, Vec<String>),
+}
+
+/// Splits a filter into `name:value` attribute conditions and free text.
+fn parse_filter(filter: &str, names: &[String]) -> (Vec<(String, String)>, String) {
+    let mut conds = Vec::new();
+    let mut free: Vec<&str> = Vec::new();
+    for word in filter.split_whitespace() {
+        if let Some((name, value)) = word.split_once(':') {
+            let name_l = name.to_lowercase().replace('_', " ");
+            if let Some(n) = names.iter().find(|n| n.to_lowercase() == name_l) {
+                conds.push((n.clone(), value.trim_matches('"').to_lowercase()));
+                continue;
+            }
+        }
+        free.push(word);
+    }
+    (conds, free.join(" "))
 }
 
 impl ListState {
     /// Recomputes the rows if the project or the filters changed.
     pub fn refresh(&mut self, project: &Project, state: u64) {
+        if self.names.0 != Some(state) {
+            self.names = (
+                Some(state),
+                crate::model::attributes::names(project.articles()),
+            );
+        }
+        let names = self.names.1.clone();
+        self.shown_columns = match &self.columns {
+            Some(c) => c.iter().filter(|c| names.contains(c)).cloned().collect(),
+            None => ["outlet", "byline", "section"]
+                .iter()
+                .filter(|n| names.iter().any(|m| m == *n))
+                .map(|n| (*n).to_owned())
+                .collect(),
+        };
         let key = (
             state,
             self.filter.clone(),
@@ -72,12 +115,14 @@ impl ListState {
             self.sort,
             self.descending,
             self.only.as_ref().map_or(0, |(_, s)| s.len() + 1),
+            self.shown_columns.clone(),
         );
         if self.cache_key.as_ref() == Some(&key) {
             return;
         }
         self.cache_key = Some(key);
-        let needle = self.filter.trim();
+        let (conds, free) = parse_filter(&self.filter, &names);
+        let needle = free.trim();
         let re = if needle.is_empty() {
             None
         } else {
@@ -106,6 +151,12 @@ impl ListState {
             })
             .filter(|a| with_tag.as_ref().is_none_or(|set| set.contains(&a.id)))
             .filter(|a| {
+                conds.iter().all(|(name, value)| {
+                    crate::model::attributes::attribute(a, name)
+                        .is_some_and(|v| v.to_string().to_lowercase().contains(value.as_str()))
+                })
+            })
+            .filter(|a| {
                 re.as_ref()
                     .is_none_or(|r| r.is_match(&a.title) || r.is_match(a.text.as_str()))
             })
@@ -118,6 +169,15 @@ impl ListState {
             SortKey::Title => rows.sort_by_cached_key(|id| art(id).map(|a| a.title.to_lowercase())),
             SortKey::Count => rows.sort_by_key(|id| project.annotation_count(*id)),
             SortKey::Status => rows.sort_by_key(|id| art(id).map(|a| a.status)),
+            SortKey::Attribute(i) => {
+                if let Some(name) = self.shown_columns.get(i) {
+                    rows.sort_by_cached_key(|id| {
+                        art(id)
+                            .and_then(|a| crate::model::attributes::attribute(a, name))
+                            .map(|v| attribute_sort_key(&v))
+                    });
+                }
+            }
         }
         if self.descending {
             rows.reverse();
@@ -159,6 +219,24 @@ pub fn status_icon(ui: &mut egui::Ui, s: ReviewStatus) -> egui::Response {
     resp.on_hover_text(s.label())
 }
 
+/// Sorts numbers by value, dates by date, text case-insensitively.
+fn attribute_sort_key(v: &crate::model::attributes::Value) -> (u8, i64, String) {
+    use crate::model::attributes::Value;
+    match v {
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "sorting only; attribute numbers are counts and years"
+        )]
+        Value::Number(n) => (0, (n * 1000.0) as i64, String::new()),
+        Value::Date(d) => (
+            1,
+            i64::from(chrono::Datelike::num_days_from_ce(d)),
+            String::new(),
+        ),
+        Value::Text(t) => (2, 0, t.to_lowercase()),
+    }
+}
+
 /// Shows the list panel.
 pub fn show(
     ui: &mut egui::Ui,
@@ -171,7 +249,7 @@ pub fn show(
     ui.horizontal(|ui| {
         let r = ui.add(
             egui::TextEdit::singleline(&mut list.filter)
-                .hint_text("Filter title and text (Ctrl+L)")
+                .hint_text("Filter title and text (Ctrl+L), or outlet:Gazette")
                 .desired_width(f32::INFINITY),
         );
         if list.focus_filter {
@@ -210,6 +288,25 @@ pub fn show(
             })
             .response
             .accessible_name("Filter by tag");
+        let names = list.names.1.clone();
+        ui.menu_button("Columns", |ui| {
+            ui.label(RichText::new("Attributes shown in the list").small().weak());
+            for n in names.iter().filter(|n| n.as_str() != "date") {
+                let mut on = list.shown_columns.contains(n);
+                if ui.checkbox(&mut on, n).changed() {
+                    let mut cols = list.shown_columns.clone();
+                    if on {
+                        cols.push(n.clone());
+                    } else {
+                        cols.retain(|c| c != n);
+                    }
+                    list.columns = Some(cols);
+                    list.sort = SortKey::Id;
+                }
+            }
+        })
+        .response
+        .on_hover_text("Choose attribute columns (outlet, byline, section…)");
     });
     let mut clear_only = false;
     if let Some((label, set)) = &list.only {
@@ -242,6 +339,13 @@ pub fn show(
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::exact(18.0))
         .column(Column::remainder().at_least(120.0).clip(true))
+        .columns(
+            Column::initial(72.0)
+                .at_least(36.0)
+                .clip(true)
+                .resizable(true),
+            list.shown_columns.len(),
+        )
         .column(Column::auto().at_least(28.0))
         .min_scrolled_height(0.0);
     if list.scroll_to_current
@@ -290,6 +394,17 @@ pub fn show(
                     }
                 });
             });
+            for (i, name) in list.shown_columns.iter().enumerate() {
+                header.col(|ui| {
+                    if ui
+                        .small_button(format!("{name}{}", arrow(SortKey::Attribute(i))))
+                        .on_hover_text(format!("Sort by {name}; filter with {name}:VALUE"))
+                        .clicked()
+                    {
+                        sort_clicked = Some(SortKey::Attribute(i));
+                    }
+                });
+            }
             header.col(|ui| {
                 if ui
                     .small_button(format!("#{}", arrow(SortKey::Count)))
@@ -363,6 +478,17 @@ pub fn show(
                         );
                     });
                 });
+                for name in &list.shown_columns {
+                    row.col(|ui| {
+                        if let Some(v) = crate::model::attributes::attribute(a, name) {
+                            ui.add(
+                                egui::Label::new(RichText::new(v.to_string()).small())
+                                    .truncate()
+                                    .selectable(false),
+                            );
+                        }
+                    });
+                }
                 row.col(|ui| {
                     let n = project.annotation_count(id);
                     ui.label(if n == 0 {

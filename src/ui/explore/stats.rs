@@ -19,6 +19,9 @@ pub struct StatsState {
     /// Tags not drawn on the timeline.
     pub hidden: BTreeSet<String>,
     cache: Option<(u64, bool, Stats)>,
+    /// The attribute passages are cross-tabulated by.
+    pub by: String,
+    by_cache: Option<(u64, stats::CrossTab)>,
 }
 
 pub(super) fn tab(
@@ -79,9 +82,145 @@ pub(super) fn tab(
                 cooccurrence_grid(ui, project, s);
             });
             ui.add_space(8.0);
+            cross_tab(ui, project, state, st);
+            ui.add_space(8.0);
             article_table(ui, s, msgs);
         });
     st.cache = Some(cache);
+}
+
+/// Passages per tag by an article attribute (outlet × tag, month × tag):
+/// stacked bars and a table, which copies as CSV.
+fn cross_tab(ui: &mut egui::Ui, project: &Project, state: u64, st: &mut StatsState) {
+    if st.by.is_empty() {
+        st.by = if project
+            .articles()
+            .any(|a| a.meta.attributes.contains_key("outlet"))
+        {
+            "outlet".into()
+        } else {
+            "month".into()
+        };
+    }
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Passages per tag by").strong());
+        let mut names = crate::model::attributes::names(project.articles());
+        names.extend(["month".to_owned(), "year".to_owned()]);
+        egui::ComboBox::from_id_salt("cross_tab_by")
+            .selected_text(&st.by)
+            .show_ui(ui, |ui| {
+                for n in names {
+                    ui.selectable_value(&mut st.by, n.clone(), n);
+                }
+            });
+    });
+    if st
+        .by_cache
+        .as_ref()
+        .is_none_or(|(s, t)| *s != state || t.attribute != st.by)
+    {
+        st.by_cache = Some((state, stats::cross_tab(project, &st.by)));
+    }
+    let Some((_, t)) = &st.by_cache else { return };
+    if t.series.is_empty() {
+        ui.label(RichText::new("No passages yet.").weak());
+        return;
+    }
+    if ui
+        .small_button("Copy as CSV")
+        .on_hover_text("The table below, for a spreadsheet")
+        .clicked()
+    {
+        ui.ctx().copy_text(cross_tab_csv(t));
+    }
+    // Stacked bars: one column per value, one colour per tag.
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (path, counts) in &t.series {
+        let bars: Vec<Bar> = counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Bar::new(i as f64, *c as f64).width(0.7))
+            .collect();
+        let mut chart = BarChart::new(path.clone(), bars).color(colour_of(project, path));
+        let below: Vec<&BarChart> = charts.iter().collect();
+        if !below.is_empty() {
+            chart = chart.stack_on(&below);
+        }
+        charts.push(chart);
+    }
+    let values = t.values.clone();
+    Plot::new("cross_tab")
+        .height(200.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .legend(egui_plot::Legend::default())
+        .x_grid_spacer(every_category)
+        .custom_x_axes(vec![egui_plot::AxisHints::new_x().formatter(
+            move |m, _| {
+                values
+                    .get(axis_index(m.value))
+                    .filter(|_| (m.value - m.value.round()).abs() < 1e-6)
+                    .cloned()
+                    .unwrap_or_default()
+            },
+        )])
+        .show(ui, |p| {
+            for c in charts {
+                p.bar_chart(c);
+            }
+        });
+    egui::ScrollArea::horizontal()
+        .id_salt("cross_tab_table")
+        .show(ui, |ui| {
+            egui::Grid::new("cross_tab_grid")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.label(RichText::new("tag").small().strong());
+                    for v in &t.values {
+                        ui.label(RichText::new(v).small().strong());
+                    }
+                    ui.end_row();
+                    for (path, counts) in &t.series {
+                        ui.label(RichText::new(path).small());
+                        for c in counts {
+                            ui.label(RichText::new(c.to_string()).small());
+                        }
+                        ui.end_row();
+                    }
+                    ui.label(RichText::new("articles").small().weak());
+                    for c in &t.articles {
+                        ui.label(RichText::new(c.to_string()).small().weak());
+                    }
+                    ui.end_row();
+                });
+        });
+}
+
+/// The cross-tabulation as CSV (RFC 4180).
+fn cross_tab_csv(t: &stats::CrossTab) -> String {
+    let q = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from("tag");
+    for v in &t.values {
+        out.push(',');
+        out.push_str(&q(v));
+    }
+    out.push_str("\r\n");
+    for (path, counts) in &t.series {
+        out.push_str(&q(path));
+        for c in counts {
+            out.push(',');
+            out.push_str(&c.to_string());
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// Passages per tag as horizontal bars, each with its count at its end.
