@@ -458,3 +458,63 @@ fn damaged_and_encrypted_documents_are_refused_and_the_rest_imported() {
     assert!(out.stderr.contains("word/document.xml"), "{}", out.stderr);
     assert_eq!(articles(d, "p.ron").len(), 1);
 }
+
+#[test]
+fn attributes_go_out_in_csv_and_refi_and_come_back_and_can_be_set_from_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("ln.txt"), LEXIS_TXT);
+    run_ok(d, &["import", "p.ron", "ln.txt"], 0);
+    run_ok(
+        d,
+        &[
+            "tag",
+            "p.ron",
+            "--match",
+            "(?i)harbour|hafen",
+            "--tag",
+            "Place",
+        ],
+        0,
+    );
+    // A table sets more, by file name; a row for no article is reported.
+    write(
+        &d.join("t.csv"),
+        "file,stance,rating,published\nln.txt #1,critical,3,2021-03-04\nln.txt #3,neutral,4.5,\nmissing.txt,x,1,\n",
+    );
+    let out = run_ok(d, &["attributes", "p.ron", "--from", "t.csv"], 1);
+    assert!(out.stderr.contains("missing.txt"), "{}", out.stderr);
+    let list = articles(d, "p.ron");
+    assert_eq!(attr(&list[0], "stance"), "critical");
+    assert_eq!(attr(&list[0], "rating"), &serde_json::json!(3.0));
+    assert_eq!(attr(&list[0], "published"), "2021-03-04");
+    assert_eq!(attr(&list[2], "rating"), &serde_json::json!(4.5));
+    assert!(
+        attr(&list[2], "published").is_null(),
+        "empty cells are left alone"
+    );
+    // CSV export: one column per attribute.
+    let csv = run_ok(d, &["export", "p.ron", "--format", "csv"], 0).stdout;
+    let header = csv.lines().next().unwrap();
+    for col in ["date", "outlet", "byline", "section", "length", "stance"] {
+        assert!(header.split(',').any(|h| h == col), "{col} in {header}");
+    }
+    assert!(csv.contains("Daily Sample News"), "{csv}");
+    // REFI-QDA: variables, read back into another project.
+    run_ok(
+        d,
+        &["export", "p.ron", "--format", "qdpx", "-o", "x.qdpx"],
+        0,
+    );
+    run_ok(d, &["import", "q.ron", "x.qdpx"], 0);
+    let back = articles(d, "q.ron");
+    assert_eq!(back.len(), 3);
+    for (a, b) in list.iter().zip(&back) {
+        assert_eq!(a["title"], b["title"]);
+        for name in [
+            "outlet", "byline", "section", "length", "stance", "rating", "date",
+        ] {
+            assert_eq!(attr(a, name), attr(b, name), "{name} of {}", a["title"]);
+        }
+    }
+}

@@ -58,6 +58,7 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             attribute => print_cross_tab(&mut out, &project, json, attribute),
         },
         Command::Articles { project, json } => print_articles(&mut out, &project, json),
+        Command::Attributes { project, from } => set_attributes(&mut out, &project, &from, global),
         Command::Search {
             project,
             pattern,
@@ -316,6 +317,28 @@ fn print_cross_tab(out: &mut dyn Write, path: &Path, json: bool, name: &str) -> 
     }
     writeln!(out)?;
     Ok(0)
+}
+
+/// `gloss attributes --from TABLE.csv`.
+fn set_attributes(out: &mut dyn Write, path: &Path, table: &Path, global: &Global) -> Result<u8> {
+    let bytes = crate::io::read::read_input(table)
+        .with_context(|| format!("cannot read {}", shown(table)))?;
+    let mut opened = session::for_change(path, global, "set attributes", false)?;
+    let project = &mut opened.project;
+    let t = crate::exchange::attributes::from_csv(project, &bytes)
+        .with_context(|| format!("cannot use {}", shown(table)))?;
+    for key in &t.unmatched {
+        eprintln!("gloss: {}: no article {key:?} in the project", shown(table));
+    }
+    project.apply(t.action)?;
+    opened.save(global)?;
+    writeln!(
+        out,
+        "set {} on {}",
+        plural(t.values, "value"),
+        plural(t.articles, "article")
+    )?;
+    Ok(u8::from(!t.unmatched.is_empty()))
 }
 
 /// `gloss articles`: what an import produced.

@@ -154,6 +154,21 @@ pub enum Command {
         #[arg(long, default_value = "month", value_name = "month|week|ATTRIBUTE")]
         by: String,
     },
+    /// Set article attributes from a CSV table: one row per article, found
+    /// by an `article_id` (or `id`) column or a `file` (`file_name`,
+    /// `article_path`) column; every other column is an attribute (values
+    /// typed as YYYY-MM-DD dates, numbers or text; empty cells are left
+    /// alone). One undoable step.
+    ///
+    /// Exit status: 0 when every row matched an article, 1 when some did
+    /// not (the others are still set), 2 on an error.
+    Attributes {
+        /// The project file (.ron).
+        project: PathBuf,
+        /// The CSV table.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// List the articles: id, title, source file and every attribute
     /// (tab-separated with a header line, or JSON: one object per article,
     /// attributes by name).

@@ -21,19 +21,41 @@ pub const COLUMNS: [&str; 9] = [
 /// Writes every annotation as a CSV row. Tags are full paths (see
 /// [`tags_field`]);
 /// `start`/`end` are char offsets into the article's normalised text; paths
-/// are relative to `base` when given.
+/// are relative to `base` when given. When articles have attributes
+/// (outlet, byline…), each is one more column, after [`COLUMNS`], with the
+/// article's date first.
 ///
 /// # Errors
 /// Only if writing to memory fails, which it does not.
 pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::Error> {
+    let own: Vec<String> = crate::model::attributes::names(project.articles())
+        .into_iter()
+        .filter(|n| !crate::model::attributes::BUILT_IN.contains(&n.as_str()))
+        .collect();
+    let extra: Vec<String> = if own.is_empty() {
+        Vec::new()
+    } else {
+        std::iter::once("date".to_owned()).chain(own).collect()
+    };
+    let header: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .chain(extra.iter().map(String::as_str))
+        .collect();
     super::tables::csv_bytes(
-        &COLUMNS,
+        &header,
         super::ordered(project).into_iter().map(|a| {
-            let (path, title) = project.article(a.article).map_or_else(
+            let art = project.article(a.article);
+            let (path, title) = art.map_or_else(
                 || (String::new(), String::new()),
                 |art| (super::source_path(&art.source, base), art.title.clone()),
             );
-            vec![
+            let attrs = extra.iter().map(|n| {
+                art.and_then(|x| crate::model::attributes::attribute(x, n))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            });
+            let mut row = vec![
                 a.article.0.to_string(),
                 path,
                 title,
@@ -43,7 +65,9 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
                 a.span.end().to_string(),
                 project.passage(a).to_owned(),
                 a.note.clone(),
-            ]
+            ];
+            row.extend(attrs);
+            row
         }),
     )
 }

@@ -3,6 +3,7 @@
 //! tables), and [`format`]: the export formats as one list with one way to
 //! render and write them, used by the command line and the window alike.
 
+pub mod attributes;
 pub mod brat;
 pub mod csv;
 pub mod format;

@@ -721,4 +721,50 @@ mod tests {
         assert_eq!(parse_date("2018 年 10 月 7 日 17:04"), d(2018, 10, 7));
         assert_eq!(parse_date("The Guardian"), None);
     }
+
+    mod property {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Text made of the archive layouts' own pieces, shuffled.
+        fn archive_like() -> impl Strategy<Value = String> {
+            let pieces = vec![
+                "1 of 3 DOCUMENTS",
+                "Dokument 2 von 3",
+                "End of Document",
+                "Body",
+                "BYLINE: A",
+                "LENGTH: 12 words",
+                "Length:\u{a0}9 words",
+                "  Daily News",
+                "  March 4, 2021",
+                "Headline",
+                "",
+                "Load-Date: May 1, 2020",
+                "Classification",
+                "Documents (3)",
+                "Copyright 2021 X",
+                "ü",
+                "\u{0}",
+                "(c) 2020",
+            ];
+            proptest::collection::vec(proptest::sample::select(pieces), 0..60)
+                .prop_map(|v| v.join("\n"))
+        }
+
+        proptest! {
+            #[test]
+            fn splitters_never_panic(text in archive_like(), junk in ".{0,200}") {
+                let t = format!("{text}\n{junk}");
+                let _ = detect_text(&t);
+                let _ = split_lexis_nexis(&t);
+                let paras: Vec<(String, Vec<String>)> =
+                    t.split('\n').map(|l| (l.to_owned(), vec!["Bookmark_1".to_owned()])).collect();
+                let _ = split_nexis_uni(&paras);
+                let _ = split_factiva(&format!("<div class=\"article enArticle\">{t}</div>"));
+                let _ = parse_date(&junk);
+            }
+        }
+    }
 }

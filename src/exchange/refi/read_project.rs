@@ -343,11 +343,8 @@ impl Reader<'_, '_> {
                 .kid("VariableRef")
                 .and_then(|r| r.attr("targetGUID"))
                 .and_then(|g| self.variables.get(&g.to_ascii_lowercase()));
-            let value = v
-                .children
-                .iter()
-                .find(|c| c.name != "VariableRef")
-                .map(|c| c.text.trim().to_owned());
+            let value_node = v.children.iter().find(|c| c.name != "VariableRef");
+            let value = value_node.map(|c| c.text.trim().to_owned());
             match (name.map(String::as_str), value) {
                 (Some("Date"), Some(d)) => {
                     meta.date = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok();
@@ -361,9 +358,23 @@ impl Reader<'_, '_> {
                     status = ReviewStatus::parse(&s).unwrap_or_default();
                 }
                 (Some("Source file"), Some(f)) => meta.file_name = f,
-                (Some(other), _) => self.b.report.skipped.push(format!(
-                    "source {sname:?}: variable {other:?} has no place in Gloss"
-                )),
+                // Any other variable is an article attribute, typed by
+                // its value element.
+                (Some(other), Some(text)) => {
+                    use crate::model::attributes::Value;
+                    let kind = value_node.map_or("TextValue", |c| c.name.as_str());
+                    let value = match kind {
+                        "FloatValue" | "IntegerValue" => text
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|n| n.is_finite())
+                            .map_or_else(|| Value::Text(text.clone()), Value::Number),
+                        "DateValue" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                            .map_or_else(|_| Value::Text(text.clone()), Value::Date),
+                        _ => Value::Text(text),
+                    };
+                    meta.attributes.insert(other.to_owned(), value);
+                }
                 _ => {}
             }
         }

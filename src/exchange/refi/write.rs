@@ -223,6 +223,14 @@ pub fn project_qde(project: &Project, name: &str, analyst: &str) -> std::io::Res
         ("Review status", "Text"),
         ("Source file", "Text"),
     ];
+    // The articles' attributes (outlet, byline…) are variables too, typed
+    // by their values.
+    let attributes = attribute_variables(project);
+    let variables: Vec<(&str, &str)> = variables
+        .iter()
+        .copied()
+        .chain(attributes.iter().map(|(n, k)| (n.as_str(), *k)))
+        .collect();
     start(&mut w, "Variables", &[])?;
     for (i, (v, kind)) in variables.iter().enumerate() {
         empty(
@@ -240,7 +248,7 @@ pub fn project_qde(project: &Project, name: &str, analyst: &str) -> std::io::Res
     if !articles.is_empty() {
         start(&mut w, "Sources", &[])?;
         for a in articles {
-            write_source(&mut w, project, a, &me, &when)?;
+            write_source(&mut w, project, a, &me, &when, &attributes)?;
         }
         end(&mut w, "Sources")?;
     }
@@ -258,12 +266,42 @@ pub(crate) fn exported_articles(project: &Project) -> impl Iterator<Item = &Arti
         .filter(|a| project.unavailable(a.id).is_none())
 }
 
+/// Number of the fixed variables (date, posted, credit, status, file).
+const FIXED_VARIABLES: usize = 5;
+
+/// Each attribute name with the REFI-QDA type of its values: `Float` or
+/// `Date` when every value is one, else `Text`.
+fn attribute_variables(project: &Project) -> Vec<(String, &'static str)> {
+    use crate::model::attributes::{BUILT_IN, Value};
+    crate::model::attributes::names(project.articles())
+        .into_iter()
+        .filter(|n| !BUILT_IN.contains(&n.as_str()))
+        .map(|n| {
+            let mut kinds = exported_articles(project)
+                .filter_map(|a| a.meta.attributes.get(&n))
+                .map(|v| match v {
+                    Value::Number(_) => "Float",
+                    Value::Date(_) => "Date",
+                    Value::Text(_) => "Text",
+                });
+            let first = kinds.next().unwrap_or("Text");
+            let kind = if kinds.all(|k| k == first) {
+                first
+            } else {
+                "Text"
+            };
+            (n, kind)
+        })
+        .collect()
+}
+
 fn write_source(
     w: &mut W,
     project: &Project,
     a: &Article,
     me: &str,
     when: &str,
+    attributes: &[(String, &'static str)],
 ) -> std::io::Result<()> {
     let g = guid("article", a.id.0);
     let path = format!("internal://{}", source_file(a));
@@ -314,6 +352,27 @@ fn write_source(
             text_element(w, kind, value)?;
             end(w, "VariableValue")?;
         }
+    }
+    for (j, (name, kind)) in attributes.iter().enumerate() {
+        let Some(v) = a.meta.attributes.get(name) else {
+            continue;
+        };
+        start(w, "VariableValue", &[])?;
+        empty(
+            w,
+            "VariableRef",
+            &[(
+                "targetGUID",
+                &guid("variable", (FIXED_VARIABLES + j) as u64),
+            )],
+        )?;
+        let element = match *kind {
+            "Float" => "FloatValue",
+            "Date" => "DateValue",
+            _ => "TextValue",
+        };
+        text_element(w, element, &v.to_string())?;
+        end(w, "VariableValue")?;
     }
     end(w, "TextSource")
 }
