@@ -518,3 +518,42 @@ fn attributes_go_out_in_csv_and_refi_and_come_back_and_can_be_set_from_a_table()
         }
     }
 }
+
+/// Text as RTF: one `\par` per line, non-ASCII as `\uN?`.
+fn as_rtf(text: &str) -> String {
+    let mut out = String::from("{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Courier;}}\\f0\n");
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        for c in line.trim_end_matches('\r').chars() {
+            match c {
+                '\\' | '{' | '}' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c.is_ascii() => out.push(c),
+                c => out.push_str(&format!("\\u{}?", u32::from(c))),
+            }
+        }
+        out.push_str("\\par\n");
+    }
+    out.push('}');
+    out
+}
+
+#[test]
+fn a_lexis_nexis_rtf_export_is_split_like_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("ln.rtf"), as_rtf(LEXIS_TXT));
+    run_ok(dir.path(), &["import", "p.ron", "ln.rtf"], 0);
+    let list = articles(dir.path(), "p.ron");
+    assert_eq!(list.len(), 3, "{list:#?}");
+    assert_eq!(list[0]["title"], "Cranes idle after attack on harbour");
+    assert_eq!(attr(&list[0], "outlet"), "Daily Sample News");
+    assert_eq!(attr(&list[2], "length"), &serde_json::json!(98.0));
+    assert_eq!(list[2]["title"], "Hafen lahmgelegt");
+    // A Word 97 binary under .doc is refused with what to do.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend(std::iter::repeat_n(0u8, 600));
+    write(&dir.path().join("old.doc"), ole);
+    let out = run_ok(dir.path(), &["import", "p.ron", "old.doc"], 1);
+    assert!(out.stderr.contains(".docx"), "{}", out.stderr);
+}

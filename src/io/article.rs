@@ -44,6 +44,12 @@ pub enum ReadError {
     /// A word-processor or e-book document that could not be read.
     #[error("{0}")]
     Document(#[from] super::documents::DocError),
+    /// An RTF file that could not be read.
+    #[error("{0}")]
+    Rtf(#[from] super::rtf::RtfError),
+    /// A Word 97–2003 binary document.
+    #[error("a Word 97-2003 (.doc) document; Gloss reads .docx — save it as .docx or .rtf")]
+    WordBinary,
     /// A story of a multi-story file that is not there.
     #[error("the file has {have} stories now, not {want}")]
     NoSuchStory {
@@ -64,7 +70,7 @@ pub enum ReadError {
 }
 
 /// The file types Gloss reads, in words.
-pub const SUPPORTED: &str = ".txt, .md, .html, .docx, .odt and .epub";
+pub const SUPPORTED: &str = ".txt, .md, .html, .docx, .odt, .rtf and .epub";
 
 /// The format of a path by its extension, if supported.
 #[must_use]
@@ -77,6 +83,9 @@ pub fn format_of(path: &Path) -> Option<SourceFormat> {
         "docx" => Some(SourceFormat::Docx),
         "odt" => Some(SourceFormat::Odt),
         "epub" => Some(SourceFormat::Epub),
+        // Old news-archive "DOC" downloads are RTF inside; real Word 97
+        // files are refused when read.
+        "rtf" | "doc" => Some(SourceFormat::Rtf),
         _ => None,
     }
 }
@@ -174,6 +183,9 @@ pub fn read_articles(path: &Path) -> Result<Vec<ReadArticle>, ReadError> {
         return from_document(&doc, format, path, &file_name);
     }
     let bytes = super::read::read_input(path)?;
+    if format == SourceFormat::Rtf {
+        return from_rtf(&bytes, path, &file_name);
+    }
     let decoded = decode(&bytes)?;
     let text = normalise(&decoded.text);
     let stories = match format {
@@ -257,6 +269,48 @@ fn story_articles(
             })
             .collect(),
     )
+}
+
+/// The articles of an RTF file: its stories when it is a LexisNexis or
+/// Nexis Uni export, else its whole text.
+fn from_rtf(bytes: &[u8], path: &Path, file_name: &str) -> Result<Vec<ReadArticle>, ReadError> {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(ReadError::WordBinary);
+    }
+    let text = normalise(&super::rtf::to_text(bytes)?);
+    let meta = Metadata {
+        file_name: file_name.to_owned(),
+        format: SourceFormat::Rtf,
+        encoding: "RTF".into(),
+        ..Metadata::default()
+    };
+    if let Some(layout) = super::news::detect_text(&text) {
+        let stories = match layout {
+            super::news::Layout::LexisNexis => super::news::split_lexis_nexis(&text),
+            _ => super::news::split_nexis_uni(
+                &text
+                    .split('\n')
+                    .map(|l| (l.to_owned(), Vec::new()))
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        if let Some(out) = story_articles(stories, path, &meta, None) {
+            return Ok(out);
+        }
+    }
+    let title = first_sentence(&text).unwrap_or_else(|| {
+        Path::new(file_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    Ok(vec![ReadArticle {
+        path: path.to_path_buf(),
+        text,
+        title,
+        meta,
+        warning: None,
+    }])
 }
 
 /// The articles of a word-processor or e-book document: its stories when
@@ -351,9 +405,11 @@ pub fn parse_article(
             (text, title)
         }
         // Documents are read by `read_articles`; as bytes they are text.
-        SourceFormat::Text | SourceFormat::Docx | SourceFormat::Odt | SourceFormat::Epub => {
-            (normalise(&decoded.text), None)
-        }
+        SourceFormat::Text
+        | SourceFormat::Docx
+        | SourceFormat::Odt
+        | SourceFormat::Epub
+        | SourceFormat::Rtf => (normalise(&decoded.text), None),
     };
     let header = parse_news_header(&text);
     meta.date = header.date.or(meta.date);

@@ -14,6 +14,7 @@ pub mod paths;
 pub mod project_file;
 pub mod protect;
 pub mod read;
+pub mod rtf;
 pub mod user;
 pub mod zipread;
 

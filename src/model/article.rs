@@ -73,6 +73,8 @@ pub enum SourceFormat {
     Odt,
     /// An EPUB e-book.
     Epub,
+    /// Rich Text Format (also old "DOC" exports that are RTF inside).
+    Rtf,
 }
 
 /// A content hash of an article's normalised text (BLAKE3, hex).

@@ -89,7 +89,8 @@ impl GlossApp {
             .filter(
                 "Articles",
                 &[
-                    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "epub",
+                    "txt", "text", "md", "markdown", "html", "htm", "xhtml", "docx", "odt", "rtf",
+                    "doc", "epub",
                 ],
             )
             .filter("All files", &["*"]);
