@@ -530,7 +530,11 @@ fn as_rtf(text: &str) -> String {
                     out.push(c);
                 }
                 c if c.is_ascii() => out.push(c),
-                c => out.push_str(&format!("\\u{}?", u32::from(c))),
+                c => {
+                    out.push_str("\\u");
+                    out.push_str(&u32::from(c).to_string());
+                    out.push('?');
+                }
             }
         }
         out.push_str("\\par\n");
