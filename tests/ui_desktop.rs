@@ -466,3 +466,34 @@ fn deleting_a_nested_tag_gives_its_passages_the_parent_by_default() {
     assert_eq!(anns.len(), 1, "the passage stays");
     assert!(anns[0].tags.contains(&threat) && !anns[0].tags.contains(&cyber));
 }
+
+#[test]
+fn pasted_text_becomes_a_new_article_that_undo_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(&fixture(dir.path()));
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label_contains("New article from clipboard")
+        .click();
+    h.run();
+    h.event(egui::Event::Paste(
+        "Harbour news pasted from a web page.\n\nSecond paragraph.".into(),
+    ));
+    h.run();
+    h.get_by_label("Add the article").click();
+    h.run();
+    let p = h.state().project();
+    assert_eq!(p.articles().count(), 3);
+    let a = p
+        .articles()
+        .find(|a| a.title == "Harbour news pasted from a web page")
+        .expect("the pasted article");
+    assert_eq!(
+        a.text.as_str(),
+        "Harbour news pasted from a web page.\n\nSecond paragraph."
+    );
+    assert_eq!(h.state().current, Some(a.id));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().project().articles().count(), 2);
+}

@@ -370,6 +370,24 @@ fn from_document(
     }])
 }
 
+/// An article from pasted text (no source file): normalised, its news
+/// header read, titled `title` or its first sentence.
+///
+/// # Errors
+/// [`ReadError`] when the text is empty.
+pub fn pasted_article(text: &str, title: &str) -> Result<ReadArticle, ReadError> {
+    let mut a = parse_article(
+        text.as_bytes(),
+        SourceFormat::Text,
+        PathBuf::new(),
+        "(pasted)".to_owned(),
+    )?;
+    if !title.trim().is_empty() {
+        title.trim().clone_into(&mut a.title);
+    }
+    Ok(a)
+}
+
 /// Reads an article from bytes already in memory.
 ///
 /// # Errors

@@ -92,6 +92,8 @@ pub enum Command {
     ProjectMemo,
     /// Set the analyst's name.
     AnalystName,
+    /// Paste text as a new article.
+    NewArticleFromClipboard,
     /// Copy the selected text.
     Copy,
     /// Copy the selected text with its article, date and char range.
@@ -144,6 +146,9 @@ impl Command {
             Self::ProjectMemo => "Notes on the whole project",
             Self::AnalystName => {
                 "The name recorded on the passages you make and in exports, for team work"
+            }
+            Self::NewArticleFromClipboard => {
+                "Paste text copied from a web page or a document as a new article"
             }
             Self::Copy => "Copy the selected text to the clipboard",
             Self::CopyWithReference => {
@@ -212,6 +217,7 @@ impl Command {
             Self::ThemeDark => "Theme: dark",
             Self::ProjectMemo => "Project memo",
             Self::AnalystName => "Your name…",
+            Self::NewArticleFromClipboard => "New article from clipboard…",
             Self::Copy => "Copy",
             Self::CopyWithReference => "Copy with reference",
             Self::CopyTitle => "Copy title",

@@ -253,6 +253,12 @@ impl GlossApp {
                 self.settings.theme.apply(ctx);
             }
             Command::ProjectMemo => self.memo_open = !self.memo_open,
+            Command::NewArticleFromClipboard => {
+                self.dialog = Some(Dialog::NewArticle {
+                    title: String::new(),
+                    text: String::new(),
+                });
+            }
             Command::AnalystName => {
                 self.dialog = Some(Dialog::AnalystName(self.settings.analyst.clone()));
             }
@@ -287,6 +293,29 @@ impl GlossApp {
                     self.codebook.focus_note = true;
                 }
             }
+        }
+    }
+
+    /// Adds pasted text as a new article (undoable) and opens it.
+    pub(super) fn add_pasted(&mut self, title: &str, text: &str) {
+        match crate::io::article::pasted_article(text, title) {
+            Ok(read) => {
+                let (action, report) = crate::io::import::build_import(
+                    self.project(),
+                    vec![Ok(read)],
+                    crate::io::import::ImportReport::default(),
+                );
+                if let Some(d) = report.duplicates.first() {
+                    self.toast("That text is already in the project".to_owned(), false);
+                    self.open_article(d.same_as);
+                    return;
+                }
+                self.apply(action);
+                if let Some(id) = report.imported.first() {
+                    self.open_article(*id);
+                }
+            }
+            Err(e) => self.toast(format!("Nothing was added: {e}"), true),
         }
     }
 

@@ -45,7 +45,12 @@ impl GlossApp {
                     }
                 });
                 ui.separator();
-                for c in [Command::ImportFiles, Command::ImportFolder, Command::Resync] {
+                for c in [
+                    Command::ImportFiles,
+                    Command::ImportFolder,
+                    Command::NewArticleFromClipboard,
+                    Command::Resync,
+                ] {
                     item(ui, c, msgs);
                 }
                 ui.separator();

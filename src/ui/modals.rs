@@ -275,6 +275,42 @@ impl GlossApp {
                         }
                     });
                 }
+                Dialog::NewArticle { title, text } => {
+                    ui.heading("New article from clipboard");
+                    ui.label("Paste the article's text below (Ctrl+V), then give it a title.");
+                    ui.add(
+                        egui::TextEdit::singleline(title)
+                            .hint_text("Title (empty: its first sentence)")
+                            .desired_width(f32::INFINITY),
+                    );
+                    egui::ScrollArea::vertical()
+                        .max_height(320.0)
+                        .show(ui, |ui| {
+                            let r = ui.add(
+                                egui::TextEdit::multiline(text)
+                                    .hint_text("Paste the text here")
+                                    .desired_rows(12)
+                                    .desired_width(f32::INFINITY),
+                            );
+                            if text.is_empty() && !r.has_focus() {
+                                r.request_focus();
+                            }
+                        });
+                    ui.horizontal(|ui| {
+                        let ok = !text.trim().is_empty();
+                        if ui
+                            .add_enabled(ok, egui::Button::new("Add the article"))
+                            .clicked()
+                        {
+                            keep = false;
+                            let (title, text) = (title.trim().to_owned(), text.clone());
+                            then = Some(Box::new(move |app, _| app.add_pasted(&title, &text)));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
                 Dialog::AnalystName(draft) => {
                     ui.heading("Your name");
                     ui.label(

@@ -55,6 +55,8 @@ pub enum Dialog {
     OpenElsewhere { path: PathBuf, holder: String },
     /// The analyst's name, being edited.
     AnalystName(String),
+    /// Text pasted as a new article, and its title.
+    NewArticle { title: String, text: String },
     /// Something went wrong.
     Error(String),
 }
