@@ -159,6 +159,31 @@ fn benches(c: &mut Criterion) {
         });
     });
     g.finish();
+
+    // News-archive exports: 1,000 stories as 100 Nexis Uni DOCX files of
+    // 10 stories each, split into articles with their metadata.
+    let nexis = tempfile::tempdir().expect("temp dir");
+    let mut rng = Rng(11);
+    for f in 0..100 {
+        common::nexis_docx(
+            &nexis.path().join(format!("nexis-{f:03}.docx")),
+            &mut rng,
+            10,
+        );
+    }
+    let folder = nexis.path().to_path_buf();
+    let mut g = c.benchmark_group("import_archives");
+    g.sample_size(10);
+    g.bench_function("nexis_docx_100_files_1000_articles", |b| {
+        b.iter(|| {
+            let mut p = Project::new();
+            let (a, report) = import_paths(&p, std::slice::from_ref(&folder), &|_, _| {});
+            assert_eq!(report.imported.len(), 1000);
+            p.apply(a).expect("import");
+            p
+        });
+    });
+    g.finish();
 }
 
 criterion_group!(corpus_benches, benches);

@@ -269,3 +269,50 @@ pub fn many_articles(n: usize) -> Project {
     }
     p
 }
+
+/// A Nexis Uni DOCX download of `stories` generated stories (headline,
+/// outlet, date, labels, `Body`, body paragraphs, `End of Document`).
+pub fn nexis_docx(path: &std::path::Path, rng: &mut Rng, stories: usize) {
+    use std::io::Write as _;
+    let p = |t: &str| {
+        format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            t.replace('&', "&amp;").replace('<', "&lt;")
+        )
+    };
+    let mut body = String::new();
+    for i in 1..=stories {
+        let _ = write!(
+            body,
+            "<w:p><w:bookmarkStart w:id=\"0\" w:name=\"Bookmark_{i}\"/><w:bookmarkEnd w:id=\"0\"/></w:p>"
+        );
+        body.push_str(&p(&paragraph(rng, 8)));
+        body.push_str(&p("Daily Sample News"));
+        body.push_str(&p(&format!("March {}, 2021 Monday", 1 + i % 28)));
+        body.push_str(&p(&format!("Section:\u{a0}WORLD; Pg. {i}")));
+        body.push_str(&p("Length:\u{a0}450 words"));
+        body.push_str(&p(&format!("Byline:\u{a0}Reporter {i}")));
+        let _ = write!(
+            body,
+            "<w:p><w:bookmarkStart w:id=\"1\" w:name=\"Body_{i}\"/><w:r><w:t>Body</w:t></w:r></w:p>"
+        );
+        for _ in 0..9 {
+            body.push_str(&p(&paragraph(rng, 50)));
+        }
+        body.push_str(&p("Load-Date:\u{a0}March 5, 2021"));
+        body.push_str(&p("End of Document"));
+    }
+    let doc = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"w\"><w:body>{body}</w:body></w:document>"
+    );
+    let f = std::fs::File::create(path).expect("create");
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("word/document.xml", opts).expect("member");
+    z.write_all(doc.as_bytes()).expect("write");
+    z.start_file("docProps/custom.xml", opts).expect("member");
+    z.write_all(b"<Properties><property name=\"LADeliveryID\"/></Properties>")
+        .expect("write");
+    z.finish().expect("finish");
+}
