@@ -159,7 +159,10 @@ fn benches(c: &mut Criterion) {
         });
     });
     g.finish();
+}
 
+/// Importing documents: news-archive exports and PDFs.
+fn archive_benches(c: &mut Criterion) {
     // News-archive exports: 1,000 stories as 100 Nexis Uni DOCX files of
     // 10 stories each, split into articles with their metadata.
     let nexis = tempfile::tempdir().expect("temp dir");
@@ -183,8 +186,28 @@ fn benches(c: &mut Criterion) {
             p
         });
     });
+    // 1,000 single-article PDFs (one page of ~50 lines each).
+    let pdfs = tempfile::tempdir().expect("temp dir");
+    for f in 0..1000 {
+        let lines: Vec<String> = (0..50).map(|_| common::paragraph(&mut rng, 9)).collect();
+        std::fs::write(
+            pdfs.path().join(format!("article-{f:04}.pdf")),
+            common::simple_pdf(&lines),
+        )
+        .expect("write");
+    }
+    let pdf_folder = pdfs.path().to_path_buf();
+    g.bench_function("pdf_1000_files", |b| {
+        b.iter(|| {
+            let mut p = Project::new();
+            let (a, report) = import_paths(&p, std::slice::from_ref(&pdf_folder), &|_, _| {});
+            assert_eq!(report.imported.len(), 1000);
+            p.apply(a).expect("import");
+            p
+        });
+    });
     g.finish();
 }
 
-criterion_group!(corpus_benches, benches);
+criterion_group!(corpus_benches, benches, archive_benches);
 criterion_main!(corpus_benches);

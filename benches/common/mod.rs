@@ -316,3 +316,40 @@ pub fn nexis_docx(path: &std::path::Path, rng: &mut Rng, stories: usize) {
         .expect("write");
     z.finish().expect("finish");
 }
+
+/// A one-page PDF (Helvetica, `WinAnsi` encoding) with `lines` of text, top to bottom.
+pub fn simple_pdf(lines: &[String]) -> Vec<u8> {
+    let mut content = String::new();
+    for (i, t) in lines.iter().enumerate() {
+        let t = t
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        let _ = writeln!(content, "BT /F1 10 Tf 56 {} Td ({t}) Tj ET", 800 - 13 * i);
+    }
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [4 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    let mut x = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for o in offsets {
+        let _ = writeln!(x, "{o:010} 00000 n ");
+    }
+    let _ = write!(
+        x,
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    );
+    out.extend_from_slice(x.as_bytes());
+    out
+}

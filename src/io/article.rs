@@ -47,6 +47,9 @@ pub enum ReadError {
     /// An RTF file that could not be read.
     #[error("{0}")]
     Rtf(#[from] super::rtf::RtfError),
+    /// A PDF that could not be read.
+    #[error("{0}")]
+    Pdf(#[from] super::pdf::PdfError),
     /// A Word 97–2003 binary document.
     #[error("a Word 97-2003 (.doc) document; Gloss reads .docx — save it as .docx or .rtf")]
     WordBinary,
@@ -70,7 +73,7 @@ pub enum ReadError {
 }
 
 /// The file types Gloss reads, in words.
-pub const SUPPORTED: &str = ".txt, .md, .html, .docx, .odt, .rtf and .epub";
+pub const SUPPORTED: &str = ".txt, .md, .html, .docx, .odt, .rtf, .pdf and .epub";
 
 /// The format of a path by its extension, if supported.
 #[must_use]
@@ -86,6 +89,7 @@ pub fn format_of(path: &Path) -> Option<SourceFormat> {
         // Old news-archive "DOC" downloads are RTF inside; real Word 97
         // files are refused when read.
         "rtf" | "doc" => Some(SourceFormat::Rtf),
+        "pdf" => Some(SourceFormat::Pdf),
         _ => None,
     }
 }
@@ -186,6 +190,16 @@ pub fn read_articles(path: &Path) -> Result<Vec<ReadArticle>, ReadError> {
     if format == SourceFormat::Rtf {
         return from_rtf(&bytes, path, &file_name);
     }
+    if format == SourceFormat::Pdf {
+        let text = normalise(&super::pdf::to_text(bytes)?);
+        return Ok(from_extracted(
+            text,
+            SourceFormat::Pdf,
+            "PDF",
+            path,
+            &file_name,
+        ));
+    }
     let decoded = decode(&bytes)?;
     let text = normalise(&decoded.text);
     let stories = match format {
@@ -278,10 +292,28 @@ fn from_rtf(bytes: &[u8], path: &Path, file_name: &str) -> Result<Vec<ReadArticl
         return Err(ReadError::WordBinary);
     }
     let text = normalise(&super::rtf::to_text(bytes)?);
+    Ok(from_extracted(
+        text,
+        SourceFormat::Rtf,
+        "RTF",
+        path,
+        file_name,
+    ))
+}
+
+/// The articles of text extracted from a document: its stories when it is
+/// a LexisNexis or Nexis Uni export, else the whole text.
+fn from_extracted(
+    text: String,
+    format: SourceFormat,
+    encoding: &str,
+    path: &Path,
+    file_name: &str,
+) -> Vec<ReadArticle> {
     let meta = Metadata {
         file_name: file_name.to_owned(),
-        format: SourceFormat::Rtf,
-        encoding: "RTF".into(),
+        format,
+        encoding: encoding.into(),
         ..Metadata::default()
     };
     if let Some(layout) = super::news::detect_text(&text) {
@@ -295,7 +327,7 @@ fn from_rtf(bytes: &[u8], path: &Path, file_name: &str) -> Result<Vec<ReadArticl
             ),
         };
         if let Some(out) = story_articles(stories, path, &meta, None) {
-            return Ok(out);
+            return out;
         }
     }
     let title = first_sentence(&text).unwrap_or_else(|| {
@@ -304,13 +336,13 @@ fn from_rtf(bytes: &[u8], path: &Path, file_name: &str) -> Result<Vec<ReadArticl
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
     });
-    Ok(vec![ReadArticle {
+    vec![ReadArticle {
         path: path.to_path_buf(),
         text,
         title,
         meta,
         warning: None,
-    }])
+    }]
 }
 
 /// The articles of a word-processor or e-book document: its stories when
@@ -427,7 +459,8 @@ pub fn parse_article(
         | SourceFormat::Docx
         | SourceFormat::Odt
         | SourceFormat::Epub
-        | SourceFormat::Rtf => (normalise(&decoded.text), None),
+        | SourceFormat::Rtf
+        | SourceFormat::Pdf => (normalise(&decoded.text), None),
     };
     let header = parse_news_header(&text);
     meta.date = header.date.or(meta.date);

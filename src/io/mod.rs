@@ -11,6 +11,7 @@ pub mod limits;
 pub mod lock;
 pub mod news;
 pub mod paths;
+pub mod pdf;
 pub mod project_file;
 pub mod protect;
 pub mod read;

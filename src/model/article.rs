@@ -75,6 +75,8 @@ pub enum SourceFormat {
     Epub,
     /// Rich Text Format (also old "DOC" exports that are RTF inside).
     Rtf,
+    /// PDF (its text layer).
+    Pdf,
 }
 
 /// A content hash of an article's normalised text (BLAKE3, hex).
