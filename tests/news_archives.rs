@@ -561,3 +561,60 @@ fn a_lexis_nexis_rtf_export_is_split_like_its_text() {
     let out = run_ok(dir.path(), &["import", "p.ron", "old.doc"], 1);
     assert!(out.stderr.contains(".docx"), "{}", out.stderr);
 }
+
+const FACTIVA_TEXT: &str = "Search Summary
+Text harbour
+Date 01/03/2021 to 31/03/2021
+\u{c}
+Harbour reopens
+Cara Writer
+412 words
+4 March 2021
+Daily Sample News
+DSNEWS
+English
+(c) 2021 Example Media Ltd
+The harbour reopened on Tuesday.
+Traffic was back to normal.
+Example Media Ltd
+Document DSNEWS0020210304eh340000a
+\u{c}
+Gazette: port traffic back
+1,205 words
+5 March 2021
+The Example Gazette
+EXGAZ
+English
+(c) 2021 Example Media Ltd
+Port traffic is back.
+Document EXGAZ00020210305eh350000b
+";
+
+#[test]
+fn factiva_text_and_rtf_exports_are_split_into_their_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(&d.join("factiva.txt"), FACTIVA_TEXT);
+    // In RTF, the page breaks are \page.
+    let rtf = as_rtf(FACTIVA_TEXT).replace("\u{c}\\par", "\\page");
+    write(&d.join("factiva.rtf"), rtf);
+    for (file, project) in [("factiva.txt", "t.ron"), ("factiva.rtf", "r.ron")] {
+        run_ok(d, &["import", project, file], 0);
+        let list = articles(d, project);
+        assert_eq!(list.len(), 2, "{file}: {list:#?}");
+        let a = &list[0];
+        assert_eq!(a["title"], "Harbour reopens", "{file}");
+        assert_eq!(attr(a, "byline"), "Cara Writer", "{file}");
+        assert_eq!(attr(a, "length"), &serde_json::json!(412.0));
+        assert_eq!(attr(a, "date"), "2021-03-04");
+        assert_eq!(attr(a, "outlet"), "Daily Sample News");
+        assert_eq!(attr(a, "language"), "English");
+        assert_eq!(attr(a, "publisher"), "Example Media Ltd");
+        assert_eq!(attr(a, "document id"), "DSNEWS0020210304eh340000a");
+        let b = &list[1];
+        assert_eq!(b["title"], "Gazette: port traffic back");
+        assert!(attr(b, "byline").is_null());
+        assert_eq!(attr(b, "length"), &serde_json::json!(1205.0));
+        assert_eq!(attr(b, "outlet"), "The Example Gazette");
+    }
+}

@@ -207,18 +207,8 @@ pub fn read_articles(path: &Path) -> Result<Vec<ReadArticle>, ReadError> {
             super::news::Layout::Factiva,
             super::news::split_factiva(&text),
         )),
-        SourceFormat::Text => super::news::detect_text(&text).map(|layout| {
-            let stories = match layout {
-                super::news::Layout::LexisNexis => super::news::split_lexis_nexis(&text),
-                _ => super::news::split_nexis_uni(
-                    &text
-                        .split('\n')
-                        .map(|l| (l.to_owned(), Vec::new()))
-                        .collect::<Vec<_>>(),
-                ),
-            };
-            (layout, stories)
-        }),
+        SourceFormat::Text => super::news::detect_text(&text)
+            .map(|layout| (layout, super::news::split_text(layout, &text))),
         _ => None,
     };
     let meta = Metadata {
@@ -317,19 +307,13 @@ fn from_extracted(
         ..Metadata::default()
     };
     if let Some(layout) = super::news::detect_text(&text) {
-        let stories = match layout {
-            super::news::Layout::LexisNexis => super::news::split_lexis_nexis(&text),
-            _ => super::news::split_nexis_uni(
-                &text
-                    .split('\n')
-                    .map(|l| (l.to_owned(), Vec::new()))
-                    .collect::<Vec<_>>(),
-            ),
-        };
+        let stories = super::news::split_text(layout, &text);
         if let Some(out) = story_articles(stories, path, &meta, None) {
             return out;
         }
     }
+    // Page breaks kept for splitting are paragraph breaks in one article.
+    let text = text.replace('\u{c}', "\n");
     let title = first_sentence(&text).unwrap_or_else(|| {
         Path::new(file_name)
             .file_stem()

@@ -85,6 +85,11 @@ static WORDS: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+/// Factiva's document id line, which ends each story.
+static FV_DOC_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:Document|Dokument|文件|Documento|文档)\s+([A-Za-z0-9]{12,40})\s*$")
+        .expect("valid regex")
+});
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:copyright|©|\(c\))\s*(?:©\s*)?\d{4}").expect("valid regex")
 });
@@ -234,20 +239,140 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub fn detect_text(text: &str) -> Option<Layout> {
     let mut ends = 0;
     let mut seps = 0;
+    let mut fv_docs = 0;
+    let mut counts = 0;
     for line in text.lines().take(2_000_000) {
         if NU_END.is_match(line) {
             ends += 1;
         } else if LN_SEP.is_match(line) {
             seps += 1;
+        } else if FV_DOC_ID.is_match(line) {
+            fv_docs += 1;
+        } else if WORDS.is_match(line) {
+            counts += 1;
         }
     }
     if ends > 0 {
         Some(Layout::NexisUni)
     } else if seps > 0 {
         Some(Layout::LexisNexis)
+    } else if fv_docs > 0 && counts > 0 {
+        Some(Layout::Factiva)
     } else {
         None
     }
+}
+
+/// Splits an export given as text (TXT, or what RTF or PDF reading gave)
+/// in the layout [`detect_text`] found.
+#[must_use]
+pub fn split_text(layout: Layout, text: &str) -> Vec<Story> {
+    match layout {
+        Layout::LexisNexis => split_lexis_nexis(text),
+        Layout::NexisUni => split_nexis_uni(
+            &text
+                .split('\n')
+                .map(|l| (l.to_owned(), Vec::new()))
+                .collect::<Vec<_>>(),
+        ),
+        Layout::Factiva => split_factiva_text(text),
+    }
+}
+
+/// Splits a Factiva RTF or text export: each story ends with its
+/// `Document ID` line; its headline and byline come before the word
+/// count, then date, source, language, copyright, then the body.
+#[must_use]
+pub fn split_factiva_text(text: &str) -> Vec<Story> {
+    let mut stories = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if let Some(c) = FV_DOC_ID.captures(line) {
+            if let Some(mut s) = factiva_text_story(&block) {
+                s.attributes
+                    .insert(attributes::DOCUMENT_ID.into(), Value::Text(c[1].to_owned()));
+                stories.push(s);
+            }
+            block.clear();
+        } else {
+            block.push(line);
+        }
+    }
+    stories
+}
+
+fn factiva_text_story(block: &[&str]) -> Option<Story> {
+    // A story starts on a new page: what comes before the last page break
+    // (the search summary, say) is not part of it.
+    let from = block
+        .iter()
+        .rposition(|l| l.contains('\u{c}'))
+        .map_or(0, |i| i + 1);
+    let lines: Vec<&str> = block[from..]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let wc = lines.iter().position(|l| WORDS.is_match(l))?;
+    if wc == 0 {
+        return None;
+    }
+    let mut attrs = Attributes::new();
+    // Before the word count: the headline, then the byline and credit
+    // lines.
+    let head = &lines[..wc];
+    let title = head[0].to_owned();
+    if let Some(by) = head.get(1) {
+        attrs.insert(attributes::BYLINE.into(), Value::Text((*by).to_owned()));
+    }
+    if head.len() > 2 {
+        attrs.insert("credit line".into(), Value::Text(head[2..].join("; ")));
+    }
+    if let Some(c) = WORDS.captures(lines[wc])
+        && let Ok(n) = c[1].replace([',', '.'], "").parse::<f64>()
+    {
+        attrs.insert(attributes::LENGTH.into(), Value::Number(n));
+    }
+    // The header fields up to the copyright line (or, without one, the
+    // language: the first line that reads like a sentence starts the body).
+    let mut date = None;
+    let mut others = Vec::new();
+    let mut i = wc + 1;
+    while i < lines.len() {
+        let l = lines[i];
+        if COPYRIGHT.is_match(l) {
+            attrs.insert(attributes::COPYRIGHT.into(), Value::Text(l.to_owned()));
+            i += 1;
+            break;
+        }
+        if l.chars().count() > 80 || l.ends_with('.') {
+            break;
+        }
+        factiva_field(l.to_owned(), &mut date, &mut attrs, &mut others);
+        i += 1;
+    }
+    if let Some(language) = others.pop() {
+        attrs.insert(attributes::LANGUAGE.into(), Value::Text(language));
+    }
+    for (v, label) in others.into_iter().zip(["edition", "page", "volume"]) {
+        attrs.insert(label.into(), Value::Text(v));
+    }
+    let mut body: Vec<String> = lines[i..].iter().map(|l| (*l).to_owned()).collect();
+    // The publisher's name closes the story: short, not a sentence.
+    if body.len() > 1
+        && body
+            .last()
+            .is_some_and(|l| l.chars().count() < 80 && !l.ends_with(['.', '!', '?', '"', '”']))
+        && let Some(p) = body.pop()
+    {
+        attrs.insert("publisher".into(), Value::Text(p));
+    }
+    Some(Story {
+        text: story_text(&title, &body),
+        title,
+        date,
+        attributes: attrs,
+    })
 }
 
 /// Paragraph texts joined into a story's text: headline, blank line,
@@ -605,10 +730,6 @@ fn factiva_field(
 
 /// One Factiva story: the inner `div.article xxArticle`.
 fn factiva_story(art: scraper::ElementRef<'_>) -> Option<Story> {
-    static DOC_ID: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?:Document|Dokument|文件|Documento|文档)\s+([A-Za-z0-9]{12,40})\s*$")
-            .expect("valid regex")
-    });
     let text_of = |e: scraper::ElementRef<'_>| -> String {
         e.text()
             .collect::<String>()
@@ -650,7 +771,7 @@ fn factiva_story(art: scraper::ElementRef<'_>) -> Option<Story> {
         if name == "p" {
             if class.contains("articleParagraph") {
                 body.push(t);
-            } else if let Some(c) = DOC_ID.captures(&t) {
+            } else if let Some(c) = FV_DOC_ID.captures(&t) {
                 attrs.insert(attributes::DOCUMENT_ID.into(), Value::Text(c[1].to_owned()));
             } else if !t.is_empty() {
                 attrs.entry("publisher".into()).or_insert(Value::Text(t));

@@ -231,7 +231,10 @@ pub fn to_text(bytes: &[u8]) -> Result<String, RtfError> {
                     }
                     match word {
                         "par" | "line" | "row" => emit!("\n"),
-                        "page" | "sect" => emit!("\n\n"),
+                        // A page break is kept as a form feed: archive
+                        // exports start each story on a new page.
+                        "page" => emit!("\n\u{c}\n"),
+                        "sect" => emit!("\n\n"),
                         "tab" | "cell" => emit!("\t"),
                         "emdash" => emit!("\u{2014}"),
                         "endash" => emit!("\u{2013}"),
@@ -382,7 +385,7 @@ Body{\footnote Foot note.} end.}";
         let t = to_text(rtf).unwrap();
         assert_eq!(
             t,
-            "Grüße \u{201C}quoted\u{201D}\nCafé \u{201C}x\u{201D}\nПривет\nLink text\n\nA\tB\tC\n😀\nBody end.\n\nNotes\n\nFoot note."
+            "Grüße \u{201C}quoted\u{201D}\nCafé \u{201C}x\u{201D}\nПривет\nLink text\n\u{c}\nA\tB\tC\n😀\nBody end.\n\nNotes\n\nFoot note."
         );
     }
 
