@@ -193,7 +193,7 @@ pub fn read_articles(path: &Path) -> Result<Vec<ReadArticle>, ReadError> {
     if format == SourceFormat::Pdf {
         let text = normalise(&super::pdf::to_text(bytes)?);
         return Ok(from_extracted(
-            text,
+            &text,
             SourceFormat::Pdf,
             "PDF",
             path,
@@ -283,7 +283,7 @@ fn from_rtf(bytes: &[u8], path: &Path, file_name: &str) -> Result<Vec<ReadArticl
     }
     let text = normalise(&super::rtf::to_text(bytes)?);
     Ok(from_extracted(
-        text,
+        &text,
         SourceFormat::Rtf,
         "RTF",
         path,
@@ -294,7 +294,7 @@ fn from_rtf(bytes: &[u8], path: &Path, file_name: &str) -> Result<Vec<ReadArticl
 /// The articles of text extracted from a document: its stories when it is
 /// a LexisNexis or Nexis Uni export, else the whole text.
 fn from_extracted(
-    text: String,
+    text: &str,
     format: SourceFormat,
     encoding: &str,
     path: &Path,
@@ -306,8 +306,8 @@ fn from_extracted(
         encoding: encoding.into(),
         ..Metadata::default()
     };
-    if let Some(layout) = super::news::detect_text(&text) {
-        let stories = super::news::split_text(layout, &text);
+    if let Some(layout) = super::news::detect_text(text) {
+        let stories = super::news::split_text(layout, text);
         if let Some(out) = story_articles(stories, path, &meta, None) {
             return out;
         }
