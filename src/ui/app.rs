@@ -358,8 +358,9 @@ impl GlossApp {
     }
 
     pub(super) fn update_title(&mut self, ctx: &egui::Context) {
-        let dirty = if self.session.is_dirty() { "• " } else { "" };
-        let title = format!("{dirty}{} — Gloss", self.project_name());
+        // "Gloss — NAME", with a dot while there are unsaved changes.
+        let dirty = if self.session.is_dirty() { " •" } else { "" };
+        let title = format!("Gloss — {}{dirty}", self.project_name());
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;

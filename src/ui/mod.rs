@@ -47,7 +47,12 @@ pub fn run(paths: Vec<PathBuf>) -> eframe::Result {
             .with_app_id("gloss")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([720.0, 420.0])
-            .with_drag_and_drop(true),
+            .with_drag_and_drop(true)
+            .with_icon(std::sync::Arc::new(egui::IconData {
+                rgba: include_bytes!("../../assets/icons/gloss-64.rgba").to_vec(),
+                width: 64,
+                height: 64,
+            })),
         ..eframe::NativeOptions::default()
     };
     eframe::run_native(
