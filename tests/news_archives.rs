@@ -618,3 +618,47 @@ fn factiva_text_and_rtf_exports_are_split_into_their_stories() {
         assert_eq!(attr(b, "outlet"), "The Example Gazette");
     }
 }
+
+#[test]
+fn a_factiva_indexing_export_is_read_by_its_field_codes() {
+    let row = |code: &str, value: &str| {
+        format!("<tr><td class=\"index\"><b>{code}</b>&nbsp;</td><td>{value}</td></tr>")
+    };
+    let story = format!(
+        "<div id=\"article-TESTFR0020111229e7ct0001r\" class=\"article\"><div class=\"article frArticle\"><table>{}{}{}{}{}{}{}{}{}{}</table></div></div>",
+        row("SE", "Économie"),
+        row("HD", "<b class='frHeadline'>Le port rouvre</b>"),
+        row("BY", "Marie Auteur"),
+        row("WC", "295 mots"),
+        row("PD", "29 décembre 2011"),
+        row("SN", "Le Journal Exemple"),
+        row("LA", "Français"),
+        row(
+            "LP",
+            "<p class=\"articleParagraph frarticleParagraph\">Le port a rouvert mardi.</p>"
+        ),
+        row(
+            "TD",
+            "<p class=\"articleParagraph frarticleParagraph\">Le trafic a repris.</p>"
+        ),
+        row("AN", "Document TESTFR0020111229e7ct0001r"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("indexing.html"),
+        format!("<html><body>{story}</body></html>"),
+    );
+    run_ok(dir.path(), &["import", "p.ron", "indexing.html"], 0);
+    let list = articles(dir.path(), "p.ron");
+    assert_eq!(list.len(), 1, "{list:#?}");
+    let a = &list[0];
+    assert_eq!(a["title"], "Le port rouvre");
+    assert_eq!(attr(a, "byline"), "Marie Auteur");
+    assert_eq!(attr(a, "length"), &serde_json::json!(295.0));
+    assert_eq!(attr(a, "date"), "2011-12-29");
+    assert_eq!(attr(a, "outlet"), "Le Journal Exemple");
+    assert_eq!(attr(a, "section"), "Économie");
+    assert_eq!(attr(a, "document id"), "TESTFR0020111229e7ct0001r");
+    run_ok(dir.path(), &["search", "p.ron", "Le trafic a repris."], 0);
+    run_ok(dir.path(), &["search", "p.ron", "Français"], 1);
+}

@@ -497,3 +497,34 @@ fn pasted_text_becomes_a_new_article_that_undo_removes() {
     h.run();
     assert_eq!(h.state().project().articles().count(), 2);
 }
+
+#[test]
+fn attribute_columns_show_sort_and_filter_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture(dir.path());
+    std::fs::write(
+        dir.path().join("t.csv"),
+        "article_id,outlet\n1,Zeta News\n2,Alpha Times\n",
+    )
+    .unwrap();
+    common::run_ok(
+        dir.path(),
+        &["attributes", path.to_str().unwrap(), "--from", "t.csv"],
+        0,
+    );
+    let mut h = harness(&path);
+    // A news export's outlet is a column as soon as articles have one.
+    assert_eq!(h.state().list.shown_columns, ["outlet"]);
+    let _ = h.get_by_label("Alpha Times");
+    let ids = |h: &Harness<'_, GlossApp>| -> Vec<u64> {
+        h.state().list.rows.iter().map(|a| a.0).collect()
+    };
+    assert_eq!(ids(&h), [1, 2]);
+    // The list's header (drawn before the inspector, which names it too).
+    h.get_all_by_label("outlet").next().unwrap().click();
+    h.run();
+    assert_eq!(ids(&h), [2, 1], "sorted by outlet");
+    h.state_mut().list.filter = "outlet:zeta".into();
+    h.run();
+    assert_eq!(ids(&h), [1], "filtered by outlet");
+}

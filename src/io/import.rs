@@ -153,6 +153,41 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Refusal>) {
     (files, refused)
 }
 
+/// Reads a file's articles. Documents (whose readers are complex: DOCX,
+/// ODT, EPUB, RTF, PDF, HTML) are read on a thread of their own within the
+/// time limit ([`super::limits::Limits::read_seconds`]), so a file that
+/// would take too long, or a reader that fails, refuses that file only.
+fn read_bounded_in_time(path: &Path) -> Result<Vec<ReadArticle>, String> {
+    use crate::model::SourceFormat;
+    let plain = matches!(
+        format_of(path),
+        Some(SourceFormat::Text | SourceFormat::Markdown) | None
+    );
+    if plain {
+        return read_articles(path).map_err(|e| e.to_string());
+    }
+    let secs = super::limits::Limits::get().read_seconds;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let p = path.to_path_buf();
+    let spawned = std::thread::Builder::new()
+        .name("gloss-read".into())
+        .spawn(move || {
+            let _ = tx.send(read_articles(&p).map_err(|e| e.to_string()));
+        });
+    if spawned.is_err() {
+        return read_articles(path).map_err(|e| e.to_string());
+    }
+    match rx.recv_timeout(std::time::Duration::from_secs(secs.max(1))) {
+        Ok(r) => r,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(format!(
+            "reading it took longer than {secs} s, so it was left out (raise GLOSS_MAX_READ_SECONDS if the file is genuine)"
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err("the reader failed on this file".into())
+        }
+    }
+}
+
 /// Reads files in parallel; `progress` is called with the number done so far.
 #[must_use]
 pub fn read_files(
@@ -179,11 +214,11 @@ pub fn read_files_cancellable(
                     reason: "import cancelled".into(),
                 })];
             }
-            let r = match read_articles(path) {
+            let r = match read_bounded_in_time(path) {
                 Ok(all) => all.into_iter().map(Ok).collect(),
-                Err(e) => vec![Err(Refusal {
+                Err(reason) => vec![Err(Refusal {
                     path: path.clone(),
-                    reason: e.to_string(),
+                    reason,
                 })],
             };
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;

@@ -30,6 +30,10 @@ pub struct Limits {
     /// Most passages one command may create (`GLOSS_MAX_MATCHES`, default
     /// 1,000,000; `gloss tag --max N` overrides it for one run).
     pub matches: usize,
+    /// Longest time reading one document (DOCX, ODT, EPUB, RTF, PDF, HTML)
+    /// may take, in seconds (`GLOSS_MAX_READ_SECONDS`, default 120); a file
+    /// that takes longer is refused and the import goes on.
+    pub read_seconds: u64,
 }
 
 impl Default for Limits {
@@ -41,6 +45,7 @@ impl Default for Limits {
             pack_ratio: 200,
             depth: 256,
             matches: 1_000_000,
+            read_seconds: 120,
         }
     }
 }
@@ -84,6 +89,7 @@ impl Limits {
             pack_ratio: count("GLOSS_MAX_PACK_RATIO", d.pack_ratio as usize) as u64,
             depth: count("GLOSS_MAX_DEPTH", d.depth),
             matches: count("GLOSS_MAX_MATCHES", d.matches),
+            read_seconds: count("GLOSS_MAX_READ_SECONDS", d.read_seconds as usize) as u64,
         }
     }
 }

@@ -482,10 +482,12 @@ fn attributes_editor(ui: &mut egui::Ui, art: &crate::model::Article, msgs: &mut 
                         let mut buf: String = ui
                             .data_mut(|d| d.get_temp::<String>(id))
                             .unwrap_or_else(|| value.to_string());
-                        let r = ui.add_sized(
-                            [160.0, ui.spacing().interact_size.y],
-                            egui::TextEdit::singleline(&mut buf),
-                        );
+                        let r = ui
+                            .add_sized(
+                                [160.0, ui.spacing().interact_size.y],
+                                egui::TextEdit::singleline(&mut buf),
+                            )
+                            .accessible_name(format!("{name} of this article"));
                         if r.changed() {
                             ui.data_mut(|d| d.insert_temp(id, buf.clone()));
                         }

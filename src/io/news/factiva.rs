@@ -27,6 +27,110 @@ pub fn split_factiva(html: &str) -> Vec<Story> {
     doc.select(&ARTICLE).filter_map(factiva_story).collect()
 }
 
+/// A story in Factiva's "Full Article/Report plus Indexing" format: a
+/// table whose rows are a field code (`HD`, `BY`, `WC`, `PD`, `SN`, `LP`,
+/// `TD`, `AN`…) and its value. `None` when the story has no such table.
+fn factiva_indexed(art: scraper::ElementRef<'_>) -> Option<Story> {
+    use scraper::Selector;
+    static ROW: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("tr").expect("valid selector"));
+    static INDEX: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("td.index").expect("valid selector"));
+    static CELL: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("td").expect("valid selector"));
+    static PARA: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("p").expect("valid selector"));
+    let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut title = String::new();
+    let mut body: Vec<String> = Vec::new();
+    let mut date = None;
+    let mut attrs = Attributes::new();
+    let mut any = false;
+    for row in art.select(&ROW) {
+        let Some(code) = row.select(&INDEX).next() else {
+            continue;
+        };
+        any = true;
+        let code: String = code
+            .text()
+            .collect::<String>()
+            .chars()
+            .filter(char::is_ascii_uppercase)
+            .collect();
+        let Some(value) = row.select(&CELL).nth(1) else {
+            continue;
+        };
+        let text = squash(value.text().collect());
+        let name = match code.as_str() {
+            "HD" => {
+                title = text;
+                continue;
+            }
+            "LP" | "TD" => {
+                let paras: Vec<String> = value
+                    .select(&PARA)
+                    .map(|p| squash(p.text().collect()))
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                if paras.is_empty() {
+                    body.push(text);
+                } else {
+                    body.extend(paras);
+                }
+                continue;
+            }
+            "PD" => {
+                date = parse_date(&text);
+                continue;
+            }
+            "WC" => {
+                if let Some(c) = WORDS.captures(&text)
+                    && let Ok(n) = c[1].replace([',', '.'], "").parse::<f64>()
+                {
+                    attrs.insert(attributes::LENGTH.into(), Value::Number(n));
+                }
+                continue;
+            }
+            "AN" => {
+                let id = FV_DOC_ID
+                    .captures(&text)
+                    .map_or_else(|| text.clone(), |c| c[1].to_owned());
+                attrs.insert(attributes::DOCUMENT_ID.into(), Value::Text(id));
+                continue;
+            }
+            "BY" => attributes::BYLINE,
+            "SN" => attributes::OUTLET,
+            "SC" => "source code",
+            "SE" => attributes::SECTION,
+            "LA" => attributes::LANGUAGE,
+            "CY" => attributes::COPYRIGHT,
+            "ED" => "edition",
+            "PG" => "page",
+            "VOL" => "volume",
+            "PUB" => "publisher",
+            "CR" => "credit line",
+            "ET" => "time",
+            "NS" => "subjects",
+            "RE" => "regions",
+            "IN" => "industries",
+            "CO" => "companies",
+            _ => continue,
+        };
+        if !text.is_empty() {
+            attrs.insert(name.into(), Value::Text(text));
+        }
+    }
+    if !any || (title.is_empty() && body.is_empty()) {
+        return None;
+    }
+    Some(Story {
+        text: story_text(&title, &body),
+        title,
+        date,
+        attributes: attrs,
+    })
+}
+
 /// A header field after the word count: date, time, copyright, source
 /// name, source code, or (in `others`) edition, page and language.
 fn factiva_field(
@@ -73,6 +177,9 @@ fn factiva_story(art: scraper::ElementRef<'_>) -> Option<Story> {
         .any(|c| c.ends_with("Article"))
     {
         return None;
+    }
+    if let Some(s) = factiva_indexed(art) {
+        return Some(s);
     }
     let mut attrs = Attributes::new();
     let mut title = String::new();
