@@ -560,4 +560,14 @@ mod tests {
         assert_eq!(percent_decode("a%20b.xhtml"), "a b.xhtml");
         assert_eq!(percent_decode("100%"), "100%");
     }
+
+    proptest::proptest! {
+        /// Arbitrary (often broken) XML: an error or paragraphs, never a
+        /// panic.
+        #[test]
+        fn arbitrary_xml_never_panics(body in "(<w:p>|</w:p>|<w:t>|</w:t>|<w:br/>|<w:tab/>|<w:del>|</w:del>|&amp;|&bogus;|[a-z <>/&;\"=]){0,80}") {
+            let _ = docx_paragraphs(&format!("<w:document><w:body>{body}</w:body></w:document>"), "t");
+            let _ = element_text(&body, "dc:title");
+        }
+    }
 }

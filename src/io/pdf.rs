@@ -255,4 +255,16 @@ mod tests {
         assert!(to_text(b"hello".to_vec()).is_err());
         assert!(to_text(b"%PDF-1.4\n garbage".to_vec()).is_err());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Arbitrary bytes after a PDF header: an error or text, never a
+        /// panic out of the reader.
+        #[test]
+        fn arbitrary_bytes_never_panic(mut bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let mut v = b"%PDF-1.4\n".to_vec();
+            v.append(&mut bytes);
+            let _ = to_text(v);
+        }
+    }
 }
