@@ -838,3 +838,59 @@ fn a_kill_at_any_moment_leaves_the_old_or_the_new_project() {
     let out = run_ok(d, &["check", "p.ron"], 0);
     assert!(!out.stdout.contains("leftover"), "{out:?}");
 }
+
+#[test]
+fn a_kill_during_an_import_never_leaves_a_short_text_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for i in 0..300 {
+        write(
+            &d.join(format!("in/{i:03}.txt")),
+            format!("Article {i}: {}\n", "the harbour stood still. ".repeat(40)),
+        );
+    }
+    let mut kills = 0;
+    for trial in 0..20u64 {
+        for leftover in ["p.ron", "p.ron.bak"] {
+            let _ = std::fs::remove_file(d.join(leftover));
+        }
+        let _ = std::fs::remove_dir_all(d.join("p.texts"));
+        let mut child = std::process::Command::new(common::bin())
+            .current_dir(d)
+            .args(["import", "p.ron", "in"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(20 + trial * 9 % 120));
+        if child.try_wait().unwrap().is_none() {
+            kills += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        // Every text under its content-hash name is whole.
+        if let Ok(entries) = std::fs::read_dir(d.join("p.texts")) {
+            for e in entries {
+                let path = e.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if name.ends_with(".tmp") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+                assert_eq!(
+                    name.trim_end_matches(".txt"),
+                    hash,
+                    "trial {trial}: a short or wrong text under {name}"
+                );
+            }
+        }
+        // The project, if written, opens whole.
+        if d.join("p.ron").exists() {
+            gloss::io::load(&d.join("p.ron"))
+                .unwrap_or_else(|e| panic!("trial {trial}: the project does not open: {e}"));
+            run_ok(d, &["check", "p.ron", "--gc"], 0);
+        }
+    }
+    assert!(kills > 0, "no run was interrupted; the test proves nothing");
+}

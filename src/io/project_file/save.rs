@@ -3,7 +3,7 @@
 //! backup; texts first, into the content-addressed texts folder.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -290,12 +290,43 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
     if missing.is_empty() {
         return Ok(());
     }
-    missing.par_iter().try_for_each(|(a, p)| {
-        write_with(p, WriteOptions::INTERNAL, |w| {
-            w.write_all(a.text.as_str().as_bytes())
+    // Durable together, not one by one: each text goes to a temporary file
+    // (in parallel), all of them are flushed to disk (in parallel, so the
+    // file system batches the journal commits), then each is renamed to its
+    // name and the folder synced once. Two fsyncs per text made importing
+    // thousands of articles spend most of its time waiting on the disk.
+    // A crash leaves either a complete text under its name or only a
+    // temporary file (never a short text under a content-hash name), and
+    // the project file, written after this, names only texts already durable.
+    let tmps: Vec<(PathBuf, &PathBuf)> = missing
+        .par_iter()
+        .map(|(a, p)| {
+            let tmp = temp_name(p);
+            std::fs::write(&tmp, a.text.as_str().as_bytes()).map_err(io_err(&tmp))?;
+            Ok((tmp, p))
         })
-        .map_err(SaveError::Write)
-    })?;
+        .collect::<Result<_, SaveError>>()?;
+    let synced = tmps.par_iter().try_for_each(|(tmp, _)| {
+        std::fs::File::open(tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(io_err(tmp))
+    });
+    if let Err(e) = synced {
+        for (tmp, _) in &tmps {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    for (tmp, p) in &tmps {
+        std::fs::rename(tmp, p).map_err(io_err(p))?;
+    }
     sync_dir(folder);
     Ok(())
+}
+
+/// A temporary name beside `p` for writing it (`.NAME.PID.tmp`, which
+/// `gloss check --gc` removes when a crash leaves it behind).
+fn temp_name(p: &Path) -> PathBuf {
+    let name = p.file_name().unwrap_or_default().to_string_lossy();
+    p.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
