@@ -873,7 +873,10 @@ fn a_kill_during_an_import_never_leaves_a_short_text_under_its_name() {
             for e in entries {
                 let path = e.unwrap().path();
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                if name.ends_with(".tmp") {
+                if path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("tmp"))
+                {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).unwrap();

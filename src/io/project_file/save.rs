@@ -291,27 +291,41 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
         return Ok(());
     }
     // Durable together, not one by one: each text goes to a temporary file
-    // (in parallel), all of them are flushed to disk (in parallel, so the
-    // file system batches the journal commits), then each is renamed to its
-    // name and the folder synced once. Two fsyncs per text made importing
+    // and is flushed to disk (in parallel, so the file system batches the
+    // journal commits), then each is renamed to its name and the folder
+    // synced once. Two fsyncs per text made importing
     // thousands of articles spend most of its time waiting on the disk.
     // A crash leaves either a complete text under its name or only a
     // temporary file (never a short text under a content-hash name), and
     // the project file, written after this, names only texts already durable.
-    let tmps: Vec<(PathBuf, &PathBuf)> = missing
+    let written: Vec<Written<'_>> = missing
         .par_iter()
         .map(|(a, p)| {
             let tmp = temp_name(p);
-            std::fs::write(&tmp, a.text.as_str().as_bytes()).map_err(io_err(&tmp))?;
-            Ok((tmp, p))
+            // One open per text: written and flushed through the same handle
+            // (the flushes run in parallel, so the journal batches them).
+            let done = std::fs::File::create(&tmp).and_then(|mut f| {
+                f.write_all(a.text.as_str().as_bytes())?;
+                f.sync_all()
+            });
+            match done {
+                Ok(()) => Ok((tmp, p)),
+                Err(e) => Err((tmp.clone(), io_err(&tmp)(e))),
+            }
         })
-        .collect::<Result<_, SaveError>>()?;
-    let synced = tmps.par_iter().try_for_each(|(tmp, _)| {
-        std::fs::File::open(tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(io_err(tmp))
-    });
-    if let Err(e) = synced {
+        .collect();
+    let mut tmps: Vec<(PathBuf, &PathBuf)> = Vec::with_capacity(written.len());
+    let mut failed = None;
+    for w in written {
+        match w {
+            Ok(done) => tmps.push(done),
+            Err((tmp, e)) => {
+                let _ = std::fs::remove_file(tmp);
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = failed {
         for (tmp, _) in &tmps {
             let _ = std::fs::remove_file(tmp);
         }
@@ -323,6 +337,10 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
     sync_dir(folder);
     Ok(())
 }
+
+/// A text written: its temporary file and final name, or the temporary
+/// file to remove and the error.
+type Written<'a> = Result<(PathBuf, &'a PathBuf), (PathBuf, SaveError)>;
 
 /// A temporary name beside `p` for writing it (`.NAME.PID.tmp`, which
 /// `gloss check --gc` removes when a crash leaves it behind).
