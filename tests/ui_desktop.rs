@@ -311,7 +311,9 @@ fn retype(h: &mut Harness<'_, GlossApp>, value: &str, text: &str) {
     h.event(Event::Text(text.into()));
     h.run();
     h.key_press(Key::Enter);
-    h.run();
+    // Enter may start a save in the background: frames until it is done
+    // (on a loaded machine it outlasts `run`'s step budget).
+    wait_idle(h);
 }
 
 #[test]

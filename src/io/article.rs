@@ -221,15 +221,25 @@ pub fn read_articles(path: &Path) -> Result<Vec<ReadArticle>, ReadError> {
         if let Some(out) = story_articles(stories, path, &meta, decoded.warning.as_ref()) {
             return Ok(out);
         }
-        let mut one = parse_article(&bytes, format, path.to_path_buf(), file_name)?;
+        let mut one = article_from_text(
+            text,
+            decoded.encoding,
+            None,
+            format,
+            path.to_path_buf(),
+            file_name,
+        )?;
         one.warning = Some(format!(
             "looks like a {} export, but no story in it could be read; imported as one article",
             layout.name()
         ));
         return Ok(vec![one]);
     }
-    Ok(vec![parse_article(
-        &bytes,
+    // The text decoded once above is the article's.
+    Ok(vec![article_from_text(
+        text,
+        decoded.encoding,
+        decoded.warning,
         format,
         path.to_path_buf(),
         file_name,
@@ -415,15 +425,36 @@ pub fn parse_article(
     file_name: String,
 ) -> Result<ReadArticle, ReadError> {
     let decoded = decode(bytes)?;
+    article_from_text(
+        normalise(&decoded.text),
+        decoded.encoding,
+        decoded.warning,
+        format,
+        path,
+        file_name,
+    )
+}
+
+/// An article from its decoded and normalised text (`normalised`, as
+/// [`normalise`] gives it): HTML reduced to its readable text, the news
+/// header read, a title found.
+fn article_from_text(
+    normalised: String,
+    encoding: &str,
+    warning: Option<String>,
+    format: SourceFormat,
+    path: PathBuf,
+    file_name: String,
+) -> Result<ReadArticle, ReadError> {
     let mut meta = Metadata {
         file_name,
         format,
-        encoding: decoded.encoding.to_owned(),
+        encoding: encoding.to_owned(),
         ..Metadata::default()
     };
     let (text, found_title) = match format {
         SourceFormat::Html => {
-            let h = html::extract(&normalise(&decoded.text))?;
+            let h = html::extract(&normalised)?;
             if h.text.trim().is_empty() {
                 return Err(ReadError::NoText);
             }
@@ -431,12 +462,11 @@ pub fn parse_article(
             (h.text, h.title)
         }
         SourceFormat::Markdown => {
-            let text = normalise(&decoded.text);
-            let title = text
+            let title = normalised
                 .lines()
                 .find_map(|l| l.strip_prefix("# "))
                 .map(|t| t.trim().to_owned());
-            (text, title)
+            (normalised, title)
         }
         // Documents are read by `read_articles`; as bytes they are text.
         SourceFormat::Text
@@ -444,7 +474,7 @@ pub fn parse_article(
         | SourceFormat::Odt
         | SourceFormat::Epub
         | SourceFormat::Rtf
-        | SourceFormat::Pdf => (normalise(&decoded.text), None),
+        | SourceFormat::Pdf => (normalised, None),
     };
     let header = parse_news_header(&text);
     meta.date = header.date.or(meta.date);
@@ -464,7 +494,7 @@ pub fn parse_article(
         text,
         title,
         meta,
-        warning: decoded.warning,
+        warning,
     })
 }
 

@@ -32,7 +32,7 @@ pub fn job(
         })
     };
     let wrap = if one_line { f32::INFINITY } else { width };
-    let lines = bidi::lay_out(text, wrap, &mut measure);
+    let lines = bidi::lay_out_for_display(text, wrap, &mut measure);
     // The chars kept: all, or as many from the logical start as fit with
     // an ellipsis.
     let mut keep_until = usize::MAX;

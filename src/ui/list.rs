@@ -98,7 +98,7 @@ impl ListState {
                 crate::model::attributes::names(project.articles()),
             );
         }
-        let names = self.names.1.clone();
+        let names = &self.names.1;
         self.shown_columns = match &self.columns {
             Some(c) => c.iter().filter(|c| names.contains(c)).cloned().collect(),
             None => ["outlet", "byline", "section"]
@@ -121,7 +121,7 @@ impl ListState {
             return;
         }
         self.cache_key = Some(key);
-        let (conds, free) = parse_filter(&self.filter, &names);
+        let (conds, free) = parse_filter(&self.filter, names);
         let needle = free.trim();
         let re = if needle.is_empty() {
             None
@@ -288,8 +288,9 @@ pub fn show(
             })
             .response
             .accessible_name("Filter by tag");
-        let names = list.names.1.clone();
         ui.menu_button("Columns", |ui| {
+            // Only while the menu is open.
+            let names = list.names.1.clone();
             ui.label(RichText::new("Attributes shown in the list").small().weak());
             for n in names.iter().filter(|n| n.as_str() != "date") {
                 let mut on = list.shown_columns.contains(n);

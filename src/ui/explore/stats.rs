@@ -104,11 +104,12 @@ fn cross_tab(ui: &mut egui::Ui, project: &Project, state: u64, st: &mut StatsSta
     }
     ui.horizontal(|ui| {
         ui.label(RichText::new("Passages per tag by").strong());
-        let mut names = crate::model::attributes::names(project.articles());
-        names.extend(["month".to_owned(), "year".to_owned()]);
         egui::ComboBox::from_id_salt("cross_tab_by")
             .selected_text(&st.by)
             .show_ui(ui, |ui| {
+                // Every article's attributes: only while the list is open.
+                let mut names = crate::model::attributes::names(project.articles());
+                names.extend(["month".to_owned(), "year".to_owned()]);
                 for n in names {
                     ui.selectable_value(&mut st.by, n.clone(), n);
                 }

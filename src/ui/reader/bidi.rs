@@ -178,6 +178,26 @@ impl Lines {
 /// in logical order at spaces, then orders each row's pieces visually.
 /// `measure(text, rtl)` is the width of `text` shaped on its own.
 pub fn lay_out(text: &str, wrap: f32, measure: &mut dyn FnMut(&str, bool) -> f32) -> Lines {
+    lay_out_with(text, wrap, measure, true)
+}
+
+/// [`lay_out`] for text that is only drawn, never hit-tested (labels):
+/// each piece's bounds are its two ends, which saves measuring every
+/// prefix of every piece.
+pub fn lay_out_for_display(
+    text: &str,
+    wrap: f32,
+    measure: &mut dyn FnMut(&str, bool) -> f32,
+) -> Lines {
+    lay_out_with(text, wrap, measure, false)
+}
+
+fn lay_out_with(
+    text: &str,
+    wrap: f32,
+    measure: &mut dyn FnMut(&str, bool) -> f32,
+    inner_bounds: bool,
+) -> Lines {
     let info = ParagraphBidiInfo::new(text, None);
     let rtl = info.paragraph_level.is_rtl();
     // Char offset of every byte boundary that starts a char (and the end).
@@ -234,7 +254,14 @@ pub fn lay_out(text: &str, wrap: f32, measure: &mut dyn FnMut(&str, bool) -> f32
                 parts.reverse();
             }
             for part in parts {
-                row_pieces.push(piece(text, &char_of, part, run_rtl, r, measure));
+                row_pieces.push(piece(
+                    text,
+                    &char_of,
+                    part,
+                    (run_rtl, r),
+                    measure,
+                    inner_bounds,
+                ));
             }
         }
         let width: f32 = row_pieces.iter().map(|p| p.width).sum();
@@ -402,20 +429,25 @@ impl Piece {
 
 /// One piece: its width and the x of each grapheme boundary in it, from
 /// the widths of its prefixes (shaped on their own: exact at the piece's
-/// ends, within a glyph's joining difference inside it).
+/// ends, within a glyph's joining difference inside it; only the ends
+/// without `inner_bounds`).
 fn piece(
     text: &str,
     char_of: &[usize],
     bytes: Range<usize>,
-    rtl: bool,
-    row: usize,
+    (rtl, row): (bool, usize),
     measure: &mut dyn FnMut(&str, bool) -> f32,
+    inner_bounds: bool,
 ) -> Piece {
     let s = &text[bytes.clone()];
     let width = measure(s, rtl);
     let mut bounds = vec![(char_of[bytes.start], if rtl { width } else { 0.0 })];
     let mut last = 0.0f32;
-    for (gi, _) in s.grapheme_indices(true).skip(1) {
+    let inner = s
+        .grapheme_indices(true)
+        .skip(1)
+        .take_while(|_| inner_bounds);
+    for (gi, _) in inner {
         let w = measure(&s[..gi], rtl).clamp(last, width);
         last = w;
         bounds.push((char_of[bytes.start + gi], if rtl { width - w } else { w }));
