@@ -52,6 +52,19 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             super::check::Mode { resync, repair, gc },
             global,
         ),
+        Command::Merge {
+            ours,
+            theirs,
+            output,
+            json,
+        } => super::team::merge(&mut out, &ours, &theirs, output.as_deref(), json, global),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => Ok(super::team::merge_driver(&base, &ours, &theirs, &path)),
+        Command::GitSetup { repo } => super::team::git_setup(&mut out, repo.as_deref()),
         Command::Stats { project, json, by } => match by.as_str() {
             "month" => print_stats(&mut out, &project, json, TimeBucket::Month),
             "week" => print_stats(&mut out, &project, json, TimeBucket::Week),

@@ -3,6 +3,7 @@
 mod check;
 mod commands;
 mod session;
+mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -178,6 +179,51 @@ pub enum Command {
         /// Print JSON instead of tab-separated lines.
         #[arg(long)]
         json: bool,
+    },
+    /// Merge another analyst's copy of a project into ours: articles matched
+    /// by content hash, tags by path, passages by id (each keeps its
+    /// analyst), notes both kept and marked when they differ. Every conflict
+    /// is listed on standard error and recorded in the project (the window
+    /// shows them); nothing is dropped.
+    ///
+    /// Exit status: 0 when merged (with or without conflicts), 2 on an error.
+    Merge {
+        /// Our project (.ron): changed in place unless -o is given.
+        ours: PathBuf,
+        /// Their project (.ron): only read.
+        theirs: PathBuf,
+        /// Write the merged project here instead of over OURS.
+        #[arg(long, short = 'o', value_name = "OUT.ron")]
+        output: Option<PathBuf>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Git's merge driver for project files (set up by `gloss git-setup`):
+    /// a three-way merge of OURS and THEIRS against their common ancestor
+    /// BASE, written over OURS. Reads only the three files (not the texts
+    /// folder, which git merges as a union of content-addressed files).
+    ///
+    /// Exit status: 0 when merged (conflicts are resolved and recorded in
+    /// the project), 1 when the files could not be merged (git then marks
+    /// the file as conflicted and keeps ours).
+    MergeDriver {
+        /// The common ancestor's version (git's %O; may be empty).
+        base: PathBuf,
+        /// Our version, replaced by the result (git's %A).
+        ours: PathBuf,
+        /// Their version (git's %B).
+        theirs: PathBuf,
+        /// The project file's path in the repository (git's %P).
+        path: PathBuf,
+    },
+    /// Set up a git repository so that `git merge` and `git pull` merge
+    /// Gloss project files structurally: adds `*.ron merge=gloss` to
+    /// .gitattributes, registers `gloss merge-driver` in the repository's
+    /// git config, and keeps lock, backup and recovery files out of git.
+    GitSetup {
+        /// The repository (default: the current folder).
+        repo: Option<PathBuf>,
     },
     /// Search the articles' text; one line per match:
     /// `article_id<TAB>start<TAB>end<TAB>context` (char offsets).

@@ -59,7 +59,7 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
                 a.article.0.to_string(),
                 path,
                 title,
-                a.id.0.to_string(),
+                a.id.key(),
                 tags_field(&super::tag_paths(project, a)),
                 a.span.start().to_string(),
                 a.span.end().to_string(),

@@ -49,7 +49,7 @@ pub fn passages_csv(project: &Project, ids: &[AnnotationId]) -> Result<Vec<u8>, 
                     art.and_then(|x| x.meta.date)
                         .map(|d| d.to_string())
                         .unwrap_or_default(),
-                    a.id.0.to_string(),
+                    a.id.key(),
                     tags_field(&super::tag_paths(project, a)),
                     a.span.start().to_string(),
                     a.span.end().to_string(),
@@ -257,7 +257,10 @@ mod tests {
         let csv = String::from_utf8(passages_csv(&p, &ids).unwrap()).unwrap();
         assert_eq!(
             csv,
-            "article_id,article_title,article_date,annotation_id,tags,start,end,quote,note\r\n1,Article 1,,1,Greeting,8,22,\"“hello, world”\",\r\n"
+            format!(
+                "article_id,article_title,article_date,annotation_id,tags,start,end,quote,note\r\n1,Article 1,,{},Greeting,8,22,\"“hello, world”\",\r\n",
+                ids[0].key()
+            )
         );
         let md = passages_markdown(&p, "Greeting", &ids);
         assert!(

@@ -104,6 +104,16 @@ pub enum Action {
     RemoveOrphan(AnnotationId),
     /// Sets the project memo.
     SetMemo(String),
+    /// Replaces the list of conflicts a merge left for the analyst to see.
+    SetConflicts(Vec<super::conflict::Conflict>),
+    /// Replaces everything in the project at once (a merge, as one undo
+    /// step). Ids only grow: the id counters become the larger of the two.
+    Replace {
+        /// What the step is called in the undo menu.
+        label: String,
+        /// The new content.
+        project: Box<Project>,
+    },
     /// Several actions as one step; all or nothing.
     Batch {
         /// What the step is called in the undo menu.
@@ -151,7 +161,9 @@ impl Action {
             Self::SetAnnotationNote { .. } => "edit passage note".into(),
             Self::AddOrphan(_) | Self::RemoveOrphan(_) => "keep orphan".into(),
             Self::SetMemo(_) => "edit memo".into(),
-            Self::Batch { label, .. } => label.clone(),
+            Self::SetConflicts(c) if c.is_empty() => "dismiss merge conflicts".into(),
+            Self::SetConflicts(_) => "restore merge conflicts".into(),
+            Self::Batch { label, .. } | Self::Replace { label, .. } => label.clone(),
         }
     }
 
@@ -327,9 +339,6 @@ impl Project {
                 if self.annotations.contains_key(&a.id) || self.orphans.contains_key(&a.id) {
                     return Err(ModelError::AnnotationExists(a.id));
                 }
-                if a.id.0 >= self.next.next().annotation {
-                    return Err(ModelError::UnallocatedId(a.id.0));
-                }
                 self.check_tags(&a.tags)?;
                 let art = self
                     .articles
@@ -435,6 +444,26 @@ impl Project {
                 Ok(Action::AddOrphan(Box::new(a)))
             }
             Action::SetMemo(memo) => Ok(Action::SetMemo(std::mem::replace(&mut self.memo, memo))),
+            Action::SetConflicts(c) => Ok(Action::SetConflicts(std::mem::replace(
+                &mut self.conflicts,
+                c,
+            ))),
+            Action::Replace { label, project } => {
+                let mut new = *project;
+                self.next.advance_to(new.next_ids());
+                std::mem::swap(&mut self.memo, &mut new.memo);
+                std::mem::swap(&mut self.articles, &mut new.articles);
+                std::mem::swap(&mut self.codebook, &mut new.codebook);
+                std::mem::swap(&mut self.annotations, &mut new.annotations);
+                std::mem::swap(&mut self.orphans, &mut new.orphans);
+                std::mem::swap(&mut self.unavailable, &mut new.unavailable);
+                std::mem::swap(&mut self.conflicts, &mut new.conflicts);
+                self.reindex();
+                Ok(Action::Replace {
+                    label,
+                    project: Box::new(new),
+                })
+            }
         }
     }
 

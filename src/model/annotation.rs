@@ -122,7 +122,41 @@ pub struct Annotation {
     pub created: Timestamp,
     /// When it last changed.
     pub modified: Timestamp,
+    /// Set on reviewed ("gold") passages: who decided, from which passages.
+    pub adjudication: Option<Adjudication>,
 }
+
+/// Where a reviewed ("gold") passage came from. Gold passages form their own
+/// layer, compared and exported like one more analyst's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjudication {
+    /// Who adjudicated.
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+    /// The analysts' passages it was decided from (their ids; they stay in
+    /// the project).
+    pub from: Vec<AnnotationId>,
+}
+
+/// The name under which the reviewed layer appears beside the analysts.
+pub const GOLD: &str = "gold";
+
+impl Annotation {
+    /// Whose layer the passage is in: the reviewed layer ([`GOLD`]) for
+    /// adjudicated passages, else its author ("unknown" when none is recorded).
+    #[must_use]
+    pub fn layer(&self) -> &str {
+        if self.adjudication.is_some() {
+            GOLD
+        } else {
+            self.author.as_deref().unwrap_or(UNKNOWN_ANALYST)
+        }
+    }
+}
+
+/// The layer of passages that record no author.
+pub const UNKNOWN_ANALYST: &str = "unknown";
 
 /// A passage that could not be found again after its article's text changed.
 /// It keeps the quote it had, so it can be re-attached by hand or by a later

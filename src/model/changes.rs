@@ -71,6 +71,7 @@ impl Action {
             | Action::SetAttribute { .. } => c.articles = true,
             Action::SetArticleNote { .. }
             | Action::SetMemo(_)
+            | Action::SetConflicts(_)
             | Action::SetAnnotationNote { .. } => c.notes = true,
             Action::SetArticleText { article, .. } => {
                 c.articles = true;
@@ -89,6 +90,16 @@ impl Action {
                 c.passages.extend(article_of(*id));
             }
             Action::AddOrphan(_) | Action::RemoveOrphan(_) => c.orphans = true,
+            Action::Replace { project: new, .. } => {
+                c.articles = true;
+                c.codebook = true;
+                c.notes = true;
+                c.orphans = true;
+                for id in project.articles().chain(new.articles()).map(|a| a.id) {
+                    c.texts.insert(id);
+                    c.passages.insert(id);
+                }
+            }
             Action::Batch { actions, .. } => {
                 for a in actions {
                     c.merge(a.changes(project));

@@ -1,5 +1,11 @@
-//! Stable numeric ids. A project hands them out from counters that only grow,
-//! so an id is never reused, even after undo.
+//! Stable ids. Articles and tags get numbers from counters that only grow,
+//! so an id is never reused, even after undo; merging two projects matches
+//! articles by content hash and tags by path and renumbers what is new.
+//! Passages get ids that are unique without any coordination — UUID v7 (a
+//! millisecond timestamp and 74 random bits) — so two analysts coding copies
+//! of one project never make the same id, and a merge can match passages by
+//! id. Passages from before version 3 keep their small numbers: every copy of
+//! a project shares them, so they still identify the same passage everywhere.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -30,11 +36,86 @@ id_type!(
     TagId,
     "tag "
 );
-id_type!(
-    /// Identifies an annotation (a tagged passage).
-    AnnotationId,
-    "annotation "
-);
+/// Identifies an annotation (a tagged passage): a UUID v7, or a small number
+/// for passages made before project format 3. Written as the number, or as the
+/// UUID's text (`"0193a2c4-…"`); ordered by creation time (numbers first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AnnotationId(pub u128);
+
+impl AnnotationId {
+    /// Whether this is a number from before format 3.
+    #[must_use]
+    pub fn is_legacy(self) -> bool {
+        self.0 <= u128::from(u64::MAX)
+    }
+
+    /// The id as written in files and exports: the number, or the UUID.
+    #[must_use]
+    pub fn key(self) -> String {
+        if self.is_legacy() {
+            self.0.to_string()
+        } else {
+            uuid::Uuid::from_u128(self.0).hyphenated().to_string()
+        }
+    }
+
+    /// Parses [`AnnotationId::key`]'s form.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if let Ok(n) = s.parse::<u64>() {
+            return Some(Self(u128::from(n)));
+        }
+        uuid::Uuid::try_parse(s).ok().map(|u| Self(u.as_u128()))
+    }
+}
+
+impl std::fmt::Display for AnnotationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "annotation {}", self.key())
+    }
+}
+
+impl Serialize for AnnotationId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.is_legacy() {
+            #[allow(clippy::cast_possible_truncation, reason = "checked by is_legacy")]
+            s.serialize_u64(self.0 as u64)
+        } else {
+            s.collect_str(&uuid::Uuid::from_u128(self.0).hyphenated())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AnnotationId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = AnnotationId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a passage id: a number or a UUID string")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<AnnotationId, E> {
+                Ok(AnnotationId(u128::from(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<AnnotationId, E> {
+                u64::try_from(v)
+                    .map(|v| AnnotationId(u128::from(v)))
+                    .map_err(|_| E::custom(format!("negative passage id {v}")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AnnotationId, E> {
+                match uuid::Uuid::try_parse(v) {
+                    Ok(u) if u.as_u128() > u128::from(u64::MAX) => Ok(AnnotationId(u.as_u128())),
+                    Ok(_) => Err(E::custom(format!(
+                        "passage id {v:?} is a UUID in the range of numbered ids; write it as a number"
+                    ))),
+                    Err(e) => Err(E::custom(format!("bad passage id {v:?}: {e}"))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// The next free id of each kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +124,9 @@ pub struct NextIds {
     pub article: u64,
     /// Next tag id.
     pub tag: u64,
-    /// Next annotation id.
+    /// Next numbered annotation id: read from files before version 3, which
+    /// numbered passages; never written (passages now get UUIDs).
+    #[serde(default, skip_serializing)]
     pub annotation: u64,
 }
 
@@ -52,7 +135,7 @@ impl Default for NextIds {
         Self {
             article: 1,
             tag: 1,
-            annotation: 1,
+            annotation: 0,
         }
     }
 }
@@ -65,7 +148,10 @@ impl Default for NextIds {
 pub struct IdAllocator {
     article: AtomicU64,
     tag: AtomicU64,
-    annotation: AtomicU64,
+    /// The last passage id handed out, so ids made in one millisecond still
+    /// grow.
+    annotation: std::sync::Mutex<u128>,
+    legacy_annotation: u64,
 }
 
 impl IdAllocator {
@@ -75,7 +161,8 @@ impl IdAllocator {
         Self {
             article: AtomicU64::new(next.article),
             tag: AtomicU64::new(next.tag),
-            annotation: AtomicU64::new(next.annotation),
+            annotation: std::sync::Mutex::new(0),
+            legacy_annotation: next.annotation,
         }
     }
 
@@ -85,8 +172,14 @@ impl IdAllocator {
         NextIds {
             article: self.article.load(Ordering::Relaxed),
             tag: self.tag.load(Ordering::Relaxed),
-            annotation: self.annotation.load(Ordering::Relaxed),
+            annotation: self.legacy_annotation,
         }
+    }
+
+    /// Moves the counters up to `next` where they are below it.
+    pub fn advance_to(&self, next: NextIds) {
+        self.article.fetch_max(next.article, Ordering::Relaxed);
+        self.tag.fetch_max(next.tag, Ordering::Relaxed);
     }
 
     /// A new article id.
@@ -99,9 +192,18 @@ impl IdAllocator {
         TagId(self.tag.fetch_add(1, Ordering::Relaxed))
     }
 
-    /// A new annotation id.
+    /// A new annotation id: a UUID v7, greater than every one this allocator
+    /// (or a clone sharing it) handed out before.
     pub fn annotation(&self) -> AnnotationId {
-        AnnotationId(self.annotation.fetch_add(1, Ordering::Relaxed))
+        let fresh = uuid::Uuid::now_v7().as_u128();
+        let mut last = self
+            .annotation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Past the last one when the clock has not moved (or went back): add
+        // one to the random bits, which keeps the version and variant bits.
+        *last = if fresh > *last { fresh } else { *last + 1 };
+        AnnotationId(*last)
     }
 }
 
@@ -118,8 +220,11 @@ impl Clone for IdAllocator {
 }
 
 impl PartialEq for IdAllocator {
+    /// Equal when they would hand out the same numbered ids (passage UUIDs
+    /// are never the same, and old passage counters no longer matter).
     fn eq(&self, other: &Self) -> bool {
-        self.next() == other.next()
+        let (a, b) = (self.next(), other.next());
+        (a.article, a.tag) == (b.article, b.tag)
     }
 }
 

@@ -38,6 +38,7 @@ pub fn add_annotation(
         author: stamp.by.clone(),
         created: stamp.at,
         modified: stamp.at,
+        adjudication: None,
     })))
 }
 

@@ -23,6 +23,8 @@ pub struct Project {
     pub(crate) next: std::sync::Arc<IdAllocator>,
     /// Articles whose text could not be read (their passages are read-only).
     pub(crate) unavailable: BTreeMap<ArticleId, Unavailable>,
+    /// Conflicts a merge resolved, kept for the analyst to look at.
+    pub(crate) conflicts: Vec<super::conflict::Conflict>,
     /// Derived: annotations of each article.
     pub(crate) by_article: HashMap<ArticleId, BTreeSet<AnnotationId>>,
     /// Derived: article of each content hash.
@@ -38,6 +40,7 @@ impl PartialEq for Project {
             && self.orphans == o.orphans
             && self.next == o.next
             && self.unavailable == o.unavailable
+            && self.conflicts == o.conflicts
     }
 }
 impl Eq for Project {}
@@ -207,9 +210,6 @@ impl Project {
             .values()
             .chain(self.orphans.values().map(|o| &o.annotation))
         {
-            if a.id.0 >= next.annotation {
-                out.push(problem(a.id, "id is not below next_ids.annotation"));
-            }
             if a.tags.is_empty() {
                 out.push(problem(a.id, "has no tags"));
             }
@@ -360,6 +360,30 @@ impl Project {
     #[must_use]
     pub fn annotation_count(&self, article: ArticleId) -> usize {
         self.by_article.get(&article).map_or(0, BTreeSet::len)
+    }
+
+    /// An independent copy, as another analyst's copy of the file would be:
+    /// the same content with its own id counters (a plain clone shares them,
+    /// so a snapshot never hands out an id the project will).
+    #[must_use]
+    pub fn fork(&self) -> Self {
+        let mut p = self.clone();
+        p.next = std::sync::Arc::new(IdAllocator::starting_at(self.next_ids()));
+        p
+    }
+
+    /// The project with `conflicts` as its list of merge conflicts (when
+    /// building one from a file).
+    #[must_use]
+    pub fn with_conflicts(mut self, conflicts: Vec<super::conflict::Conflict>) -> Self {
+        self.conflicts = conflicts;
+        self
+    }
+
+    /// Conflicts a merge resolved, for the analyst to look at.
+    #[must_use]
+    pub fn conflicts(&self) -> &[super::conflict::Conflict] {
+        &self.conflicts
     }
 
     /// The id counters.

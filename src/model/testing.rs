@@ -121,3 +121,26 @@ fn notation_parses_nested_marks() {
     assert_eq!(spans[1].0, Span::new(0, 13).unwrap());
     assert_eq!(spans[1].1, ["B", "C"]);
 }
+
+/// `text` with every UUID replaced by a stable stand-in numbered in order of
+/// first appearance, so snapshots of projects with passages (whose ids are
+/// UUID v7s, made from the clock) stay the same from run to run.
+#[must_use]
+pub fn stable_ids(text: &str) -> String {
+    let re =
+        regex::Regex::new("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+            .expect("valid");
+    let mut seen: Vec<String> = Vec::new();
+    re.replace_all(text, |c: &regex::Captures<'_>| {
+        let m = c[0].to_owned();
+        let n = match seen.iter().position(|x| *x == m) {
+            Some(n) => n,
+            None => {
+                seen.push(m);
+                seen.len() - 1
+            }
+        };
+        format!("00000000-0000-7000-8000-{:012}", n + 1)
+    })
+    .into_owned()
+}

@@ -137,3 +137,21 @@ pub fn mkfifo(path: &Path) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// `text` with every UUID (passage ids are UUID v7s, made from the clock)
+/// replaced by a stand-in numbered in order of first appearance, for
+/// snapshots.
+pub fn stable_ids(text: &str) -> String {
+    let re =
+        regex::Regex::new("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+            .expect("valid");
+    let mut seen: Vec<String> = Vec::new();
+    re.replace_all(text, |c: &regex::Captures<'_>| {
+        let n = seen.iter().position(|x| *x == c[0]).unwrap_or_else(|| {
+            seen.push(c[0].to_owned());
+            seen.len() - 1
+        });
+        format!("00000000-0000-7000-8000-{:012}", n + 1)
+    })
+    .into_owned()
+}

@@ -666,6 +666,7 @@ impl<'p> Importer<'p> {
                         author: None,
                         created: now,
                         modified: now,
+                        adjudication: None,
                     })));
                     self.report.annotations += 1;
                 }

@@ -35,7 +35,8 @@ pub const CODEBOOK_NS: &str = "urn:QDA-XML:codebook:1.0";
 
 /// A stable GUID for an object of a kind (`"tag"`, `"article"`, …) and id.
 #[must_use]
-pub fn guid(kind: &str, id: u64) -> String {
+pub fn guid(kind: &str, id: impl Into<u128>) -> String {
+    let id: u128 = id.into();
     let h = blake3::hash(format!("gloss:{kind}:{id}").as_bytes());
     let b = h.as_bytes();
     let hex: String = b[..16].iter().fold(String::new(), |mut acc, x| {

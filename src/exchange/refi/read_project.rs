@@ -533,6 +533,7 @@ impl Reader<'_, '_> {
                 author,
                 created,
                 modified,
+                adjudication: None,
             });
         }
         // Remarks: onto the passage with exactly their span, else into the

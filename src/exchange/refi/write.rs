@@ -382,7 +382,13 @@ fn write_source(
     reason = "s and e are the selection's start and end"
 )]
 fn write_selection(w: &mut W, project: &Project, x: &Annotation, me: &str) -> std::io::Result<()> {
-    let g = guid("passage", x.id.0);
+    // A passage's own id is a UUID (a GUID already) since format 3; older
+    // numbered passages get one derived from their number, as before.
+    let g = if x.id.is_legacy() {
+        guid("passage", x.id.0)
+    } else {
+        x.id.key()
+    };
     // The name shows the passage's text (as QualCoder's export does), on one line.
     let name: String = project
         .passage(x)
@@ -473,9 +479,9 @@ mod tests {
 
     #[test]
     fn guids_are_stable_and_well_formed() {
-        let g = guid("tag", 7);
-        assert_eq!(g, guid("tag", 7));
-        assert_ne!(g, guid("tag", 8));
+        let g = guid("tag", 7u64);
+        assert_eq!(g, guid("tag", 7u64));
+        assert_ne!(g, guid("tag", 8u64));
         let re =
             regex::Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
                 .unwrap();

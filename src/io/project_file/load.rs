@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::records::{ArticleRec, FileIn, QuotesIn, annotation_of, problem, quote_hash};
+use super::records::{ArticleRec, FileIn, QuotesIn, TagRec, annotation_of, problem, quote_hash};
 use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, LoadError, Loaded, OLDEST_VERSION,
     TextStorage, text_file_name,
@@ -109,7 +109,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
                 .unwrap_or(text),
         )
     };
-    let mut loaded = from_file(file, &path, reread)?;
+    let mut loaded = from_file(file, &path, reread, true)?;
     loaded.warnings.splice(0..0, warnings);
     if !unknown.is_empty() {
         loaded.warnings.push(format!(
@@ -131,10 +131,40 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// As [`load`].
 pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
     let (file, version, unknown) = parse(text, path)?;
-    let mut loaded = from_file(file, path, || Some(text.to_owned()))?;
+    let mut loaded = from_file(file, path, || Some(text.to_owned()), true)?;
     loaded.baseline.version = version;
     loaded.baseline.unknown_fields = unknown;
     Ok(loaded)
+}
+
+/// Reads a project's records from the RON text of a file at `path` without
+/// reading its texts folder: every article whose text is not inline is
+/// unavailable, its passages kept with the quotes the file recorded. Merging
+/// project files (the git merge driver) needs only this, and the texts of
+/// the other side may not be on disk yet. Also returns the file's `texts`
+/// field, to be written back unchanged.
+///
+/// # Errors
+/// As [`load`]; also when the file has fields this build does not know
+/// (a merge would drop them).
+pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>), LoadError> {
+    let (file, version, unknown) = parse(text, path)?;
+    if !unknown.is_empty() {
+        return Err(LoadError::Invalid {
+            path: path.to_path_buf(),
+            problems: vec![problem(
+                "file",
+                format!(
+                    "has fields this version of Gloss does not know, which a merge would drop: {}",
+                    unknown.join(", ")
+                ),
+            )],
+        });
+    }
+    let texts = file.texts.clone();
+    let mut loaded = from_file(file, path, || Some(text.to_owned()), false)?;
+    loaded.baseline.version = version;
+    Ok((loaded, texts))
 }
 
 /// Checks the header and parses the records of any version this build
@@ -197,38 +227,26 @@ fn from_file(
     file: FileIn,
     path: &Path,
     text_again: impl FnOnce() -> Option<String>,
+    read_folder: bool,
 ) -> Result<Loaded, LoadError> {
     let base = project_dir(path);
     let folder = file.texts.as_ref().map(|f| base.join(f));
+    let skip = (!read_folder).then_some(());
     let storage = if folder.is_some() {
         TextStorage::Folder
     } else {
         TextStorage::Inline
     };
     let mut problems = Vec::new();
-    let mut codebook = Codebook::default();
-    let mut seen_tags = BTreeSet::new();
-    for t in file.codebook {
-        if !seen_tags.insert(t.id) {
-            problems.push(problem(t.id, "appears twice"));
-            continue;
-        }
-        codebook.insert(Tag {
-            id: t.id,
-            props: TagProps {
-                name: t.name.into_owned(),
-                colour: t.colour,
-                parent: t.parent,
-                shortcut: t.shortcut,
-                description: t.description.into_owned(),
-            },
-        });
-    }
+    let codebook = codebook_of(file.codebook, &mut problems);
     // Texts are read and hashed in parallel.
     let results: Vec<Result<LoadedArticle, Problem>> = file
         .articles
         .into_par_iter()
-        .map(|rec| load_article(rec, &base, folder.as_deref()))
+        .map(|rec| match skip {
+            Some(()) if rec.text.is_none() => Ok(not_read(rec, &base)),
+            _ => load_article(rec, &base, folder.as_deref()),
+        })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
@@ -267,6 +285,7 @@ fn from_file(
             Err(p) => problems.push(p),
         }
     }
+    let conflicts = file.conflicts;
     let project = Project::from_parts_with(
         file.memo,
         articles,
@@ -278,7 +297,7 @@ fn from_file(
     );
     match project {
         Ok(project) if problems.is_empty() => Ok(Loaded {
-            project,
+            project: project.with_conflicts(conflicts),
             storage,
             warnings,
             baseline: Baseline {
@@ -298,6 +317,29 @@ fn from_file(
             })
         }
     }
+}
+
+/// The codebook of the file's tag records (a tag listed twice is a problem).
+fn codebook_of(tags: Vec<TagRec<'static>>, problems: &mut Vec<Problem>) -> Codebook {
+    let mut codebook = Codebook::default();
+    let mut seen_tags = BTreeSet::new();
+    for t in tags {
+        if !seen_tags.insert(t.id) {
+            problems.push(problem(t.id, "appears twice"));
+            continue;
+        }
+        codebook.insert(Tag {
+            id: t.id,
+            props: TagProps {
+                name: t.name.into_owned(),
+                colour: t.colour,
+                parent: t.parent,
+                shortcut: t.shortcut,
+                description: t.description.into_owned(),
+            },
+        });
+    }
+    codebook
 }
 
 /// Checks that each stored quote is the text at its span (where the text
@@ -459,8 +501,51 @@ fn obtain_text(
     })
 }
 
+/// An article whose text is not read ([`records_only`]).
+fn not_read(rec: ArticleRec<'static>, base: &Path) -> LoadedArticle {
+    let source: PathBuf = match &rec.source_bytes {
+        Some(bytes) => resolve(base, &path_from_bytes(bytes)),
+        None => resolve(base, Path::new(rec.source.as_ref())),
+    };
+    let hash = ContentHash(rec.hash.clone().into_owned());
+    let unavailable = Unavailable {
+        chars: rec.chars,
+        reason: "its text was not read (records only)".into(),
+        quotes: BTreeMap::new(),
+        kept_text: None,
+    };
+    LoadedArticle {
+        article: article_of(rec, source, hash, Text::new("")),
+        unavailable: Some(unavailable),
+        warning: None,
+        damaged: false,
+    }
+}
+
+fn article_of(rec: ArticleRec<'static>, source: PathBuf, hash: ContentHash, text: Text) -> Article {
+    Article {
+        id: rec.id,
+        source,
+        hash,
+        text,
+        meta: Metadata {
+            date: rec.date,
+            posted: rec.posted,
+            credit: rec.credit.map(Cow::into_owned),
+            file_name: rec.file_name.into_owned(),
+            format: rec.format,
+            encoding: rec.encoding.into_owned(),
+            attributes: rec.attributes.into_owned(),
+        },
+        title: rec.title.into_owned(),
+        status: rec.status,
+        note: rec.note.into_owned(),
+        added: rec.added,
+    }
+}
+
 fn load_article(
-    rec: ArticleRec<'static>,
+    mut rec: ArticleRec<'static>,
     base: &Path,
     folder: Option<&Path>,
 ) -> Result<LoadedArticle, Problem> {
@@ -468,12 +553,12 @@ fn load_article(
         Some(bytes) => resolve(base, &path_from_bytes(bytes)),
         None => resolve(base, Path::new(rec.source.as_ref())),
     };
-    let hash = ContentHash(rec.hash.into_owned());
+    let hash = ContentHash(rec.hash.to_string());
     let Some(Got {
         text: got,
         mut warning,
         damaged,
-    }) = obtain_text(rec.text, &hash, folder, &source, rec.id)
+    }) = obtain_text(rec.text.take(), &hash, folder, &source, rec.id)
     else {
         return Err(problem(
             rec.id,
@@ -512,25 +597,7 @@ fn load_article(
         }
     };
     Ok(LoadedArticle {
-        article: Article {
-            id: rec.id,
-            source,
-            hash,
-            text,
-            meta: Metadata {
-                date: rec.date,
-                posted: rec.posted,
-                credit: rec.credit.map(Cow::into_owned),
-                file_name: rec.file_name.into_owned(),
-                format: rec.format,
-                encoding: rec.encoding.into_owned(),
-                attributes: rec.attributes.into_owned(),
-            },
-            title: rec.title.into_owned(),
-            status: rec.status,
-            note: rec.note.into_owned(),
-            added: rec.added,
-        },
+        article: article_of(rec, source, hash, text),
         unavailable,
         warning,
         damaged,

@@ -17,8 +17,8 @@ pub mod tidy;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-pub use load::{from_ron, load};
-pub use save::{SaveOptions, save, save_with, save_with_texts, to_ron, write_ron};
+pub use load::{from_ron, load, records_only};
+pub use save::{SaveOptions, save, save_with, save_with_texts, to_ron, write_ron, write_ron_with};
 
 use super::atomic::WriteError;
 use super::lock::LockError;
@@ -28,7 +28,7 @@ use crate::model::{ContentHash, Problem, Project};
 /// The `format` field of every Gloss project file.
 pub const FORMAT_NAME: &str = "gloss-project";
 /// The version this build writes.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 /// The oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
 
@@ -290,3 +290,66 @@ pub use super::paths::{absolute, project_dir};
 
 #[cfg(test)]
 mod tests;
+
+/// The result of [`merge_files`].
+#[derive(Debug)]
+pub struct MergedFile {
+    /// The merged project file's text.
+    pub ron: String,
+    /// The conflicts this merge resolved (also recorded in the file).
+    pub conflicts: Vec<crate::model::Conflict>,
+    /// Counts.
+    pub summary: crate::model::merge::Summary,
+}
+
+/// Merges three versions of one project file (git's merge driver): `base`
+/// (the common ancestor; empty when there is none), `ours` and `theirs`,
+/// reading only the files' records — not the texts folder — and writing the
+/// result as `ours` would be written at `path` (the file's place, which
+/// relative paths are resolved against). The `texts` field is kept as ours
+/// names it.
+///
+/// # Errors
+/// When a version cannot be read, or has fields this build does not know.
+pub fn merge_files(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    path: &Path,
+    theirs_label: &str,
+) -> Result<MergedFile, LoadError> {
+    let base = if base.trim().is_empty() {
+        None
+    } else {
+        Some(records_only(base, path)?.0.project)
+    };
+    let (ours, texts) = records_only(ours, path)?;
+    let (theirs, _) = records_only(theirs, path)?;
+    let storage = ours.storage;
+    let merged = crate::model::merge::merge(crate::model::merge::Sides {
+        base: base.as_ref(),
+        ours: &ours.project,
+        theirs: &theirs.project,
+        theirs_label,
+    })
+    .map_err(|problems| LoadError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })?;
+    let mut out = Vec::new();
+    let texts = texts.unwrap_or_else(|| texts_folder_name(path));
+    write_ron_with(&mut out, &merged.project, path, storage, &texts).map_err(|e| {
+        LoadError::Invalid {
+            path: path.to_path_buf(),
+            problems: vec![crate::model::Problem {
+                location: "merge".into(),
+                message: e.to_string(),
+            }],
+        }
+    })?;
+    Ok(MergedFile {
+        ron: String::from_utf8(out).unwrap_or_default(),
+        conflicts: merged.conflicts,
+        summary: merged.summary,
+    })
+}

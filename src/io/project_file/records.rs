@@ -6,8 +6,10 @@
 //! once, so opening a large project never holds the quotes twice.
 //!
 //! Version 2 adds `source_bytes` to articles (a source path that is not valid
-//! Unicode, stored without loss); version 1 files are the same records
-//! without it, so both are read with these types.
+//! Unicode, stored without loss); version 3 gives new passages UUID ids
+//! (numbered ones stay), stops writing `next_ids.annotation`, and adds
+//! `adjudicated` to passages and the `conflicts` list. Older files are the
+//! same records without what came later, so all are read with these types.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -19,8 +21,8 @@ use super::TextStorage;
 use crate::io::paths::{path_bytes, relative_to};
 use crate::model::annotation::CONTEXT_CHARS;
 use crate::model::{
-    Annotation, AnnotationId, ArticleId, Colour, NextIds, Problem, Project, ReviewStatus,
-    SourceFormat, Span, TagId, Timestamp,
+    Adjudication, Annotation, AnnotationId, ArticleId, Colour, Conflict, NextIds, Problem, Project,
+    ReviewStatus, SourceFormat, Span, TagId, Timestamp,
 };
 
 #[allow(
@@ -43,6 +45,8 @@ pub(super) struct FileOut<'a> {
     pub articles: Articles<'a>,
     pub annotations: Annotations<'a>,
     pub orphans: Orphans<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub conflicts: &'a [Conflict],
 }
 
 /// The file as read.
@@ -62,6 +66,9 @@ pub(super) struct FileIn {
     pub annotations: Vec<CompactAnnotation>,
     #[serde(default)]
     pub orphans: Vec<AnnotationRec<'static>>,
+    /// Conflicts a merge resolved (version 3).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
 }
 
 /// Only the annotations' quotes, read again when some article's text is
@@ -133,6 +140,9 @@ pub(super) struct AnnotationRec<'a> {
     pub author: Option<Cow<'a, str>>,
     pub created: Timestamp,
     pub modified: Timestamp,
+    /// Set on reviewed ("gold") passages (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicated: Option<Cow<'a, Adjudication>>,
 }
 
 /// An annotation record with its quote reduced to a hash, checked against the
@@ -178,6 +188,7 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
         author: r.author.map(Cow::into_owned),
         created: r.created,
         modified: r.modified,
+        adjudication: r.adjudicated.map(Cow::into_owned),
     })
 }
 
@@ -250,6 +261,7 @@ fn annotation_rec<'a>(
         author: a.author.as_deref().map(Cow::Borrowed),
         created: a.created,
         modified: a.modified,
+        adjudicated: a.adjudication.as_ref().map(Cow::Borrowed),
     }
 }
 

@@ -83,7 +83,11 @@ pub fn write_ron(
     )
 }
 
-fn write_ron_with(
+/// [`write_ron`] with the texts folder named `texts` (written as given).
+///
+/// # Errors
+/// As [`write_ron`].
+pub fn write_ron_with(
     w: &mut dyn Write,
     project: &Project,
     project_path: &Path,
@@ -101,6 +105,7 @@ fn write_ron_with(
         articles: Articles(project, &base, storage),
         annotations: Annotations(project),
         orphans: Orphans(project),
+        conflicts: project.conflicts(),
     };
     ron::Options::default()
         .to_io_writer_pretty(&mut *w, &file, pretty())

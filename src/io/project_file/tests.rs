@@ -96,7 +96,7 @@ fn ron_snapshot() {
         TextStorage::Folder,
     )
     .unwrap();
-    insta::assert_snapshot!(ron);
+    insta::assert_snapshot!(crate::model::testing::stable_ids(&ron));
 }
 
 #[test]
@@ -298,7 +298,7 @@ fn encoding_problems_name_their_place() {
     // Version 0 never existed.
     let zero = String::from_utf8(good)
         .unwrap()
-        .replacen("version: 2,", "version: 0,", 1);
+        .replacen("version: 3,", "version: 0,", 1);
     std::fs::write(&path, zero).unwrap();
     let e = load(&path).unwrap_err().to_string();
     assert!(e.contains("unsupported format version 0"), "{e}");
@@ -324,7 +324,7 @@ fn corrupt_files_are_reported_and_never_overwritten() {
         "not a project at all"
     );
 
-    let newer = good.replacen("version: 2,", "version: 9,", 1);
+    let newer = good.replacen("version: 3,", "version: 9,", 1);
     std::fs::write(&path, &newer).unwrap();
     let e = load(&path).unwrap_err();
     assert!(e.to_string().contains("version 9"), "{e}");
@@ -443,4 +443,108 @@ proptest! {
 
 fn t0() -> Timestamp {
     t(0)
+}
+
+#[test]
+fn v2_projects_migrate_keeping_their_numbered_passages() {
+    // tests/fixtures/v2 never changes: a file as Gloss 0.2 wrote it, with
+    // numbered passages. Its numbers stay (every copy of the project shares
+    // them); passages made now get UUIDs; the next save writes version 3.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/inline.ron");
+    let loaded = load(&src).unwrap();
+    let mut p = loaded.project;
+    let ids: Vec<String> = p.annotations().map(|a| a.id.key()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    assert_eq!(
+        p.annotations()
+            .filter(|a| a.author.as_deref() == Some("ann"))
+            .count(),
+        4
+    );
+    let art = p.articles().next().unwrap().id;
+    let tag = p.codebook().find_path("Place").unwrap();
+    let add = ops::add_annotation(
+        &p,
+        art,
+        Span::new(0, 5).unwrap(),
+        BTreeSet::from([tag]),
+        String::new(),
+        &t(100).into(),
+    )
+    .unwrap();
+    p.apply(add).unwrap();
+    let new = p.annotations().last().unwrap().id;
+    assert!(!new.is_legacy(), "a new passage gets a UUID: {new}");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.ron");
+    save(&p, &out, TextStorage::Inline).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("version: 3,"));
+    assert!(
+        text.contains("(id: 1, article: 1,"),
+        "numbered ids stay numbers"
+    );
+    assert!(text.contains(&format!("(id: \"{}\", article: 1,", new.key())));
+    assert!(
+        !text.contains("annotation: 6"),
+        "next_ids.annotation is no longer written"
+    );
+    // The new passage sorts after the numbered ones: a one-line diff.
+    let last_line = text
+        .lines()
+        .rfind(|l| l.contains("(id: ") && l.contains("start:"))
+        .unwrap();
+    assert!(last_line.contains(&new.key()));
+    let again = load(&out).unwrap().project;
+    assert_eq!(again.annotations().count(), 6);
+    assert_eq!(
+        again.annotation(new).unwrap().span,
+        Span::new(0, 5).unwrap()
+    );
+}
+
+#[test]
+fn merge_files_needs_no_texts_and_keeps_what_each_side_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let base_p = sample(dir.path());
+    let path = dir.path().join("p.ron");
+    save(&base_p, &path, TextStorage::Folder).unwrap();
+    let base = std::fs::read_to_string(&path).unwrap();
+    let mut ours = base_p.fork();
+    let mut theirs = base_p.fork();
+    let art = ours.articles().next().unwrap().id;
+    let tag = ours.codebook().iter().next().unwrap().id;
+    for (p, start, who) in [(&mut ours, 0, "ann"), (&mut theirs, 3, "bob")] {
+        let stamp = crate::model::Stamp {
+            at: t(50),
+            by: Some(who.into()),
+        };
+        let add = ops::add_annotation(
+            p,
+            art,
+            Span::new(start, start + 2).unwrap(),
+            BTreeSet::from([tag]),
+            String::new(),
+            &stamp,
+        )
+        .unwrap();
+        p.apply(add).unwrap();
+    }
+    let ours_ron = to_ron(&ours, &path, TextStorage::Folder).unwrap();
+    let theirs_ron = to_ron(&theirs, &path, TextStorage::Folder).unwrap();
+    // The texts folder is not read: move it away.
+    std::fs::rename(dir.path().join("p.texts"), dir.path().join("elsewhere")).unwrap();
+    let merged = super::merge_files(&base, &ours_ron, &theirs_ron, &path, "theirs").unwrap();
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    assert_eq!(merged.summary.passages_added, 1);
+    assert!(merged.ron.contains("texts: Some(\"p.texts\")"));
+    std::fs::rename(dir.path().join("elsewhere"), dir.path().join("p.texts")).unwrap();
+    std::fs::write(&path, &merged.ron).unwrap();
+    let p = load(&path).unwrap().project;
+    assert_eq!(p.annotations().count(), base_p.annotations().count() + 2);
+    let authors: BTreeSet<_> = p.annotations().filter_map(|a| a.author.clone()).collect();
+    assert!(authors.contains("ann") && authors.contains("bob"));
+    // Merging the same three again gives the same bytes.
+    let std_again = super::merge_files(&base, &ours_ron, &theirs_ron, &path, "theirs").unwrap();
+    assert_eq!(std_again.ron, merged.ron);
 }
