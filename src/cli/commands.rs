@@ -64,6 +64,20 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             theirs,
             path,
         } => Ok(super::team::merge_driver(&base, &ours, &theirs, &path)),
+        Command::Agree {
+            projects,
+            analysts,
+            tag,
+            threshold,
+            json,
+        } => super::team::agree(
+            &mut out,
+            &projects,
+            analysts,
+            tag.as_deref(),
+            threshold,
+            json,
+        ),
         Command::GitSetup { repo } => super::team::git_setup(&mut out, repo.as_deref()),
         Command::Stats { project, json, by } => match by.as_str() {
             "month" => print_stats(&mut out, &project, json, TimeBucket::Month),

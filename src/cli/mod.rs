@@ -225,6 +225,31 @@ pub enum Command {
         /// The repository (default: the current folder).
         repo: Option<PathBuf>,
     },
+    /// Intercoder agreement between analysts: per tag and overall, at the
+    /// character level (percent agreement, Cohen's κ for two analysts,
+    /// Fleiss' κ, Krippendorff's α nominal) and the passage level (passages
+    /// matched by overlap: precision, recall, F1). Units are the characters
+    /// of the articles every compared analyst coded (or that are marked
+    /// done). Give one project holding several analysts' passages, or
+    /// several project files (merged in memory first).
+    Agree {
+        /// The project file(s) (.ron).
+        #[arg(required = true)]
+        projects: Vec<PathBuf>,
+        /// The analysts to compare, comma-separated (default: every analyst
+        /// with passages; `gold` is the reviewed layer).
+        #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+        analysts: Vec<String>,
+        /// Only this tag (`Parent/Child`), with its descendants.
+        #[arg(long, value_name = "NAME")]
+        tag: Option<String>,
+        /// Jaccard overlap from which two passages match (0–1).
+        #[arg(long, default_value_t = 0.5, value_name = "T")]
+        threshold: f64,
+        /// Print JSON (the figures with the counts they come from).
+        #[arg(long)]
+        json: bool,
+    },
     /// Search the articles' text; one line per match:
     /// `article_id<TAB>start<TAB>end<TAB>context` (char offsets).
     ///

@@ -247,3 +247,114 @@ fn add_lines(file: &Path, lines: &[&str]) -> Result<usize> {
         .with_context(|| format!("cannot write {}", shown(file)))?;
     Ok(missing.len())
 }
+
+/// `gloss agree PROJECT… [--analysts A,B] [--tag NAME] [--json]`.
+pub(super) fn agree(
+    out: &mut dyn Write,
+    projects: &[PathBuf],
+    analysts: Vec<String>,
+    tag: Option<&str>,
+    threshold: f64,
+    json: bool,
+) -> Result<u8> {
+    use crate::model::agree;
+    if !(threshold > 0.0 && threshold <= 1.0) {
+        bail!("--threshold must be above 0 and at most 1, not {threshold}");
+    }
+    let mut project = session::read(&projects[0])?.project;
+    for other in &projects[1..] {
+        let theirs = session::read(other)?.project;
+        let merged = merge::merge(Sides {
+            base: None,
+            ours: &project,
+            theirs: &theirs,
+            theirs_label: &label_of(other),
+        })
+        .map_err(|p| anyhow::anyhow!("cannot combine {}: {p:?}", shown(other)))?;
+        project = merged.project;
+    }
+    let tag = match tag {
+        Some(path) => Some(project.codebook().find_path(path).with_context(|| {
+            format!("no tag {path:?} in the project (use Parent/Child for a nested tag)")
+        })?),
+        None => None,
+    };
+    let report = agree::agreement(
+        &project,
+        &agree::Options {
+            analysts,
+            tag,
+            threshold,
+        },
+    )?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    print_agreement(out, &report)?;
+    Ok(0)
+}
+
+fn print_agreement(out: &mut dyn Write, r: &crate::model::agree::Agreement) -> Result<()> {
+    let f = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |v| format!("{v:.3}"));
+    writeln!(
+        out,
+        "analysts: {}; units: the characters of {} coded by all",
+        r.analysts.join(", "),
+        crate::model::plural(r.articles.len(), "article")
+    )?;
+    let w = r
+        .per_tag
+        .iter()
+        .map(|t| t.path.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(7);
+    writeln!(
+        out,
+        "\n{:w$}  {:>10}  {:>7}  {:>7}  {:>7}  {:>7}",
+        "tag", "chars", "agree", "cohen κ", "fleiss κ", "α"
+    )?;
+    let mut row = |name: &str, x: &crate::model::agree::Figures| {
+        writeln!(
+            out,
+            "{name:w$}  {:>10}  {:>7}  {:>7}  {:>8}  {:>7}",
+            x.counts.units,
+            f(x.percent_agreement),
+            f(x.cohen_kappa),
+            f(x.fleiss_kappa),
+            f(x.krippendorff_alpha)
+        )
+    };
+    for t in &r.per_tag {
+        row(&t.path, &t.chars)?;
+    }
+    row("overall", &r.overall)?;
+    writeln!(
+        out,
+        "\npassages matched at Jaccard ≥ {} (reference → other: matched/ref/other, precision, recall, F1)",
+        r.threshold
+    )?;
+    for t in &r.per_tag {
+        for m in &t.passages {
+            if m.reference_passages + m.other_passages == 0 {
+                continue;
+            }
+            writeln!(
+                out,
+                "{:w$}  {} → {}: {}/{}/{}  P {}  R {}  F1 {}",
+                t.path,
+                m.reference,
+                m.other,
+                m.matched,
+                m.reference_passages,
+                m.other_passages,
+                f(m.precision),
+                f(m.recall),
+                f(m.f1)
+            )?;
+        }
+    }
+    Ok(())
+}

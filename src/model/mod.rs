@@ -3,6 +3,7 @@
 //! window or the file system.
 
 pub mod action;
+pub mod agree;
 pub mod anchor;
 pub mod annotation;
 pub mod article;
