@@ -40,7 +40,15 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             project,
             format,
             output,
-        } => export_project(&mut out, &project, format, output.as_deref(), global),
+            layer,
+        } => export_project(
+            &mut out,
+            &project,
+            format,
+            output.as_deref(),
+            layer.as_deref(),
+            global,
+        ),
         Command::Check {
             project,
             resync,
@@ -52,33 +60,10 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             super::check::Mode { resync, repair, gc },
             global,
         ),
-        Command::Merge {
-            ours,
-            theirs,
-            output,
-            json,
-        } => super::team::merge(&mut out, &ours, &theirs, output.as_deref(), json, global),
-        Command::MergeDriver {
-            base,
-            ours,
-            theirs,
-            path,
-        } => Ok(super::team::merge_driver(&base, &ours, &theirs, &path)),
-        Command::Agree {
-            projects,
-            analysts,
-            tag,
-            threshold,
-            json,
-        } => super::team::agree(
-            &mut out,
-            &projects,
-            analysts,
-            tag.as_deref(),
-            threshold,
-            json,
-        ),
-        Command::GitSetup { repo } => super::team::git_setup(&mut out, repo.as_deref()),
+        team @ (Command::Merge { .. }
+        | Command::MergeDriver { .. }
+        | Command::Agree { .. }
+        | Command::GitSetup { .. }) => super::team::run(&mut out, team, global),
         Command::Stats { project, json, by } => match by.as_str() {
             "month" => print_stats(&mut out, &project, json, TimeBucket::Month),
             "week" => print_stats(&mut out, &project, json, TimeBucket::Week),
@@ -218,10 +203,29 @@ fn export_project(
     path: &Path,
     format: ExportFormat,
     output: Option<&Path>,
+    layer: Option<&str>,
     global: &Global,
 ) -> Result<u8> {
     let opened = session::read(path)?;
-    let project = &opened.project;
+    let filtered;
+    let project = match layer {
+        None => &opened.project,
+        Some(l) => {
+            let layers = crate::model::agree::layers(&opened.project);
+            if !layers.iter().any(|x| x == l) {
+                bail!(
+                    "no passages in layer {l:?} (layers here: {})",
+                    if layers.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        layers.join(", ")
+                    }
+                );
+            }
+            filtered = crate::model::compare::only_layer(&opened.project, l);
+            &filtered
+        }
+    };
     let ctx = crate::exchange::format::Context {
         name: path
             .file_stem()

@@ -118,6 +118,10 @@ pub enum Command {
         /// output; `-` is standard output. Never the project's own files.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Only the passages of this analyst, or `gold` for the reviewed
+        /// (adjudicated) passages.
+        #[arg(long, value_name = "ANALYST")]
+        layer: Option<String>,
     },
     /// Validate a project and compare its articles with their source files;
     /// also lists damaged or missing texts, fields this version does not

@@ -14,6 +14,34 @@ use crate::io::project_file::{self, SaveOptions};
 use crate::model::merge::{self, Sides, Summary};
 use crate::model::{Action, Conflict};
 
+/// Runs a team command (merge, merge-driver, agree, git-setup).
+pub(super) fn run(out: &mut dyn Write, command: super::Command, global: &Global) -> Result<u8> {
+    use super::Command;
+    match command {
+        Command::Merge {
+            ours,
+            theirs,
+            output,
+            json,
+        } => super::team::merge(out, &ours, &theirs, output.as_deref(), json, global),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => Ok(super::team::merge_driver(&base, &ours, &theirs, &path)),
+        Command::Agree {
+            projects,
+            analysts,
+            tag,
+            threshold,
+            json,
+        } => super::team::agree(out, &projects, analysts, tag.as_deref(), threshold, json),
+        Command::GitSetup { repo } => super::team::git_setup(out, repo.as_deref()),
+        _ => unreachable!("not a team command"),
+    }
+}
+
 fn label_of(path: &Path) -> String {
     path.file_stem()
         .map_or_else(|| "theirs".into(), |s| s.to_string_lossy().into_owned())

@@ -10,6 +10,7 @@ pub mod article;
 pub mod attributes;
 pub mod changes;
 pub mod codebook;
+pub mod compare;
 pub mod conflict;
 pub mod error;
 pub mod history;

@@ -332,11 +332,18 @@ impl GlossApp {
                         ui,
                         self.session.project(),
                         state,
+                        self.current,
                         &mut self.explore,
                         &mut msgs,
                     );
                 });
         }
+        // Comparing analysts in the Team tab shows their passages in lanes.
+        self.reader.lanes = if self.explore.open && self.explore.tab == super::explore::Tab::Team {
+            self.explore.team.lanes()
+        } else {
+            None
+        };
         egui::CentralPanel::default().show(ui, |ui| {
             if self.find.open {
                 self.find_bar(ui);

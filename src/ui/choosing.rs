@@ -51,7 +51,9 @@ impl GlossApp {
             Then::OpenProject => self.open_path(ctx, first),
             Then::Import => self.import(ctx, std::mem::take(&mut paths)),
             Then::SaveProject => self.save_to(ctx, first),
-            Then::Export(format) => self.export_to(ctx, format, first),
+            Then::Export(format) => self.export_to(ctx, format, first, None),
+            Then::ExportLayer(format, layer) => self.export_to(ctx, format, first, Some(layer)),
+            Then::Merge => self.merge_from(ctx, first),
             Then::WriteBytes(make) => {
                 let protected = self.protected();
                 self.jobs
@@ -112,6 +114,29 @@ impl GlossApp {
         )
         .filter("REFI-QDA", &["qdpx", "qdc"]);
         self.ask(ctx, ask, Then::Import);
+    }
+
+    /// Asks which project to merge into this one.
+    pub(super) fn ask_merge(&mut self, ctx: &egui::Context) {
+        let ask = Ask::new(
+            Kind::OpenFile,
+            "Merge another project into this one",
+            self.near().as_deref(),
+        )
+        .filter("Gloss project", &["ron"]);
+        self.ask(ctx, ask, Then::Merge);
+    }
+
+    /// Asks where to export one layer's passages (an analyst's, or gold).
+    pub(super) fn ask_export_layer(&mut self, ctx: &egui::Context, format: Format, layer: String) {
+        let ask = Ask::new(
+            Kind::Save,
+            &format!("Export {layer}'s passages as {}", format.label()),
+            self.near().as_deref(),
+        )
+        .filter(format.label(), &[format.extension()])
+        .named(&format.file_name(&format!("{}-{layer}", self.project_name())));
+        self.ask(ctx, ask, Then::ExportLayer(format, layer));
     }
 
     /// Asks where to export in `format`.

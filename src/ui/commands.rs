@@ -102,6 +102,16 @@ pub enum Command {
     CopyTitle,
     /// Edit the note of the picked passage, or else of the article.
     EditNote,
+    /// Merge another analyst's copy of the project into this one.
+    MergeProject,
+    /// Show the conflicts the last merges resolved.
+    ShowConflicts,
+    /// Agreement between analysts, comparison and adjudication.
+    ShowTeam,
+    /// Go to the next place where the compared analysts disagree.
+    NextDisagreement,
+    /// Go to the previous place where the compared analysts disagree.
+    PreviousDisagreement,
 }
 
 impl Command {
@@ -140,6 +150,19 @@ impl Command {
             Self::SearchCorpus => "Search every article, and tag the matches",
             Self::ShowPassages => "List the passages with a combination of tags",
             Self::ShowStatistics => "Counts and charts: per tag, over time, co-occurrence",
+            Self::MergeProject => {
+                "Bring another analyst's copy of this project in: their articles, tags and passages (each keeps its analyst)"
+            }
+            Self::ShowConflicts => {
+                "What both sides changed differently in the last merges, and what was kept"
+            }
+            Self::ShowTeam => {
+                "Agreement between analysts (κ, α), their differences in the open article, adjudication"
+            }
+            Self::NextDisagreement => "Go to the next place where the compared analysts disagree",
+            Self::PreviousDisagreement => {
+                "Go to the previous place where the compared analysts disagree"
+            }
             Self::QuickTag => "Tag the selection by typing a tag's name",
             Self::RepeatTag => "Tag the selection with the tag used last",
             Self::DeletePassage => "Delete the picked passage",
@@ -200,6 +223,11 @@ impl Command {
             Self::SearchCorpus => "Search all articles",
             Self::ShowPassages => "Passages by tag",
             Self::ShowStatistics => "Statistics and charts",
+            Self::MergeProject => "Merge another project…",
+            Self::ShowConflicts => "Merge conflicts…",
+            Self::ShowTeam => "Team: agreement and differences",
+            Self::NextDisagreement => "Next disagreement",
+            Self::PreviousDisagreement => "Previous disagreement",
             Self::Palette => "Command palette",
             Self::QuickTag => "Tag selection by name…",
             Self::RepeatTag => "Repeat last tag",
@@ -261,6 +289,9 @@ impl Command {
             Self::SearchCorpus => &[k!(CS, Key::F)],
             Self::ShowPassages => &[k!(CS, Key::R)],
             Self::ShowStatistics => &[k!(CS, Key::T)],
+            Self::ShowTeam => &[k!(CS, Key::Y)],
+            Self::NextDisagreement => &[k!(N, Key::F8)],
+            Self::PreviousDisagreement => &[k!(S, Key::F8)],
             Self::Palette => &[k!(CS, Key::P)],
             Self::QuickTag => &[k!(C, Key::T)],
             Self::RepeatTag => &[k!(N, Key::Period)],

@@ -155,6 +155,10 @@ pub enum Then {
     SaveProject,
     /// Export in this format to here.
     Export(Format),
+    /// Export only this layer's passages (an analyst, or gold) in this format.
+    ExportLayer(Format, String),
+    /// Merge the chosen project into this one.
+    Merge,
     /// Write what this makes to here.
     WriteBytes(Box<dyn FnOnce() -> Result<Vec<u8>, String> + Send>),
 }
@@ -166,6 +170,8 @@ impl std::fmt::Debug for Then {
             Self::Import => f.write_str("Import"),
             Self::SaveProject => f.write_str("SaveProject"),
             Self::Export(x) => write!(f, "Export({x:?})"),
+            Self::ExportLayer(x, l) => write!(f, "ExportLayer({x:?}, {l:?})"),
+            Self::Merge => f.write_str("Merge"),
             Self::WriteBytes(_) => f.write_str("WriteBytes"),
         }
     }

@@ -30,9 +30,16 @@ impl GlossApp {
     }
 
     /// Writes an export to `out` in the background.
-    pub(super) fn export_to(&mut self, ctx: &egui::Context, format: Format, out: PathBuf) {
+    pub(super) fn export_to(
+        &mut self,
+        ctx: &egui::Context,
+        format: Format,
+        out: PathBuf,
+        layer: Option<String>,
+    ) {
         let job = jobs::ExportJob {
             project: self.project().clone(),
+            layer,
             format,
             context: crate::exchange::format::Context {
                 name: self.project_name(),
@@ -165,6 +172,12 @@ impl GlossApp {
                 Done::Fonts(db) => ctx.add_font_provider(std::sync::Arc::new(
                     super::fonts::SystemFonts::new(*db, self.fonts_missing.clone()),
                 )),
+                Done::Merged {
+                    path,
+                    state,
+                    theirs,
+                    result,
+                } => self.finish_merge(ctx, path, state, theirs, result),
             }
         }
     }

@@ -134,6 +134,8 @@ impl GlossApp {
                     },
                 );
             }
+            Msg::Adjudicate(d, decision) => self.adjudicate(&d, decision),
+            Msg::ExportLayer(format, layer) => self.ask_export_layer(ctx, format, layer),
             Msg::ExportStats(table, weekly) => {
                 let project = self.project().clone();
                 self.export_bytes(
@@ -211,6 +213,14 @@ impl GlossApp {
                 self.explore.open = true;
                 self.explore.tab = super::explore::Tab::Statistics;
             }
+            Command::ShowTeam => {
+                self.explore.open = true;
+                self.explore.tab = super::explore::Tab::Team;
+            }
+            Command::MergeProject => self.ask_merge(ctx),
+            Command::ShowConflicts => self.dialog = Some(Dialog::Conflicts),
+            Command::NextDisagreement => self.step_disagreement(true),
+            Command::PreviousDisagreement => self.step_disagreement(false),
 
             Command::Palette => self.palette = Some(Picker::default()),
             Command::QuickTag => {

@@ -83,6 +83,17 @@ pub enum Done {
     },
     /// The system's fonts were listed.
     Fonts(Box<fontdb::Database>),
+    /// Another project was read and merged into a snapshot of this one.
+    Merged {
+        /// The other project's file.
+        path: PathBuf,
+        /// The session state the snapshot was taken at.
+        state: u64,
+        /// The other project (kept to merge again if this one changed).
+        theirs: Option<Box<Project>>,
+        /// The result, or why there is none.
+        result: Result<Box<crate::model::merge::Merged>, String>,
+    },
 }
 
 /// A running job.
@@ -371,6 +382,56 @@ pub fn resync(ctx: &egui::Context, snapshot: Project) -> Job {
     )
 }
 
+/// Reads the project at `path` (unless `theirs` is given) and merges it into
+/// `snapshot`, taken at session state `state`.
+pub fn merge(
+    ctx: &egui::Context,
+    path: PathBuf,
+    snapshot: Project,
+    state: u64,
+    theirs: Option<Box<Project>>,
+) -> Job {
+    let label = format!("Merging {}", crate::io::paths::shown(&path));
+    spawn(label, ctx, false, move |_, _| {
+        let theirs = match theirs {
+            Some(t) => t,
+            None => match project_file::load(&path) {
+                Ok(l) => Box::new(l.project),
+                Err(e) => {
+                    return Done::Merged {
+                        path,
+                        state,
+                        theirs: None,
+                        result: Err(e.to_string()),
+                    };
+                }
+            },
+        };
+        let label = path
+            .file_stem()
+            .map_or_else(|| "theirs".to_owned(), |s| s.to_string_lossy().into_owned());
+        let result = crate::model::merge::merge(crate::model::merge::Sides {
+            base: None,
+            ours: &snapshot,
+            theirs: &theirs,
+            theirs_label: &label,
+        })
+        .map(Box::new)
+        .map_err(|p| {
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        Done::Merged {
+            path,
+            state,
+            theirs: Some(theirs),
+            result,
+        }
+    })
+}
+
 /// What a save job writes.
 pub struct SaveJob {
     /// A snapshot of the project.
@@ -429,6 +490,8 @@ pub fn save(ctx: &egui::Context, job: SaveJob) -> Job {
 pub struct ExportJob {
     /// A snapshot of the project.
     pub project: Project,
+    /// Only this layer's passages (an analyst's, or gold).
+    pub layer: Option<String>,
     /// The format.
     pub format: Format,
     /// The project's name, file, texts and analyst.
@@ -443,6 +506,10 @@ pub struct ExportJob {
 pub fn export(ctx: &egui::Context, job: ExportJob) -> Job {
     let label = format!("Exporting {}", job.format.label());
     spawn(label, ctx, false, move |_, _| {
+        let mut job = job;
+        if let Some(layer) = &job.layer {
+            job.project = crate::model::compare::only_layer(&job.project, layer);
+        }
         let result = job
             .format
             .write(&job.project, &job.context, &job.out, &job.protected);

@@ -76,6 +76,10 @@ impl GlossApp {
                     }
                 });
                 ui.separator();
+                item(ui, Command::MergeProject, msgs);
+                let n = self.project().conflicts().len();
+                ui.add_enabled_ui(n > 0, |ui| item(ui, Command::ShowConflicts, msgs));
+                ui.separator();
                 item(ui, Command::Quit, msgs);
             });
             ui.menu_button("Edit", |ui| {
@@ -136,6 +140,9 @@ impl GlossApp {
                     Command::SearchCorpus,
                     Command::ShowPassages,
                     Command::ShowStatistics,
+                    Command::ShowTeam,
+                    Command::NextDisagreement,
+                    Command::PreviousDisagreement,
                 ] {
                     item(ui, c, msgs);
                 }
@@ -221,7 +228,7 @@ impl GlossApp {
                 if let Some(who) = crate::io::user::analyst(Some(&self.settings.analyst)) {
                     ui.label(RichText::new(format!("as {who}")).weak().small())
                         .on_hover_text(
-                            "New passages record this name; change it in Edit ▸ Your name…",
+                            "New passages record this name; change it in Edit › Your name…",
                         );
                 }
             });

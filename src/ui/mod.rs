@@ -29,6 +29,7 @@ pub mod reader;
 pub mod settings;
 mod start;
 mod state;
+mod team;
 pub mod theme;
 mod toasts;
 

@@ -352,6 +352,11 @@ impl GlossApp {
                         }
                     });
                 }
+                Dialog::Conflicts => {
+                    let (close, next) = self.conflicts_dialog(ui);
+                    keep = !close;
+                    then = next;
+                }
                 Dialog::Error(text) => {
                     ui.heading("Something went wrong");
                     ui.label(text.as_str());

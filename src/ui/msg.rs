@@ -51,4 +51,11 @@ pub enum Msg {
     ExportPassages(Vec<AnnotationId>, bool),
     /// Export a statistics table (weekly timeline when true).
     ExportStats(crate::exchange::tables::StatsTable, bool),
+    /// Record an adjudicator's decision in the gold layer.
+    Adjudicate(
+        crate::model::compare::Disagreement,
+        crate::model::compare::Decision,
+    ),
+    /// Export one layer's passages (an analyst's, or gold) in a format.
+    ExportLayer(crate::exchange::format::Format, String),
 }

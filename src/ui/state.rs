@@ -59,6 +59,8 @@ pub enum Dialog {
     NewArticle { title: String, text: String },
     /// Something went wrong.
     Error(String),
+    /// The conflicts merges resolved (the project's list).
+    Conflicts,
 }
 
 /// What happens to the passages a deleted tag leaves without any tag.

@@ -1,15 +1,18 @@
 //! The explore panel: corpus search (with tag-all-matches), passages by tag,
-//! and statistics with charts, one tab each. The logic lives in the model
+//! statistics with charts, and team work (agreement, comparison,
+//! adjudication), one tab each. The logic lives in the model
 //! (`model::search`, `model::retrieve`, `model::stats`); this draws it.
 
 mod passages;
 mod search;
 mod stats;
+mod team;
 mod widgets;
 
 pub use passages::{PassageSort, PassagesState};
 pub use search::SearchState;
 pub use stats::StatsState;
+pub use team::TeamState;
 
 use super::msg::Msg;
 use crate::model::Project;
@@ -24,6 +27,8 @@ pub enum Tab {
     Passages,
     /// Counts and charts.
     Statistics,
+    /// Agreement between analysts, comparison and adjudication.
+    Team,
 }
 
 /// State of the explore panel.
@@ -39,6 +44,8 @@ pub struct Explore {
     pub passages: PassagesState,
     /// Statistics.
     pub stats: StatsState,
+    /// Team work.
+    pub team: TeamState,
 }
 
 /// Shows the panel.
@@ -46,6 +53,7 @@ pub fn show(
     ui: &mut egui::Ui,
     project: &Project,
     state: u64,
+    current: Option<crate::model::ArticleId>,
     ex: &mut Explore,
     msgs: &mut Vec<Msg>,
 ) {
@@ -74,6 +82,8 @@ pub fn show(
         ui.selectable_value(&mut ex.tab, Tab::Search, "Search corpus");
         ui.selectable_value(&mut ex.tab, Tab::Passages, "Passages by tag");
         ui.selectable_value(&mut ex.tab, Tab::Statistics, "Statistics");
+        ui.selectable_value(&mut ex.tab, Tab::Team, "Team")
+            .on_hover_text("Agreement between analysts, their differences, adjudication");
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .button("Close")
@@ -89,5 +99,6 @@ pub fn show(
         Tab::Search => search::tab(ui, project, &mut ex.search, msgs),
         Tab::Passages => passages::tab(ui, project, state, &mut ex.passages, msgs),
         Tab::Statistics => stats::tab(ui, project, state, &mut ex.stats, msgs),
+        Tab::Team => team::tab(ui, project, state, current, &mut ex.team, msgs),
     }
 }

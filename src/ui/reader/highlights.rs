@@ -32,32 +32,62 @@ pub struct Highlights {
 
 impl Highlights {
     /// Rebuilds the highlights of `article` when `key` (the generation of
-    /// its passages and the codebook) moved.
-    pub fn refresh(&mut self, project: &Project, article: ArticleId, layout: &Layout, key: u64) {
+    /// its passages and the codebook) moved. With `lanes` (analysts being
+    /// compared), each analyst's passages get their own band of underline
+    /// layers, in that order, and other passages are not shown.
+    pub fn refresh(
+        &mut self,
+        project: &Project,
+        article: ArticleId,
+        layout: &Layout,
+        key: u64,
+        lanes: Option<&[String]>,
+    ) {
+        let key = lanes.map_or(key, |l| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            (key, l).hash(&mut h);
+            h.finish()
+        });
         if self.built_for == Some(key) && self.by_block.len() == layout.blocks.len() {
             return;
         }
         self.built_for = Some(key);
-        let mut items: Vec<(AnnotationId, Span, Vec<TagId>)> = project
+        let lane_of = |a: &crate::model::Annotation| match lanes {
+            None => Some(0),
+            Some(l) => l.iter().position(|x| x == a.layer()),
+        };
+        let mut items: Vec<(usize, AnnotationId, Span, Vec<TagId>)> = project
             .annotations_of(article)
-            .map(|a| (a.id, a.span, a.tags.iter().copied().collect()))
+            .filter_map(|a| Some((lane_of(a)?, a.id, a.span, a.tags.iter().copied().collect())))
             .collect();
-        items.sort_by_key(|(id, span, _)| (span.start(), std::cmp::Reverse(span.end()), *id));
+        items.sort_by_key(|(lane, id, span, _)| {
+            (*lane, span.start(), std::cmp::Reverse(span.end()), *id)
+        });
         // Greedy interval colouring: each passage gets the lowest layer free
-        // at its start, so overlapping passages get distinct underlines.
+        // at its start, so overlapping passages get distinct underlines; each
+        // lane starts below the layers of the one before.
         let mut layer_ends: Vec<usize> = Vec::new();
-        self.items = items
+        let mut base = 0;
+        let mut current_lane = 0;
+        let mut built: Vec<Highlight> = items
             .into_iter()
-            .map(|(id, span, tags)| {
-                let layer = layer_ends
+            .map(|(lane, id, span, tags)| {
+                if lane != current_lane {
+                    base += layer_ends.len().max(1) * (lane - current_lane);
+                    current_lane = lane;
+                    layer_ends.clear();
+                }
+                let free = layer_ends
                     .iter()
                     .position(|&end| end <= span.start())
                     .unwrap_or(layer_ends.len());
-                if layer == layer_ends.len() {
+                if free == layer_ends.len() {
                     layer_ends.push(span.end());
                 } else {
-                    layer_ends[layer] = span.end();
+                    layer_ends[free] = span.end();
                 }
+                let layer = base + free;
                 let colours = tags
                     .iter()
                     .filter_map(|t| project.codebook().get(*t))
@@ -71,6 +101,8 @@ impl Highlights {
                 }
             })
             .collect();
+        built.sort_by_key(|h| (h.span.start(), std::cmp::Reverse(h.span.end()), h.id));
+        self.items = built;
         self.by_block = vec![Vec::new(); layout.blocks.len()];
         for (i, h) in self.items.iter().enumerate() {
             let first = layout.block_of(h.span.start());
@@ -119,7 +151,7 @@ mod tests {
         let a = p.article(ids[0]).unwrap();
         let layout = Layout::new(a.id, a.hash.clone(), &a.text);
         let mut h = Highlights::default();
-        h.refresh(&p, a.id, &layout, 1);
+        h.refresh(&p, a.id, &layout, 1, None);
         let layers: Vec<(String, usize)> = h
             .items
             .iter()

@@ -78,6 +78,9 @@ pub struct Reader {
     pub area_id: Option<egui::Id>,
     /// Matches of the find bar, highlighted.
     pub find: Vec<Span>,
+    /// Analysts being compared (the Team tab): their passages in lanes of
+    /// underlines, in this order; `None` shows every passage as usual.
+    pub lanes: Option<Vec<String>>,
     /// The current find match.
     pub find_current: Option<usize>,
     /// Take the keyboard on the next frame (an article was just opened).
@@ -329,7 +332,8 @@ impl Reader {
             return (events, None);
         };
         layout.set_geometry(column, font_size, dark, char_width);
-        self.highlights.refresh(project, article.id, layout, key);
+        self.highlights
+            .refresh(project, article.id, layout, key, self.lanes.as_deref());
 
         // The news header's lines (` date … posted on …`, `(credit: …)`)
         // stay in the text, since offsets count them, but read as a quiet
