@@ -11,7 +11,9 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::records::{ArticleRec, FileIn, QuotesIn, TagRec, annotation_of, problem, quote_hash};
+use super::records::{
+    ArticleRec, FileIn, QuotedAnnotation, QuotesIn, TagRec, annotation_of, problem, quote_hash,
+};
 use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, LoadError, Loaded, OLDEST_VERSION,
     TextStorage, text_file_name,
@@ -109,7 +111,16 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
                 .unwrap_or(text),
         )
     };
-    let mut loaded = from_file(file, &path, reread, true)?;
+    let mut loaded = from_file(
+        file,
+        &path,
+        |u| {
+            if let Some(text) = reread() {
+                keep_quotes(&text, &path, u);
+            }
+        },
+        true,
+    )?;
     loaded.warnings.splice(0..0, warnings);
     if !unknown.is_empty() {
         loaded.warnings.push(format!(
@@ -131,7 +142,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// As [`load`].
 pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
     let (file, version, unknown) = parse(text, path)?;
-    let mut loaded = from_file(file, path, || Some(text.to_owned()), true)?;
+    let mut loaded = from_file(file, path, |u| keep_quotes(text, path, u), true)?;
     loaded.baseline.version = version;
     loaded.baseline.unknown_fields = unknown;
     Ok(loaded)
@@ -148,7 +159,7 @@ pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
 /// As [`load`]; also when the file has fields this build does not know
 /// (a merge would drop them).
 pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>), LoadError> {
-    let (file, version, unknown) = parse(text, path)?;
+    let (file, version, unknown) = parse::<QuotedAnnotation>(text, path)?;
     if !unknown.is_empty() {
         return Err(LoadError::Invalid {
             path: path.to_path_buf(),
@@ -162,14 +173,43 @@ pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>),
         });
     }
     let texts = file.texts.clone();
-    let mut loaded = from_file(file, path, || Some(text.to_owned()), false)?;
+    // The quotes were read with the records: no second pass over the text.
+    let mut quotes = Vec::with_capacity(file.annotations.len());
+    let mut compact = Vec::with_capacity(file.annotations.len());
+    for q in file.annotations {
+        quotes.push((q.article, q.id, q.quote));
+        compact.push(q.compact);
+    }
+    let file = FileIn {
+        format: file.format,
+        version: file.version,
+        memo: file.memo,
+        next_ids: file.next_ids,
+        texts: file.texts,
+        codebook: file.codebook,
+        articles: file.articles,
+        annotations: compact,
+        orphans: file.orphans,
+        conflicts: file.conflicts,
+    };
+    let keep = |u: &mut BTreeMap<ArticleId, Unavailable>| {
+        for (article, id, quote) in quotes {
+            if let Some(x) = u.get_mut(&article) {
+                x.quotes.insert(id, quote);
+            }
+        }
+    };
+    let mut loaded = from_file(file, path, keep, false)?;
     loaded.baseline.version = version;
     Ok((loaded, texts))
 }
 
 /// Checks the header and parses the records of any version this build
 /// reads, noting fields it does not know.
-fn parse(text: &str, path: &Path) -> Result<(FileIn, u32, Vec<String>), LoadError> {
+fn parse<A: for<'de> Deserialize<'de>>(
+    text: &str,
+    path: &Path,
+) -> Result<(FileIn<A>, u32, Vec<String>), LoadError> {
     let header = header_of(text).ok_or_else(|| LoadError::NotAProject(path.to_path_buf()))?;
     match header.version {
         v if v > CURRENT_VERSION => Err(LoadError::TooNew {
@@ -191,7 +231,11 @@ fn parse(text: &str, path: &Path) -> Result<(FileIn, u32, Vec<String>), LoadErro
 /// from version 2 only by lacking `source_bytes`, so both parse into the same
 /// records; each later step adds a function here, tested against fixtures
 /// that never change (`tests/fixtures/v1/…`).
-fn migrate(text: &str, version: u32, path: &Path) -> Result<(FileIn, Vec<String>), LoadError> {
+fn migrate<A: for<'de> Deserialize<'de>>(
+    text: &str,
+    version: u32,
+    path: &Path,
+) -> Result<(FileIn<A>, Vec<String>), LoadError> {
     debug_assert!((OLDEST_VERSION..=CURRENT_VERSION).contains(&version));
     parse_records(text, path)
 }
@@ -226,7 +270,7 @@ struct LoadedArticle {
 fn from_file(
     file: FileIn,
     path: &Path,
-    text_again: impl FnOnce() -> Option<String>,
+    keep_quotes_of_unavailable: impl FnOnce(&mut BTreeMap<ArticleId, Unavailable>),
     read_folder: bool,
 ) -> Result<Loaded, LoadError> {
     let base = project_dir(path);
@@ -268,10 +312,8 @@ fn from_file(
         }
     }
     let annotations = check_quotes(file.annotations, &articles, &unavailable, &mut problems);
-    if !unavailable.is_empty()
-        && let Some(text) = text_again()
-    {
-        keep_quotes(&text, path, &mut unavailable);
+    if !unavailable.is_empty() {
+        keep_quotes_of_unavailable(&mut unavailable);
     }
     let mut orphans = Vec::with_capacity(file.orphans.len());
     for r in file.orphans {

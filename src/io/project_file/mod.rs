@@ -318,13 +318,20 @@ pub fn merge_files(
     path: &Path,
     theirs_label: &str,
 ) -> Result<MergedFile, LoadError> {
-    let base = if base.trim().is_empty() {
-        None
-    } else {
-        Some(records_only(base, path)?.0.project)
+    // The three files parse in parallel.
+    let read_base = || {
+        if base.trim().is_empty() {
+            Ok(None)
+        } else {
+            records_only(base, path).map(|r| Some(r.0.project))
+        }
     };
-    let (ours, texts) = records_only(ours, path)?;
-    let (theirs, _) = records_only(theirs, path)?;
+    let (base, (ours, theirs)) = rayon::join(read_base, || {
+        rayon::join(|| records_only(ours, path), || records_only(theirs, path))
+    });
+    let base = base?;
+    let (ours, texts) = ours?;
+    let (theirs, _) = theirs?;
     let storage = ours.storage;
     let merged = crate::model::merge::merge(crate::model::merge::Sides {
         base: base.as_ref(),

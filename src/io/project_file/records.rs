@@ -49,9 +49,10 @@ pub(super) struct FileOut<'a> {
     pub conflicts: &'a [Conflict],
 }
 
-/// The file as read.
+/// The file as read; `A` is how annotations are kept (compact by default).
 #[derive(Deserialize)]
-pub(super) struct FileIn {
+#[serde(bound = "A: Deserialize<'de>")]
+pub(super) struct FileIn<A = CompactAnnotation> {
     #[allow(dead_code, reason = "checked by peeking at the header before parsing")]
     pub format: String,
     #[allow(dead_code, reason = "checked by peeking at the header before parsing")]
@@ -63,7 +64,7 @@ pub(super) struct FileIn {
     pub texts: Option<String>,
     pub codebook: Vec<TagRec<'static>>,
     pub articles: Vec<ArticleRec<'static>>,
-    pub annotations: Vec<CompactAnnotation>,
+    pub annotations: Vec<A>,
     #[serde(default)]
     pub orphans: Vec<AnnotationRec<'static>>,
     /// Conflicts a merge resolved (version 3).
@@ -159,6 +160,37 @@ impl<'de> Deserialize<'de> for CompactAnnotation {
         Ok(Self {
             annotation: annotation_of(r),
             quote_hash,
+        })
+    }
+}
+
+/// An annotation record read with its quote kept (for files whose texts are
+/// not read, so the quotes are all there is).
+pub(super) struct QuotedAnnotation {
+    pub compact: CompactAnnotation,
+    pub article: ArticleId,
+    pub id: AnnotationId,
+    pub quote: crate::model::Quote,
+}
+
+impl<'de> Deserialize<'de> for QuotedAnnotation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = AnnotationRec::deserialize(d)?;
+        let quote_hash = quote_hash(&r.quote, &r.prefix, &r.suffix);
+        let quote = crate::model::Quote {
+            exact: r.quote.to_string(),
+            prefix: r.prefix.to_string(),
+            suffix: r.suffix.to_string(),
+        };
+        let (article, id) = (r.article, r.id);
+        Ok(Self {
+            compact: CompactAnnotation {
+                annotation: annotation_of(r),
+                quote_hash,
+            },
+            article,
+            id,
+            quote,
         })
     }
 }

@@ -464,24 +464,27 @@ impl<'a> Merger<'a> {
     /// from the side the passage's bounds came from).
     fn quotes(&mut self) {
         let (ours, theirs) = (self.s.ours, self.s.theirs);
-        let ids: Vec<ArticleId> = self.unavailable.keys().copied().collect();
         let mut theirs_id: HashMap<ArticleId, ArticleId> = HashMap::new();
         for (t, m) in &self.their_article {
             theirs_id.insert(*m, *t);
         }
-        for art in ids {
-            let mut quotes = BTreeMap::new();
-            for a in self.annotations.values().filter(|a| a.article == art) {
-                let q = if self.from_theirs.contains(&a.id) {
-                    quote_in(theirs, theirs_id.get(&art).copied(), a)
-                } else {
-                    quote_in(ours, Some(art), a)
-                };
-                quotes.insert(a.id, q.unwrap_or_default());
+        let mut quotes: HashMap<ArticleId, BTreeMap<AnnotationId, Quote>> = HashMap::new();
+        for a in self.annotations.values() {
+            if !self.unavailable.contains_key(&a.article) {
+                continue;
             }
-            if let Some(u) = self.unavailable.get_mut(&art) {
-                u.quotes = quotes;
-            }
+            let q = if self.from_theirs.contains(&a.id) {
+                quote_in(theirs, theirs_id.get(&a.article).copied(), a)
+            } else {
+                quote_in(ours, Some(a.article), a)
+            };
+            quotes
+                .entry(a.article)
+                .or_default()
+                .insert(a.id, q.unwrap_or_default());
+        }
+        for (art, u) in &mut self.unavailable {
+            u.quotes = quotes.remove(art).unwrap_or_default();
         }
     }
 
