@@ -244,6 +244,7 @@ fn benches(c: &mut Criterion) {
                 typed.clear();
             }
             app.apply(Action::SetArticleNote {
+                by: None,
                 article: first_many,
                 note: typed.clone(),
             });

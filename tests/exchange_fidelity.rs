@@ -46,6 +46,7 @@ impl Build {
                 title: format!("Article {i}"),
                 status: ReviewStatus::Unread,
                 note: String::new(),
+                note_by: None,
                 added: Some(Timestamp::from_unix(1_700_000_000)),
             };
             p.apply(ops::add_articles(vec![a])).unwrap();
@@ -83,6 +84,7 @@ impl Build {
     fn article_note(&mut self, i: usize, note: &str) {
         self.p
             .apply(Action::SetArticleNote {
+                by: None,
                 article: self.ids[i],
                 note: note.to_owned(),
             })

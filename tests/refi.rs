@@ -331,6 +331,7 @@ proptest! {
                 title: format!("Ärticle <{i}> & co"),
                 status: gloss::model::ReviewStatus::Unread,
                 note: String::new(),
+                note_by: None,
                 added: None,
             };
             if p.article_by_hash(&a.hash).is_some() { continue; }

@@ -174,6 +174,7 @@ pub fn add_text(p: &mut Project, text: String, title: &str) -> ArticleId {
         title: title.to_owned(),
         status: ReviewStatus::Unread,
         note: String::new(),
+        note_by: None,
         added: None,
     };
     p.apply(ops::add_articles(vec![article])).expect("article");

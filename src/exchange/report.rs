@@ -430,12 +430,14 @@ mod tests {
             .map(|a| a.id)
             .unwrap();
         p.apply(Action::SetAnnotationNote {
+            by: None,
             annotation: id,
             note: "Beware <script>alert('x')</script> & \"quotes\"".into(),
             modified: Timestamp::from_unix(0),
         })
         .unwrap();
         p.apply(Action::SetArticleNote {
+            by: None,
             article: ids[1],
             note: "Check the *source*.".into(),
         })

@@ -159,6 +159,7 @@ mod tests {
         ]);
         let id = p.annotations().next().map(|a| a.id).unwrap();
         p.apply(Action::SetAnnotationNote {
+            by: None,
             annotation: id,
             note: "Named in the wire copy.".into(),
             modified: crate::model::Timestamp::from_unix(86_400),

@@ -274,6 +274,7 @@ pub fn build_import(
             title: a.title,
             status: ReviewStatus::Unread,
             note: String::new(),
+            note_by: None,
             added: Some(now),
         });
     }

@@ -39,6 +39,8 @@ pub enum Action {
         article: ArticleId,
         /// The new note.
         note: String,
+        /// Who wrote it (the window fills in its analyst when `None`).
+        by: Option<String>,
     },
     /// Sets (or, with `None`, removes) an attribute of an article.
     SetAttribute {
@@ -97,6 +99,8 @@ pub enum Action {
         note: String,
         /// The new modification time.
         modified: Timestamp,
+        /// Who wrote it (the window fills in its analyst when `None`).
+        by: Option<String>,
     },
     /// Keeps an annotation that could not be re-anchored.
     AddOrphan(Box<Orphan>),
@@ -253,10 +257,15 @@ impl Project {
                     status: old,
                 })
             }
-            Action::SetArticleNote { article, note } => {
+            Action::SetArticleNote { article, note, by } => {
                 let a = self.article_mut(article)?;
                 let old = std::mem::replace(&mut a.note, note);
-                Ok(Action::SetArticleNote { article, note: old })
+                let old_by = std::mem::replace(&mut a.note_by, by);
+                Ok(Action::SetArticleNote {
+                    article,
+                    note: old,
+                    by: old_by,
+                })
             }
             Action::SetAttribute {
                 article,
@@ -412,15 +421,18 @@ impl Project {
                 annotation,
                 note,
                 modified,
+                by,
             } => {
                 self.check_annotation_available(annotation)?;
                 let a = self.annotation_mut(annotation)?;
                 let old = std::mem::replace(&mut a.note, note);
                 let old_mod = std::mem::replace(&mut a.modified, modified);
+                let old_by = std::mem::replace(&mut a.note_by, by);
                 Ok(Action::SetAnnotationNote {
                     annotation,
                     note: old,
                     modified: old_mod,
+                    by: old_by,
                 })
             }
             Action::AddOrphan(o) => {

@@ -277,6 +277,7 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
             })
         }
         Op::Note(a, note) => Some(Action::SetAnnotationNote {
+            by: None,
             annotation: pick(&anns, a)?,
             note,
             modified: now,
@@ -363,6 +364,7 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
                 title: format!("Article {}", id.0),
                 status: ReviewStatus::Unread,
                 note: String::new(),
+                note_by: None,
                 added: None,
             })))
         }
@@ -452,4 +454,37 @@ fn the_first_passage_tagged_by_hand_starts_the_article_and_undo_takes_both_back(
     let sel = ops::tag_selection(&p, ids[1], Span::new(5, 9).ok(), None, a, &stamp).unwrap();
     p.apply(sel.action).unwrap();
     assert_eq!(p.article(ids[1]).unwrap().status, ReviewStatus::Unread);
+}
+
+#[test]
+fn note_edits_record_who_wrote_them_and_undo_restores_it() {
+    let (p, _) = super::testing::project(&["[One]{A} two."]);
+    let mut s = Session::new(p);
+    let id = s.project().annotations().next().unwrap().id;
+    let art = s.project().articles().next().unwrap().id;
+    s.apply(Action::SetAnnotationNote {
+        annotation: id,
+        note: "cleo's note".into(),
+        modified: Timestamp::from_unix(5),
+        by: Some("cleo".into()),
+    })
+    .unwrap();
+    s.apply(Action::SetArticleNote {
+        article: art,
+        note: "about the article".into(),
+        by: Some("dan".into()),
+    })
+    .unwrap();
+    assert_eq!(
+        s.project().annotation(id).unwrap().note_by.as_deref(),
+        Some("cleo")
+    );
+    assert_eq!(
+        s.project().article(art).unwrap().note_by.as_deref(),
+        Some("dan")
+    );
+    s.undo();
+    s.undo();
+    assert_eq!(s.project().annotation(id).unwrap().note_by, None);
+    assert_eq!(s.project().article(art).unwrap().note_by, None);
 }

@@ -124,6 +124,8 @@ pub struct Annotation {
     pub modified: Timestamp,
     /// Set on reviewed ("gold") passages: who decided, from which passages.
     pub adjudication: Option<Adjudication>,
+    /// Who last wrote the note, when known and not the author.
+    pub note_by: Option<String>,
 }
 
 /// Where a reviewed ("gold") passage came from. Gold passages form their own

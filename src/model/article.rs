@@ -138,6 +138,8 @@ pub struct Article {
     pub status: ReviewStatus,
     /// The analyst's note on the article.
     pub note: String,
+    /// Who last wrote the note, when known.
+    pub note_by: Option<String>,
     /// When it was added to the project, when known.
     pub added: Option<super::annotation::Timestamp>,
 }

@@ -228,6 +228,7 @@ mod tests {
         let before = s.generations().clone();
         let a = s.project().annotations().next().unwrap().id;
         s.apply(Action::SetAnnotationNote {
+            by: None,
             annotation: a,
             note: "x".into(),
             modified: Timestamp::from_unix(0),

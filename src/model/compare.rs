@@ -202,6 +202,7 @@ pub fn adjudicate(
             span: src.span,
             tags: src.tags.clone(),
             note: src.note.clone(),
+            note_by: src.note_by.clone(),
             author: Some(by.clone()),
             created: stamp.at,
             modified: stamp.at,

@@ -35,6 +35,7 @@ pub fn add_annotation(
         span,
         tags,
         note,
+        note_by: None,
         author: stamp.by.clone(),
         created: stamp.at,
         modified: stamp.at,

@@ -60,6 +60,7 @@ pub fn article(project: &mut Project, text: &str) -> Article {
         title: format!("Article {}", id.0),
         status: ReviewStatus::Unread,
         note: String::new(),
+        note_by: None,
         added: None,
     }
 }
@@ -106,6 +107,7 @@ pub fn set_note(p: &mut Project, passage: &str, note: &str) {
         .map(|a| a.id)
         .expect("a passage with that text");
     p.apply(super::Action::SetAnnotationNote {
+        by: None,
         annotation: id,
         note: note.into(),
         modified: Timestamp::from_unix(0),

@@ -402,7 +402,13 @@ pub fn show_inspector(
                 .small()
                 .weak(),
         );
-        ui.label("Note on the passage");
+        ui.horizontal(|ui| {
+            ui.label("Note on the passage");
+            let who = a.note_by.as_deref().or(a.author.as_deref());
+            if let Some(who) = who.filter(|_| !a.note.is_empty()) {
+                ui.label(RichText::new(format!("by {who}")).small().weak());
+            }
+        });
         let mut note = a.note.clone();
         let r = ui.add(
             egui::TextEdit::multiline(&mut note)
@@ -415,6 +421,7 @@ pub fn show_inspector(
         }
         if r.changed() {
             msgs.push(Msg::Apply(Action::SetAnnotationNote {
+                by: None,
                 annotation: a.id,
                 note,
                 modified: Timestamp::now(),
@@ -439,7 +446,12 @@ pub fn show_inspector(
         ui.separator();
     }
     if let Some(art) = article {
-        ui.label(RichText::new("Note on the article").strong());
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Note on the article").strong());
+            if let Some(who) = art.note_by.as_deref().filter(|_| !art.note.is_empty()) {
+                ui.label(RichText::new(format!("by {who}")).small().weak());
+            }
+        });
         let mut note = art.note.clone();
         let r = ui.add(
             egui::TextEdit::multiline(&mut note)
@@ -452,6 +464,7 @@ pub fn show_inspector(
         }
         if r.changed() {
             msgs.push(Msg::Apply(Action::SetArticleNote {
+                by: None,
                 article: art.id,
                 note,
             }));

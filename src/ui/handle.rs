@@ -16,7 +16,16 @@ impl GlossApp {
     pub(super) fn handle(&mut self, ctx: &egui::Context, msg: Msg) {
         match msg {
             Msg::Command(c) => self.run(ctx, c),
-            Msg::Apply(a) => self.apply(a),
+            Msg::Apply(mut a) => {
+                // Note edits record who wrote them: this window's analyst.
+                if let Action::SetAnnotationNote { by, .. } | Action::SetArticleNote { by, .. } =
+                    &mut a
+                    && by.is_none()
+                {
+                    *by = self.settings.stamp().by;
+                }
+                self.apply(a);
+            }
             Msg::OpenArticle(id) => self.open_article(id),
             Msg::ApplyTag(t) => self.tag_selection(t),
             Msg::ToggleTag(a, t) => match ops::toggle_tag(self.project(), a, t, Timestamp::now()) {

@@ -518,6 +518,7 @@ impl<'p> Importer<'p> {
             title,
             status: ReviewStatus::Unread,
             note: String::new(),
+            note_by: None,
             added: Some(crate::model::Timestamp::now()),
         });
         id
@@ -648,6 +649,7 @@ impl<'p> Importer<'p> {
                     }
                     if p.note != old_note {
                         actions.push(Action::SetAnnotationNote {
+                            by: None,
                             annotation: id,
                             note: p.note,
                             modified: now,
@@ -663,6 +665,7 @@ impl<'p> Importer<'p> {
                         span: p.span,
                         tags: p.tags,
                         note: p.note,
+                        note_by: None,
                         author: None,
                         created: now,
                         modified: now,

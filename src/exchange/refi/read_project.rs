@@ -439,6 +439,7 @@ impl Reader<'_, '_> {
                 title: sname.clone(),
                 status,
                 note: String::new(),
+                note_by: None,
                 added: parse_time(src.attr("creationDateTime")),
             });
             self.hashes.insert(hash, id);
@@ -530,6 +531,7 @@ impl Reader<'_, '_> {
                 span,
                 tags,
                 note,
+                note_by: None,
                 author,
                 created,
                 modified,
@@ -600,11 +602,17 @@ impl Reader<'_, '_> {
         if !self.new_articles.is_empty() {
             self.b.actions.push(ops::add_articles(self.new_articles));
         }
-        self.b.actions.extend(
-            matched_notes
-                .into_iter()
-                .map(|(article, note)| Action::SetArticleNote { article, note }),
-        );
+        self.b
+            .actions
+            .extend(
+                matched_notes
+                    .into_iter()
+                    .map(|(article, note)| Action::SetArticleNote {
+                        article,
+                        note,
+                        by: None,
+                    }),
+            );
         self.b.report.annotations = self.annotations.len();
         self.b.report.already_present = self.present;
         self.b.actions.extend(

@@ -582,6 +582,7 @@ fn article_of(rec: ArticleRec<'static>, source: PathBuf, hash: ContentHash, text
         title: rec.title.into_owned(),
         status: rec.status,
         note: rec.note.into_owned(),
+        note_by: rec.note_by.map(Cow::into_owned),
         added: rec.added,
     }
 }

@@ -117,6 +117,9 @@ pub(super) struct ArticleRec<'a> {
     pub hash: Cow<'a, str>,
     pub chars: usize,
     pub note: Cow<'a, str>,
+    /// Who last wrote the note (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_by: Option<Cow<'a, str>>,
     /// When the article was added (version 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added: Option<Timestamp>,
@@ -138,6 +141,9 @@ pub(super) struct AnnotationRec<'a> {
     pub prefix: Cow<'a, str>,
     pub suffix: Cow<'a, str>,
     pub note: Cow<'a, str>,
+    /// Who last wrote the note, when not the author (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_by: Option<Cow<'a, str>>,
     pub author: Option<Cow<'a, str>>,
     pub created: Timestamp,
     pub modified: Timestamp,
@@ -217,6 +223,7 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
         span,
         tags: r.tags.into_iter().collect(),
         note: r.note.into_owned(),
+        note_by: r.note_by.map(Cow::into_owned),
         author: r.author.map(Cow::into_owned),
         created: r.created,
         modified: r.modified,
@@ -266,6 +273,7 @@ impl Serialize for Articles<'_> {
                 hash: Cow::Borrowed(&a.hash.0),
                 chars: project.text_len(a.id),
                 note: Cow::Borrowed(&a.note),
+                note_by: a.note_by.as_deref().map(Cow::Borrowed),
                 added: a.added,
                 attributes: Cow::Borrowed(&a.meta.attributes),
                 text,
@@ -290,6 +298,7 @@ fn annotation_rec<'a>(
         prefix: Cow::Borrowed(prefix),
         suffix: Cow::Borrowed(suffix),
         note: Cow::Borrowed(&a.note),
+        note_by: a.note_by.as_deref().map(Cow::Borrowed),
         author: a.author.as_deref().map(Cow::Borrowed),
         created: a.created,
         modified: a.modified,

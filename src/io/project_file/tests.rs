@@ -26,6 +26,7 @@ fn sample(dir: &Path) -> Project {
             status: ReviewStatus::Done,
         },
         Action::SetArticleNote {
+            by: None,
             article: ids[1],
             note: "Check the translation.".into(),
         },
@@ -41,6 +42,7 @@ fn sample(dir: &Path) -> Project {
     });
     let first = p.annotations().next().unwrap().id;
     actions.push(Action::SetAnnotationNote {
+        by: None,
         annotation: first,
         note: "Named \"the port\" in the wire copy, quoted 'verbatim'.".into(),
         modified: t(60),
@@ -475,6 +477,13 @@ fn v2_projects_migrate_keeping_their_numbered_passages() {
     p.apply(add).unwrap();
     let new = p.annotations().last().unwrap().id;
     assert!(!new.is_legacy(), "a new passage gets a UUID: {new}");
+    p.apply(Action::SetAnnotationNote {
+        annotation: new,
+        note: "checked".into(),
+        modified: t(101),
+        by: Some("cleo".into()),
+    })
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("p.ron");
     save(&p, &out, TextStorage::Inline).unwrap();
@@ -500,6 +509,10 @@ fn v2_projects_migrate_keeping_their_numbered_passages() {
     assert_eq!(
         again.annotation(new).unwrap().span,
         Span::new(0, 5).unwrap()
+    );
+    assert_eq!(
+        again.annotation(new).unwrap().note_by.as_deref(),
+        Some("cleo")
     );
 }
 

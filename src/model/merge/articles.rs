@@ -81,6 +81,9 @@ impl<'a> Merger<'a> {
             }
         }
         let (note, both) = merge_text(base.map(|b| b.note.as_str()), &o.note, &t.note, &label);
+        if note != o.note && note == t.note {
+            o.note_by.clone_from(&t.note_by);
+        }
         o.note = note;
         if both {
             clashes.push("note (both kept)".into());

@@ -390,6 +390,9 @@ impl<'a> Merger<'a> {
         }
         let (note, both) = merge_text(b.map(|b| b.note.as_str()), &o.note, &t.note, self.label());
         if note != o.note {
+            if note == t.note {
+                merged.note_by.clone_from(&t.note_by);
+            }
             merged.note = note;
             changed = true;
         }

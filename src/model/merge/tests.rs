@@ -116,6 +116,7 @@ fn edits_to_different_fields_of_one_passage_merge_cleanly() {
     let mut ours = base.fork();
     let mut theirs = base.fork();
     ours.apply(Action::SetAnnotationNote {
+        by: None,
         annotation: id,
         note: "our note".into(),
         modified: Timestamp::from_unix(5),
@@ -150,6 +151,7 @@ fn true_conflicts_keep_ours_and_are_recorded_with_theirs() {
     })
     .unwrap();
     ours.apply(Action::SetAnnotationNote {
+        by: None,
         annotation: id,
         note: "ours".into(),
         modified: Timestamp::from_unix(5),
@@ -172,6 +174,7 @@ fn true_conflicts_keep_ours_and_are_recorded_with_theirs() {
         .unwrap();
     theirs
         .apply(Action::SetAnnotationNote {
+            by: None,
             annotation: id,
             note: "theirs".into(),
             modified: Timestamp::from_unix(6),
@@ -210,6 +213,7 @@ fn deletions_apply_unless_the_other_side_changed_the_thing() {
     theirs.apply(Action::RemoveAnnotation(gone)).unwrap();
     theirs.apply(Action::RemoveArticle(arts[1])).unwrap();
     ours.apply(Action::SetAnnotationNote {
+        by: None,
         annotation: keep,
         note: "changed".into(),
         modified: Timestamp::from_unix(9),
