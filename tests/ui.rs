@@ -142,7 +142,7 @@ fn unsaved_prompt_on_quit_and_saved_project_reopens() {
     h.run();
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
+    h.step(); // the save runs in the background: `run` could outlast it under load; wait_idle waits
     wait_idle(&mut h);
     assert!(!h.state().session.is_dirty(), "saved");
 

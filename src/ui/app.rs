@@ -319,7 +319,7 @@ impl GlossApp {
                 .resizable(true)
                 .show_separator_line(false)
                 .default_size(320.0)
-                .size_range(140.0..=900.0)
+                .size_range(240.0..=900.0)
                 .show(ui, |ui| {
                     use crate::model::changes::Aspect::{
                         Articles, Codebook, Notes, Orphans, Passages, Texts,

@@ -31,6 +31,8 @@ pub struct TeamState {
     pub pair: Option<(String, String)>,
     /// The article list shows only articles with disagreements.
     pub only_disagreements: bool,
+    /// The reader shows every analyst's lane, not only the compared two.
+    pub all_lanes: bool,
     computed: Option<Computed>,
     pending: Option<(u64, (String, String), Receiver<Computed>)>,
 }
@@ -40,7 +42,20 @@ impl TeamState {
     /// compares two.
     #[must_use]
     pub fn lanes(&self) -> Option<Vec<String>> {
-        self.pair.as_ref().map(|(a, b)| vec![a.clone(), b.clone()])
+        let (a, b) = self.pair.as_ref()?;
+        let mut lanes = vec![a.clone(), b.clone()];
+        if self.all_lanes
+            && let Some(c) = &self.computed
+        {
+            lanes.extend(
+                c.layers
+                    .iter()
+                    .filter(|l| !lanes.contains(l))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+        Some(lanes)
     }
 
     /// Starts (or takes in) the background work for `state`.
@@ -205,6 +220,10 @@ pub(super) fn tab(
         if a == b {
             ui.colored_label(ui.visuals().warn_fg_color, "pick two different analysts");
         }
+        if layers.len() > 2 {
+            ui.checkbox(&mut st.all_lanes, "Lanes for everyone")
+                .on_hover_text("The reader underlines every analyst's passages, each in a lane (the compared two first)");
+        }
     });
     if st.pair.as_ref() != Some(&(a.clone(), b.clone())) {
         st.pair = Some((a.clone(), b.clone()));
@@ -307,7 +326,7 @@ fn article_comparison(
     };
     let diffs = compare::disagreements(project, art.id, a, b);
     ui.label(format!(
-        "Here: {} ({} decided) · underlines: {a} above, {b} below",
+        "Here: {} ({} decided) · lanes of underlines: {a} first, then {b}",
         plural(diffs.len(), "difference"),
         diffs.iter().filter(|d| d.resolved).count()
     ))
