@@ -133,6 +133,18 @@ fn bench(c: &mut Criterion) {
         gloss::io::project_file::to_ron(p, &path, gloss::io::TextStorage::Folder).expect("ron")
     };
     let (b0, o0, t0) = (ron(&base), ron(&ours), ron(&theirs));
+    // Where the driver's time goes, once.
+    let t = std::time::Instant::now();
+    let (loaded, _) = gloss::io::project_file::records_only(&o0, &path).expect("records");
+    let parse = t.elapsed();
+    let t = std::time::Instant::now();
+    let _ = gloss::io::project_file::to_ron(&loaded.project, &path, gloss::io::TextStorage::Folder)
+        .expect("ron");
+    eprintln!(
+        "team bench: one side's file ({} MB): records-only read {parse:.2?}, written again {:.2?}",
+        o0.len() >> 20,
+        t.elapsed()
+    );
     g.bench_function(format!("merge driver (three files), {n} articles"), |b| {
         b.iter(|| {
             gloss::io::project_file::merge_files(&b0, &o0, &t0, &path, "bob").expect("merge")

@@ -233,7 +233,9 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
 
 pub(super) struct Tags<'a>(pub &'a Project);
 pub(super) struct Articles<'a>(pub &'a Project, pub &'a Path, pub TextStorage);
-pub(super) struct Annotations<'a>(pub &'a Project);
+/// The annotations of a project; with `true`, written as an empty list (the
+/// records are then rendered in parallel and spliced in, see `save`).
+pub(super) struct Annotations<'a>(pub &'a Project, pub bool);
 pub(super) struct Orphans<'a>(pub &'a Project);
 
 impl Serialize for Tags<'_> {
@@ -306,23 +308,29 @@ fn annotation_rec<'a>(
     }
 }
 
+/// The record of annotation `a` of project `p`, with its quote.
+pub(super) fn record_of<'a>(p: &'a Project, a: &'a Annotation) -> AnnotationRec<'a> {
+    if let Some(q) = p.unavailable(a.article).and_then(|u| u.quotes.get(&a.id)) {
+        return annotation_rec(a, &q.exact, &q.prefix, &q.suffix);
+    }
+    let text = p.article(a.article).map(|art| &art.text);
+    let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| {
+        (
+            t.slice(a.span),
+            t.before(a.span.start(), CONTEXT_CHARS),
+            t.after(a.span.end(), CONTEXT_CHARS),
+        )
+    });
+    annotation_rec(a, exact, prefix, suffix)
+}
+
 impl Serialize for Annotations<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = self.0;
-        s.collect_seq(p.annotations().map(|a| {
-            if let Some(q) = p.unavailable(a.article).and_then(|u| u.quotes.get(&a.id)) {
-                return annotation_rec(a, &q.exact, &q.prefix, &q.suffix);
-            }
-            let text = p.article(a.article).map(|art| &art.text);
-            let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| {
-                (
-                    t.slice(a.span),
-                    t.before(a.span.start(), CONTEXT_CHARS),
-                    t.after(a.span.end(), CONTEXT_CHARS),
-                )
-            });
-            annotation_rec(a, exact, prefix, suffix)
-        }))
+        if self.1 {
+            return s.collect_seq(std::iter::empty::<AnnotationRec<'_>>());
+        }
+        s.collect_seq(p.annotations().map(|a| record_of(p, a)))
     }
 }
 

@@ -94,6 +94,22 @@ pub fn write_ron_with(
     storage: TextStorage,
     texts: &str,
 ) -> Result<(), SaveError> {
+    // Many passages: their lines are rendered on all cores and spliced into
+    // the rest of the file, which is written with them left out.
+    let parallel = project.annotations().len() >= PARALLEL_FROM;
+    write_file(w, project, project_path, storage, texts, parallel)
+}
+
+/// Writes the file, rendering the passage lines in parallel or not (the two
+/// give the same bytes; a test checks).
+pub(super) fn write_file(
+    w: &mut dyn Write,
+    project: &Project,
+    project_path: &Path,
+    storage: TextStorage,
+    texts: &str,
+    parallel: bool,
+) -> Result<(), SaveError> {
     let base = project_dir(project_path);
     let file = FileOut {
         format: FORMAT_NAME,
@@ -103,15 +119,69 @@ pub fn write_ron_with(
         texts: (storage == TextStorage::Folder).then(|| texts.to_owned()),
         codebook: Tags(project),
         articles: Articles(project, &base, storage),
-        annotations: Annotations(project),
+        annotations: Annotations(project, parallel),
         orphans: Orphans(project),
         conflicts: project.conflicts(),
     };
-    ron::Options::default()
-        .to_io_writer_pretty(&mut *w, &file, pretty())
-        .map_err(|e| SaveError::Serialise(e.to_string()))?;
-    w.write_all(b"\n")
-        .map_err(|e| SaveError::Serialise(e.to_string()))
+    let ser = |e: &dyn std::fmt::Display| SaveError::Serialise(e.to_string());
+    if !parallel {
+        ron::Options::default()
+            .to_io_writer_pretty(&mut *w, &file, pretty())
+            .map_err(|e| ser(&e))?;
+        return w.write_all(b"\n").map_err(|e| ser(&e));
+    }
+    let rest = ron::Options::default()
+        .to_string_pretty(&file, pretty())
+        .map_err(|e| ser(&e))?;
+    let marker = "\n    annotations: [],\n";
+    let at = rest
+        .find(marker)
+        .ok_or_else(|| SaveError::Serialise("no annotations list in the file".into()))?;
+    w.write_all(&rest.as_bytes()[..at])
+        .and_then(|()| w.write_all(b"\n    annotations: [\n"))
+        .map_err(|e| ser(&e))?;
+    let all: Vec<&crate::model::Annotation> = project.annotations().collect();
+    // In batches, so the rendered lines never take much memory.
+    for batch in all.chunks(LINES_PER_BATCH) {
+        let lines = annotation_lines(project, batch).map_err(|e| ser(&e))?;
+        lines
+            .iter()
+            .try_for_each(|l| w.write_all(l.as_bytes()))
+            .map_err(|e| ser(&e))?;
+    }
+    w.write_all(b"    ],\n")
+        .and_then(|()| w.write_all(&rest.as_bytes()[at + marker.len()..]))
+        .and_then(|()| w.write_all(b"\n"))
+        .map_err(|e| ser(&e))
+}
+
+/// From how many passages the records are rendered in parallel.
+const PARALLEL_FROM: usize = 20_000;
+/// Passage lines rendered (in parallel chunks) before they are written.
+const LINES_PER_BATCH: usize = 16_384;
+
+/// The annotation records as the pretty writer lays them out at depth 3:
+/// one per line, indented, each followed by a comma. Rendered in parallel
+/// chunks, in order.
+fn annotation_lines(
+    project: &Project,
+    all: &[&crate::model::Annotation],
+) -> Result<Vec<String>, ron::Error> {
+    use rayon::prelude::*;
+    all.par_chunks(2048)
+        .map(|chunk| {
+            let mut out = String::with_capacity(chunk.len() * 320);
+            for a in chunk {
+                out.push_str("        ");
+                out.push_str(&ron::Options::default().to_string_pretty(
+                    &super::records::record_of(project, a),
+                    ron::ser::PrettyConfig::new().depth_limit(0),
+                )?);
+                out.push_str(",\n");
+            }
+            Ok(out)
+        })
+        .collect()
 }
 
 /// The RON text of a project's file, as [`write_ron`] writes it.

@@ -561,3 +561,62 @@ fn merge_files_needs_no_texts_and_keeps_what_each_side_added() {
     let std_again = super::merge_files(&base, &ours_ron, &theirs_ron, &path, "theirs").unwrap();
     assert_eq!(std_again.ron, merged.ron);
 }
+
+#[test]
+fn many_passages_are_written_in_parallel_to_the_same_bytes() {
+    let mut text = String::new();
+    for i in 0..400 {
+        use std::fmt::Write as _;
+        let _ = write!(
+            text,
+            "Paragraph {i} says the port was hit by ransomware again.\n\n"
+        );
+    }
+    let (mut p, arts) = testing::project(&[text.as_str()]);
+    let tag = p.codebook().iter().next().map(|t| t.id);
+    let tag = tag.unwrap_or_else(|| {
+        let (t, actions) = ops::ensure_tag_path(&p, "T").unwrap();
+        for a in actions {
+            p.apply(a).unwrap();
+        }
+        t
+    });
+    let mut adds = Vec::new();
+    // More passages than one batch of lines (16,384).
+    for i in 0..20_000 {
+        let s = (i * 7) % 20000;
+        adds.push(
+            ops::add_annotation(
+                &p,
+                arts[0],
+                Span::new(s, s + 30).unwrap(),
+                BTreeSet::from([tag]),
+                format!("note {i}"),
+                &t(1).into(),
+            )
+            .unwrap(),
+        );
+    }
+    p.apply(Action::Batch {
+        label: "many".into(),
+        actions: adds,
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    // Written in parallel or not, the bytes are the same.
+    let mut one = Vec::new();
+    let mut par = Vec::new();
+    super::save::write_file(&mut one, &p, &path, TextStorage::Inline, "p.texts", false).unwrap();
+    super::save::write_file(&mut par, &p, &path, TextStorage::Inline, "p.texts", true).unwrap();
+    let text = String::from_utf8(par).unwrap();
+    assert_eq!(text, String::from_utf8(one).unwrap());
+    assert_eq!(
+        from_ron(&text, &path)
+            .unwrap()
+            .project
+            .annotations()
+            .count(),
+        20_000
+    );
+}
