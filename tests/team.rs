@@ -237,3 +237,35 @@ fn git_records_a_true_conflict_in_the_project_instead_of_markers() {
     );
     run_ok(d, &["check", "p.ron"], 0);
 }
+
+#[test]
+fn other_ron_files_in_the_repository_get_gits_own_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    run_ok(d, &["git-setup"], 0);
+    write(
+        &d.join("settings.ron"),
+        "(\n    width: 1,\n    height: 2,\n)\n",
+    );
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "base"]);
+    git(d, &["checkout", "-qb", "a"]);
+    write(
+        &d.join("settings.ron"),
+        "(\n    width: 10,\n    height: 2,\n)\n",
+    );
+    git(d, &["commit", "-qam", "a"]);
+    git(d, &["checkout", "-q", "main"]);
+    write(
+        &d.join("settings.ron"),
+        "(\n    width: 1,\n    height: 2,\n    depth: 3,\n)\n",
+    );
+    git(d, &["commit", "-qam", "main"]);
+    let out = git(d, &["merge", "--no-edit", "a"]);
+    assert!(!out.contains("CONFLICT"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(d.join("settings.ron")).unwrap(),
+        "(\n    width: 10,\n    height: 2,\n    depth: 3,\n)\n"
+    );
+}

@@ -147,15 +147,20 @@ fn read_version(path: &Path) -> Result<String> {
 /// `gloss merge-driver %O %A %B %P`: never fails loudly — on any error git
 /// is told the merge failed (exit 1) and keeps ours, marked conflicted.
 pub(super) fn merge_driver(base: &Path, ours: &Path, theirs: &Path, path: &Path) -> u8 {
+    // `*.ron merge=gloss` also catches RON files that are not Gloss projects:
+    // those get git's own line-based merge.
+    let texts = (read_version(base), read_version(ours), read_version(theirs));
+    if let (Ok(b), Ok(o), Ok(t)) = &texts
+        && !(project_file::is_project_text(o)
+            && project_file::is_project_text(t)
+            && (b.trim().is_empty() || project_file::is_project_text(b)))
+    {
+        return text_merge(base, ours, theirs, path);
+    }
     let run = || -> Result<Vec<Conflict>> {
         let at = std::env::current_dir()?.join(path);
-        let merged = project_file::merge_files(
-            &read_version(base)?,
-            &read_version(ours)?,
-            &read_version(theirs)?,
-            &at,
-            "their branch",
-        )?;
+        let (b, o, t) = texts;
+        let merged = project_file::merge_files(&b?, &o?, &t?, &at, "their branch")?;
         // git reads the result from OURS; write it in one go.
         crate::io::atomic::write_atomic(ours, merged.ron.as_bytes(), false)
             .with_context(|| format!("cannot write {}", shown(ours)))?;
@@ -181,6 +186,26 @@ pub(super) fn merge_driver(base: &Path, ours: &Path, theirs: &Path, path: &Path)
                 path.display(),
                 super::message(&e)
             );
+            1
+        }
+    }
+}
+
+/// git's line-based three-way merge (`git merge-file`), for RON files that
+/// are not Gloss projects: 0 when clean, 1 with conflict markers left in OURS.
+fn text_merge(base: &Path, ours: &Path, theirs: &Path, path: &Path) -> u8 {
+    let name = path.display().to_string();
+    let st = std::process::Command::new("git")
+        .args(["merge-file", "-L", &name, "-L", "base", "-L", "theirs"])
+        .arg(ours)
+        .arg(base)
+        .arg(theirs)
+        .status();
+    match st {
+        Ok(s) if s.success() => 0,
+        Ok(_) => 1,
+        Err(e) => {
+            eprintln!("gloss: {name}: not a Gloss project, and git merge-file could not run ({e})");
             1
         }
     }

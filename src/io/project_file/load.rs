@@ -51,6 +51,12 @@ pub(super) fn peek_header(path: &Path) -> Result<Header, LoadError> {
         .ok_or_else(|| LoadError::NotAProject(path.to_path_buf()))
 }
 
+/// Whether `text` starts like a Gloss project file (any version).
+#[must_use]
+pub fn is_project_text(text: &str) -> bool {
+    header_of(text).is_some()
+}
+
 fn header_of(start: &str) -> Option<Header> {
     let c = FORMAT_RE.as_ref()?.captures(start)?;
     let format = c.get(1)?.as_str();

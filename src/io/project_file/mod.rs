@@ -17,7 +17,7 @@ pub mod tidy;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-pub use load::{from_ron, load, records_only};
+pub use load::{from_ron, is_project_text, load, records_only};
 pub use save::{SaveOptions, save, save_with, save_with_texts, to_ron, write_ron, write_ron_with};
 
 use super::atomic::WriteError;
