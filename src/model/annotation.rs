@@ -122,8 +122,9 @@ pub struct Annotation {
     pub created: Timestamp,
     /// When it last changed.
     pub modified: Timestamp,
-    /// Set on reviewed ("gold") passages: who decided, from which passages.
-    pub adjudication: Option<Adjudication>,
+    /// Set on reviewed ("gold") passages: who decided, from which passages
+    /// (boxed: most passages have none, and this keeps every passage small).
+    pub adjudication: Option<Box<Adjudication>>,
     /// Who last wrote the note, when known and not the author.
     pub note_by: Option<String>,
 }

@@ -206,11 +206,11 @@ pub fn adjudicate(
             author: Some(by.clone()),
             created: stamp.at,
             modified: stamp.at,
-            adjudication: Some(Adjudication {
+            adjudication: Some(Box::new(Adjudication {
                 by: by.clone(),
                 at: stamp.at,
                 from: from.clone(),
-            }),
+            })),
         })));
     }
     (!actions.is_empty()).then(|| Action::Batch {

@@ -227,7 +227,7 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
         author: r.author.map(Cow::into_owned),
         created: r.created,
         modified: r.modified,
-        adjudication: r.adjudicated.map(Cow::into_owned),
+        adjudication: r.adjudicated.map(|c| Box::new(c.into_owned())),
     })
 }
 
@@ -304,7 +304,7 @@ fn annotation_rec<'a>(
         author: a.author.as_deref().map(Cow::Borrowed),
         created: a.created,
         modified: a.modified,
-        adjudicated: a.adjudication.as_ref().map(Cow::Borrowed),
+        adjudicated: a.adjudication.as_deref().map(Cow::Borrowed),
     }
 }
 
