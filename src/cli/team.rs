@@ -116,12 +116,15 @@ pub(super) fn merge(
         None => {
             let mut opened = session::for_change(ours, global, "merging into it", false)?;
             let merged = merge_into(&opened.project)?;
-            opened.project.apply(Action::Replace {
-                label: format!("merge {label}"),
-                project: Box::new(merged.project),
-            })?;
-            opened.save(global)?;
-            report(out, &merged.summary, &merged.conflicts, json)?;
+            let (summary, conflicts) = (merged.summary, merged.conflicts);
+            if merged.changed {
+                opened.project.apply(Action::Replace {
+                    label: format!("merge {label}"),
+                    project: Box::new(merged.project),
+                })?;
+                opened.save(global)?;
+            }
+            report(out, &summary, &conflicts, json)?;
         }
         Some(o) => {
             let opened = session::read(ours)?;

@@ -1,30 +1,10 @@
 //! Agreement figures checked against hand-computed values.
 
-use std::collections::BTreeSet;
-
 use super::*;
-use crate::model::annotation::{Stamp, Timestamp};
-use crate::model::{Action, Span, ops, testing};
+use crate::model::{Action, ops, testing};
 
 fn code(p: &mut Project, art: ArticleId, span: (usize, usize), path: &str, by: &str) {
-    let (t, actions) = ops::ensure_tag_path(p, path).unwrap();
-    for a in actions {
-        p.apply(a).unwrap();
-    }
-    let stamp = Stamp {
-        at: Timestamp::from_unix(1),
-        by: Some(by.into()),
-    };
-    let a = ops::add_annotation(
-        p,
-        art,
-        Span::new(span.0, span.1).unwrap(),
-        BTreeSet::from([t]),
-        String::new(),
-        &stamp,
-    )
-    .unwrap();
-    p.apply(a).unwrap();
+    testing::code(p, art, span, path, by);
 }
 
 fn close(a: Option<f64>, b: f64) {

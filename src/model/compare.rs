@@ -243,39 +243,7 @@ pub fn only_layer(project: &Project, layer: &str) -> Project {
 mod tests {
     use super::*;
     use crate::model::annotation::Timestamp;
-    use crate::model::{ops, testing};
-
-    fn code(
-        proj: &mut Project,
-        art: ArticleId,
-        range: (usize, usize),
-        path: &str,
-        by: &str,
-    ) -> AnnotationId {
-        let (tag, actions) = ops::ensure_tag_path(proj, path).unwrap();
-        for step in actions {
-            proj.apply(step).unwrap();
-        }
-        let stamp = Stamp {
-            at: Timestamp::from_unix(1),
-            by: Some(by.into()),
-        };
-        let add = ops::add_annotation(
-            proj,
-            art,
-            Span::new(range.0, range.1).unwrap(),
-            BTreeSet::from([tag]),
-            String::new(),
-            &stamp,
-        )
-        .unwrap();
-        let Action::AddAnnotation(x) = &add else {
-            unreachable!()
-        };
-        let id = x.id;
-        proj.apply(add).unwrap();
-        id
-    }
+    use crate::model::testing::{self, code};
 
     #[test]
     fn every_kind_of_difference_is_found_and_adjudication_resolves_it() {

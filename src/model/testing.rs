@@ -99,6 +99,40 @@ pub fn project(marked: &[&str]) -> (Project, Vec<ArticleId>) {
     (p, ids)
 }
 
+/// The tag at `path`, created (with its parents) if missing.
+pub fn tag(p: &mut Project, path: &str) -> super::TagId {
+    let (t, actions) = ops::ensure_tag_path(p, path).expect("tag");
+    for a in actions {
+        p.apply(a).expect("add tag");
+    }
+    t
+}
+
+/// Adds a passage over chars `start..end` of `article` by analyst `by`,
+/// tagged `path` (created if missing); returns its id.
+pub fn code(
+    p: &mut Project,
+    article: ArticleId,
+    (start, end): (usize, usize),
+    path: &str,
+    by: &str,
+) -> super::AnnotationId {
+    let t = tag(p, path);
+    let stamp = super::Stamp {
+        at: Timestamp::from_unix(1),
+        by: Some(by.into()),
+    };
+    let span = Span::new(start, end).expect("span");
+    let a = ops::add_annotation(p, article, span, BTreeSet::from([t]), String::new(), &stamp)
+        .expect("annotation");
+    let super::Action::AddAnnotation(x) = &a else {
+        unreachable!("add_annotation adds an annotation")
+    };
+    let id = x.id;
+    p.apply(a).expect("apply annotation");
+    id
+}
+
 /// Sets the note of the passage whose text is `passage`.
 pub fn set_note(p: &mut Project, passage: &str, note: &str) {
     let id = p

@@ -64,11 +64,6 @@ impl GlossApp {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let changed = s.passages_added
-            + s.passages_changed
-            + s.articles_added
-            + s.tags_added
-            + merged.conflicts.len();
         let message = format!(
             "Merged {name}: {} and {} added, {} already here{}",
             plural(s.passages_added, "passage"),
@@ -84,7 +79,7 @@ impl GlossApp {
             }
         );
         let conflicts = !merged.conflicts.is_empty();
-        if changed > 0 || merged.project != *self.project() {
+        if merged.changed {
             self.apply(Action::Replace {
                 label: format!("merge {name}"),
                 project: Box::new(merged.project),

@@ -70,6 +70,8 @@ pub struct Merged {
     pub conflicts: Vec<Conflict>,
     /// Counts.
     pub summary: Summary,
+    /// False when the result is our version exactly (nothing to apply or save).
+    pub changed: bool,
 }
 
 /// Merges `sides`.
@@ -513,10 +515,12 @@ impl<'a> Merger<'a> {
             self.unavailable,
         )?
         .with_conflicts(all);
+        let changed = project != *self.s.ours;
         Ok(Merged {
             project,
             conflicts: self.conflicts,
             summary: self.summary,
+            changed,
         })
     }
 }

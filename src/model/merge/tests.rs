@@ -3,47 +3,9 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::model::annotation::{Stamp, Timestamp};
-use crate::model::testing;
+use crate::model::annotation::Timestamp;
+use crate::model::testing::{self, code, tag};
 use crate::model::{Action, ops};
-
-fn tag(p: &mut Project, path: &str) -> TagId {
-    let (t, actions) = ops::ensure_tag_path(p, path).unwrap();
-    for a in actions {
-        p.apply(a).unwrap();
-    }
-    t
-}
-
-fn code(
-    p: &mut Project,
-    art: ArticleId,
-    start: usize,
-    end: usize,
-    path: &str,
-    by: &str,
-) -> AnnotationId {
-    let t = tag(p, path);
-    let stamp = Stamp {
-        at: Timestamp::from_unix(1),
-        by: Some(by.into()),
-    };
-    let a = ops::add_annotation(
-        p,
-        art,
-        Span::new(start, end).unwrap(),
-        BTreeSet::from([t]),
-        String::new(),
-        &stamp,
-    )
-    .unwrap();
-    let Action::AddAnnotation(x) = &a else {
-        panic!()
-    };
-    let id = x.id;
-    p.apply(a).unwrap();
-    id
-}
 
 fn two_way<'a>(ours: &'a Project, theirs: &'a Project) -> Merged {
     merge(Sides {
@@ -79,9 +41,9 @@ fn two_copies_unite_passages_articles_and_tags_keeping_analysts() {
     let (base, arts) = testing::project(&["The quick brown fox jumps.", "A second article."]);
     let mut ours = base.fork();
     let mut theirs = base.fork();
-    let ann = code(&mut ours, arts[0], 4, 9, "Speed", "ann");
-    let bob = code(&mut theirs, arts[0], 4, 15, "Speed", "bob");
-    let bob2 = code(&mut theirs, arts[1], 0, 8, "Order/First", "bob");
+    let ann = code(&mut ours, arts[0], (4, 9), "Speed", "ann");
+    let bob = code(&mut theirs, arts[0], (4, 15), "Speed", "bob");
+    let bob2 = code(&mut theirs, arts[1], (0, 8), "Order/First", "bob");
     let extra = testing::article(&mut theirs, "Only they have this one.");
     theirs.apply(ops::add_articles(vec![extra])).unwrap();
     assert_ne!(ann, bob, "ids made in separate copies never collide");
@@ -101,7 +63,7 @@ fn two_copies_unite_passages_articles_and_tags_keeping_analysts() {
 #[test]
 fn merging_a_project_with_itself_changes_nothing() {
     let (mut p, arts) = testing::project(&["[One]{A} two [three]{B/C}."]);
-    code(&mut p, arts[0], 4, 7, "A", "ann");
+    code(&mut p, arts[0], (4, 7), "A", "ann");
     let m = two_way(&p, &p.fork());
     assert_eq!(m.project, p);
     assert!(m.conflicts.is_empty());
@@ -111,7 +73,7 @@ fn merging_a_project_with_itself_changes_nothing() {
 #[test]
 fn edits_to_different_fields_of_one_passage_merge_cleanly() {
     let (mut base, arts) = testing::project(&["Alpha beta gamma delta."]);
-    let id = code(&mut base, arts[0], 0, 5, "A", "ann");
+    let id = code(&mut base, arts[0], (0, 5), "A", "ann");
     tag(&mut base, "B");
     let mut ours = base.fork();
     let mut theirs = base.fork();
@@ -140,7 +102,7 @@ fn edits_to_different_fields_of_one_passage_merge_cleanly() {
 #[test]
 fn true_conflicts_keep_ours_and_are_recorded_with_theirs() {
     let (mut base, arts) = testing::project(&["Alpha beta gamma delta."]);
-    let id = code(&mut base, arts[0], 0, 5, "A", "ann");
+    let id = code(&mut base, arts[0], (0, 5), "A", "ann");
     let mut ours = base.fork();
     let mut theirs = base.fork();
     let tag_x = tag(&mut ours, "X");
@@ -205,8 +167,8 @@ fn true_conflicts_keep_ours_and_are_recorded_with_theirs() {
 #[test]
 fn deletions_apply_unless_the_other_side_changed_the_thing() {
     let (mut base, arts) = testing::project(&["Alpha beta gamma delta.", "Second text here."]);
-    let keep = code(&mut base, arts[0], 0, 5, "A", "ann");
-    let gone = code(&mut base, arts[0], 6, 10, "A", "ann");
+    let keep = code(&mut base, arts[0], (0, 5), "A", "ann");
+    let gone = code(&mut base, arts[0], (6, 10), "A", "ann");
     let mut ours = base.fork();
     let mut theirs = base.fork();
     theirs.apply(Action::RemoveAnnotation(keep)).unwrap();
@@ -246,8 +208,8 @@ fn same_tag_path_with_other_props_keeps_ours_and_reports() {
         hope_theirs, fear_ours,
         "both copies made the same tag id for different tags"
     );
-    code(&mut theirs, arts[0], 0, 5, "Hope", "bob");
-    code(&mut theirs, arts[0], 6, 10, "Fear", "bob");
+    code(&mut theirs, arts[0], (0, 5), "Hope", "bob");
+    code(&mut theirs, arts[0], (6, 10), "Fear", "bob");
     let m = two_way(&ours, &theirs);
     let p = &m.project;
     assert_eq!(p.codebook().len(), 2);
@@ -273,7 +235,7 @@ fn a_tag_renamed_on_one_side_merges_by_id() {
     let mut props = base.codebook().get(t).unwrap().props.clone();
     props.name = "Anxiety".into();
     theirs.apply(Action::SetTagProps { tag: t, props }).unwrap();
-    code(&mut ours, arts[0], 0, 5, "Fear", "ann");
+    code(&mut ours, arts[0], (0, 5), "Fear", "ann");
     let m = three_way(&base, &ours, &theirs);
     assert_eq!(m.project.codebook().len(), 1);
     assert_eq!(m.project.codebook().path(t), "Anxiety");

@@ -24,6 +24,10 @@ struct Computed {
     articles: Vec<ArticleId>,
 }
 
+/// The open article's differences, with the project state, article and pair
+/// of analysts they were found for.
+type Here = (u64, ArticleId, (String, String), Vec<Disagreement>);
+
 /// State of the Team tab.
 #[derive(Default)]
 pub struct TeamState {
@@ -34,6 +38,9 @@ pub struct TeamState {
     /// The reader shows every analyst's lane, not only the compared two.
     pub all_lanes: bool,
     computed: Option<Computed>,
+    /// The open article's differences, for the state, article and pair they
+    /// were found for (not recomputed every frame).
+    here: Option<Here>,
     pending: Option<(u64, (String, String), Receiver<Computed>)>,
 }
 
@@ -283,7 +290,7 @@ pub(super) fn tab(
         egui::ScrollArea::vertical()
             .id_salt("team compare")
             .show(&mut cols[0], |ui| {
-                article_comparison(ui, project, current, &a, &b, msgs);
+                article_comparison(ui, project, state, current, &a, &b, &mut st.here, msgs);
             });
         egui::ScrollArea::both()
             .id_salt("team agreement")
@@ -312,19 +319,33 @@ fn pick(ui: &mut egui::Ui, id: &str, value: &mut String, layers: &[String]) {
         });
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the tab's pieces, passed down once"
+)]
 fn article_comparison(
     ui: &mut egui::Ui,
     project: &Project,
+    state: u64,
     current: Option<ArticleId>,
     a: &str,
     b: &str,
+    here: &mut Option<Here>,
     msgs: &mut Vec<Msg>,
 ) {
     let Some(art) = current.and_then(|id| project.article(id)) else {
         ui.label("Open an article to compare its passages.");
         return;
     };
-    let diffs = compare::disagreements(project, art.id, a, b);
+    let pair = (a.to_owned(), b.to_owned());
+    if !here
+        .as_ref()
+        .is_some_and(|(s, id, p, _)| *s == state && *id == art.id && *p == pair)
+    {
+        let found = compare::disagreements(project, art.id, a, b);
+        *here = Some((state, art.id, pair, found));
+    }
+    let diffs: &[Disagreement] = here.as_ref().map_or(&[], |h| h.3.as_slice());
     ui.label(format!(
         "Here: {} ({} decided) · lanes of underlines: {a} first, then {b}",
         plural(diffs.len(), "difference"),
