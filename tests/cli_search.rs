@@ -185,3 +185,44 @@ fn stats_json_has_cooccurrence_and_timeline() {
     assert!(text.contains("co-occurrence"), "{text}");
     assert!(text.contains("1  Policy + Threat"), "{text}");
 }
+
+/// Without a tag filter the search reads only the texts (the passages are
+/// skipped); with one it opens the whole project. Both print the same.
+#[test]
+fn a_search_without_passages_prints_what_a_search_of_the_whole_project_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path());
+    gloss()
+        .arg("tag")
+        .arg(&p)
+        .args(["--match", r"\A.", "--tag", "All"])
+        .assert()
+        .code(0);
+    gloss()
+        .arg("tag")
+        .arg(&p)
+        .args(["--match", r"(?i)sanctions\w*", "--tag", "Topic"])
+        .assert()
+        .code(0);
+    for args in [
+        &["(?i)s\\w+", "--regex"][..],
+        &["sanctions", "-i", "-w"],
+        &["é", "--status", "unread"],
+    ] {
+        let fast = gloss().arg("search").arg(&p).args(args).output().unwrap();
+        let whole = gloss()
+            .arg("search")
+            .arg(&p)
+            .args(args)
+            .args(["--tag", "All"])
+            .output()
+            .unwrap();
+        assert_eq!(fast.status.code(), Some(0), "{args:?}");
+        assert!(!fast.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8(fast.stdout).unwrap(),
+            String::from_utf8(whole.stdout).unwrap(),
+            "{args:?}"
+        );
+    }
+}

@@ -11,119 +11,13 @@ use gloss::model::{
     ops,
 };
 
-/// A small deterministic generator (xorshift).
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-const WORDS: &[&str] = &[
-    "the",
-    "minister",
-    "said",
-    "on",
-    "Sunday",
-    "that",
-    "sanctions",
-    "would",
-    "follow",
-    "if",
-    "talks",
-    "failed",
-    "NATO",
-    "officials",
-    "warned",
-    "of",
-    "a",
-    "threat",
-    "to",
-    "energy",
-    "supplies",
-    "in",
-    "Europe",
-    "prices",
-    "rose",
-    "after",
-    "the",
-    "port",
-    "was",
-    "hit",
-    "by",
-    "ransomware",
-    "Kraków",
-    "Zoë",
-    "“appropriate",
-    "measures”",
-    "—",
-    "санкции",
-    "угроза",
-    "inflation",
-    "protest",
-    "and",
-    "with",
-    "government",
-    "analysts",
-    "expected",
-    "negotiations",
-    "Geneva",
-    "weeks",
-    "border",
-];
-
-/// A paragraph of `words` words.
-pub fn paragraph(rng: &mut Rng, words: usize) -> String {
-    let mut s = String::new();
-    for w in 0..words {
-        if w > 0 {
-            s.push(' ');
-        }
-        s.push_str(WORDS[rng.below(WORDS.len())]);
-    }
-    s.push('.');
-    s
-}
-
-/// A seed-size article (about 3 KB) in the news layout.
-pub fn news_article(rng: &mut Rng, i: usize) -> String {
-    let mut s = format!(
-        " date 2022-{:02}-{:02} posted on {:02}/{:02}/2022 {}:{:02} PM\n\n\n\n(credit: Reporter {i}/AFP)\n\n",
-        1 + i % 12,
-        1 + i % 28,
-        1 + i % 12,
-        1 + i % 28,
-        1 + i % 12,
-        i % 60
-    );
-    for _ in 0..9 {
-        s.push_str(&paragraph(rng, 50));
-        s.push_str("\n\n");
-    }
-    let _ = writeln!(s, "Article number {i}.");
-    s
-}
+pub use gloss::cli::bench::corpus::{Rng, news_article, paragraph};
 
 /// Writes `n` news articles into a new temporary folder.
 pub fn article_folder(n: usize) -> (tempfile::TempDir, PathBuf, u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let articles = dir.path().join("articles");
-    std::fs::create_dir_all(&articles).expect("mkdir");
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut bytes = 0;
-    for i in 0..n {
-        let a = news_article(&mut rng, i);
-        bytes += a.len() as u64;
-        std::fs::write(articles.join(format!("{i:05}.txt")), a).expect("write");
-    }
+    let bytes = gloss::cli::bench::corpus::write_folder(&articles, n).expect("write");
     (dir, articles, bytes)
 }
 

@@ -69,6 +69,11 @@ pub fn run_command(command: Command, global: &Global) -> Result<u8> {
             "week" => print_stats(&mut out, &project, json, TimeBucket::Week),
             attribute => print_cross_tab(&mut out, &project, json, attribute),
         },
+        Command::Bench { sizes, dir, runs } => super::bench::run(
+            &mut out,
+            &super::bench::Options { sizes, dir, runs },
+            global,
+        ),
         Command::Articles { project, json } => print_articles(&mut out, &project, json),
         Command::Attributes { project, from } => set_attributes(&mut out, &project, &from, global),
         Command::Search {
@@ -270,13 +275,54 @@ fn search(
 ) -> Result<u8> {
     use crate::model::search::{self, Filters};
     let re = query.compile()?;
-    let opened = session::read(path)?;
-    let project = &opened.project;
     let mut filters = Filters {
         from,
         to,
         ..Filters::default()
     };
+    if let Some(s) = status {
+        filters.status = Some(
+            crate::model::ReviewStatus::parse(s)
+                .with_context(|| format!("unknown status {s:?} (unread, in-progress, done)"))?,
+        );
+    }
+    let mut n = 0;
+    if tags.is_empty() {
+        // No passages needed: the texts are read a batch at a time, searched
+        // as they are read, and the matches printed as they are found.
+        let mut failed = None;
+        let scan = project_file::scan(
+            path,
+            SEARCH_BATCH,
+            |a| {
+                if filters.admits(a) {
+                    let spans = search::find_in_text(&re, &a.text);
+                    (spans.len(), hit_lines(a, &spans))
+                } else {
+                    (0, String::new())
+                }
+            },
+            |batch| {
+                for (hits, lines) in batch {
+                    if let Err(e) = out.write_all(lines.as_bytes()) {
+                        failed = Some(e);
+                        return false;
+                    }
+                    n += hits;
+                }
+                true
+            },
+        )?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        for w in &scan.warnings {
+            eprintln!("gloss: warning: {w}");
+        }
+        return Ok(u8::from(n == 0));
+    }
+    let opened = session::read(path)?;
+    let project = &opened.project;
     for t in tags {
         let id = project
             .codebook()
@@ -284,32 +330,40 @@ fn search(
             .with_context(|| format!("no tag {t:?} in {}", shown(path)))?;
         filters.tags.push(id);
     }
-    if let Some(s) = status {
-        filters.status = Some(
-            crate::model::ReviewStatus::parse(s)
-                .with_context(|| format!("unknown status {s:?} (unread, in-progress, done)"))?,
-        );
-    }
-    let hits = search::search(project, &re, &filters);
-    let mut n = 0;
-    for h in &hits {
+    for h in search::search(project, &re, &filters) {
         let Some(a) = project.article(h.article) else {
             continue;
         };
-        for span in &h.spans {
-            let (before, m, after) = search::context(&a.text, *span, 40);
-            let line = format!("{before}{m}{after}").replace('\t', " ");
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{line}",
-                h.article.0,
-                span.start(),
-                span.end()
-            )?;
-            n += 1;
-        }
+        out.write_all(hit_lines(a, &h.spans).as_bytes())?;
+        n += h.spans.len();
     }
     Ok(u8::from(n == 0))
+}
+
+/// Articles whose texts `gloss search` reads and searches at a time.
+const SEARCH_BATCH: usize = 2_048;
+
+/// `gloss search`'s output lines for the matches in one article: article id,
+/// start, end (chars), and the match in its context on one line.
+fn hit_lines(a: &crate::model::Article, spans: &[crate::model::Span]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for span in spans {
+        let (before, m, after) = crate::model::search::context_parts(&a.text, *span, 40);
+        let _ = write!(out, "{}\t{}\t{}\t", a.id.0, span.start(), span.end());
+        // On one line: line breaks and tabs (the field separator) as spaces.
+        for part in [before, m, after] {
+            let from = out.len();
+            out.push_str(part);
+            if memchr::memchr2(b'\n', b'\t', part.as_bytes()).is_some() {
+                let flat = out[from..].replace(['\n', '\t'], " ");
+                out.truncate(from);
+                out.push_str(&flat);
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `gloss stats --by ATTRIBUTE`: passages per tag per attribute value.

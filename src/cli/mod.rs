@@ -1,5 +1,6 @@
 //! The headless command line: thin over model, io and export.
 
+pub mod bench;
 mod check;
 mod commands;
 mod session;
@@ -287,6 +288,24 @@ pub enum Command {
         #[arg(long)]
         to: Option<chrono::NaiveDate>,
     },
+    /// Measure Gloss on generated corpora: writes news articles (1,000,
+    /// 10,000 and 100,000 by default), then times import, open, save, tag,
+    /// CSV export and search, with their peak memory, beside `cat` and
+    /// ripgrep (`rg`, if installed) on the same files, and prints a Markdown
+    /// table per size with the targets of docs/performance.md. 100,000
+    /// articles need about 2 GB of disk and take several minutes.
+    Bench {
+        /// Corpus sizes in articles, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [1_000, 10_000, 100_000])]
+        sizes: Vec<usize>,
+        /// Keep the corpora in this folder (reused by the next run; the
+        /// default is a temporary folder in the current one, removed after).
+        #[arg(long, value_name = "FOLDER")]
+        dir: Option<PathBuf>,
+        /// Runs of each step; the median is shown.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 /// Time buckets for `gloss stats`.
@@ -366,7 +385,9 @@ impl ExportFormat {
 pub fn exit_code(command: Command, global: &Global) -> ExitCode {
     apply_global(global);
     tracing::info!("gloss {} {:?}", env!("CARGO_PKG_VERSION"), command);
-    match run_command(command, global) {
+    let result = run_command(command, global);
+    bench::measure::report_peak();
+    match result {
         Ok(code) => {
             tracing::info!("done, exit status {code}");
             ExitCode::from(code)

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
 
-use super::article::ReviewStatus;
+use super::article::{Article, ReviewStatus};
 use super::ids::{ArticleId, TagId};
 use super::project::Project;
 use super::span::Span;
@@ -114,17 +114,24 @@ impl Filters {
         });
         project
             .articles()
-            .filter(|a| self.status.is_none_or(|s| a.status == s))
             .filter(|a| tagged.as_ref().is_none_or(|set| set.contains(&a.id)))
-            .filter(|a| match (self.from, self.to) {
+            .filter(|a| self.admits(a))
+            .map(|a| a.id)
+            .collect()
+    }
+
+    /// Whether the article passes the filters that need only the article
+    /// (status and date; not the tags, which need its passages).
+    #[must_use]
+    pub fn admits(&self, a: &Article) -> bool {
+        self.status.is_none_or(|s| a.status == s)
+            && match (self.from, self.to) {
                 (None, None) => true,
                 (from, to) => a
                     .meta
                     .date
                     .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
-            })
-            .map(|a| a.id)
-            .collect()
+            }
     }
 }
 
@@ -190,6 +197,13 @@ pub fn search(project: &Project, re: &Regex, filters: &Filters) -> Vec<ArticleHi
 #[must_use]
 pub fn context(text: &Text, span: Span, width: usize) -> (String, String, String) {
     let flat = |s: &str| s.replace('\n', " ");
+    let (before, m, after) = context_parts(text, span, width);
+    (flat(before), flat(m), flat(after))
+}
+
+/// [`context`] as slices of the text, line breaks not yet replaced.
+#[must_use]
+pub fn context_parts(text: &Text, span: Span, width: usize) -> (&str, &str, &str) {
     let before = text.before(span.start(), width);
     let before = match before.find(' ') {
         Some(i) if span.start() > width && i + 1 < before.len() => &before[i + 1..],
@@ -200,7 +214,7 @@ pub fn context(text: &Text, span: Span, width: usize) -> (String, String, String
         Some(i) if span.end() + width < text.char_len() && i > 0 => &after[..i],
         _ => after,
     };
-    (flat(before), flat(text.slice(span)), flat(after))
+    (before, text.slice(span), after)
 }
 
 #[cfg(test)]

@@ -129,14 +129,7 @@ impl Text {
                 marks: Arc::from([]),
             };
         }
-        let mut marks = Vec::with_capacity(s.len() / STRIDE + 1);
-        let mut char_len = 0;
-        for (i, (b, _)) in s.char_indices().enumerate() {
-            if i % STRIDE == 0 {
-                marks.push(b);
-            }
-            char_len = i + 1;
-        }
+        let (char_len, marks) = marks_of(s.as_bytes());
         Self {
             s,
             char_len,
@@ -180,10 +173,28 @@ impl Text {
         }
         let base = self.marks[c / STRIDE];
         let skip = c % STRIDE;
-        match self.s[base..].char_indices().nth(skip) {
-            Some((b, _)) => base + b,
-            None => self.s.len(),
+        // Whole blocks of 16 bytes while the char lies beyond them, then
+        // byte by byte.
+        let bytes = &self.s.as_bytes()[base..];
+        let mut at = 0;
+        let mut seen = 0;
+        while let Some(block) = bytes.get(at..at + 16) {
+            let n = block.iter().filter(|&&b| starts_char(b)).count();
+            if seen + n > skip {
+                break;
+            }
+            seen += n;
+            at += 16;
         }
+        for (i, &b) in bytes[at..].iter().enumerate() {
+            if starts_char(b) {
+                if seen == skip {
+                    return base + at + i;
+                }
+                seen += 1;
+            }
+        }
+        self.s.len()
     }
 
     /// Char offset of byte offset `b`, which must lie on a char boundary
@@ -210,14 +221,63 @@ impl Text {
     /// Up to `n` chars ending at char offset `c`.
     #[must_use]
     pub fn before(&self, c: usize, n: usize) -> &str {
-        &self.s[self.byte_of(c.saturating_sub(n))..self.byte_of(c)]
+        let end = self.byte_of(c);
+        // Only the chars of [c - n, c) that lie in the text.
+        let n = n.saturating_sub(c.saturating_sub(self.char_len));
+        let start = match n {
+            0 => end,
+            n => self.s[..end]
+                .char_indices()
+                .rev()
+                .nth(n - 1)
+                .map_or(0, |(b, _)| b),
+        };
+        &self.s[start..end]
     }
 
     /// Up to `n` chars starting at char offset `c`.
     #[must_use]
     pub fn after(&self, c: usize, n: usize) -> &str {
-        &self.s[self.byte_of(c)..self.byte_of(c.saturating_add(n))]
+        let start = self.byte_of(c);
+        let rest = &self.s[start..];
+        let end = rest.char_indices().nth(n).map_or(rest.len(), |(b, _)| b);
+        &rest[..end]
     }
+}
+
+/// Whether a UTF-8 byte starts a char (is not a continuation byte).
+#[allow(clippy::cast_possible_wrap, reason = "the sign bit is what is tested")]
+const fn starts_char(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
+/// The number of chars of valid UTF-8 `bytes` and the byte offset of every
+/// `STRIDE`-th char. Chars are counted 64 bytes at a time (a loop the
+/// compiler vectorises); only a block where a mark falls is walked byte by
+/// byte, and a block of 64 bytes holds at most one mark.
+fn marks_of(bytes: &[u8]) -> (usize, Vec<usize>) {
+    const BLOCK: usize = 64;
+    const _: () = assert!(STRIDE >= BLOCK);
+    let mut marks = Vec::with_capacity(bytes.len() / STRIDE + 1);
+    let mut count: usize = 0;
+    for (k, block) in bytes.chunks(BLOCK).enumerate() {
+        let n = block.iter().filter(|&&b| starts_char(b)).count();
+        let next_mark = count.next_multiple_of(STRIDE);
+        if next_mark < count + n {
+            let mut c = count;
+            for (i, &b) in block.iter().enumerate() {
+                if starts_char(b) {
+                    if c == next_mark {
+                        marks.push(k * BLOCK + i);
+                        break;
+                    }
+                    c += 1;
+                }
+            }
+        }
+        count += n;
+    }
+    (count, marks)
 }
 
 impl PartialEq for Text {
@@ -306,6 +366,18 @@ mod tests {
                     prop_assert!(ch == rc || (ch == '\n' && rc == '\r'));
                 }
             }
+        }
+
+        #[test]
+        fn before_and_after_agree_with_chars(s in "(\\PC|é|ж|😀){0,700}", c in 0usize..800, n in 0usize..300) {
+            let t = Text::new(s.as_str());
+            let chars: Vec<char> = s.chars().collect();
+            let len = chars.len();
+            let before: String = chars[c.saturating_sub(n).min(len)..c.min(len)].iter().collect();
+            let after: String = chars[c.min(len)..c.saturating_add(n).min(len)].iter().collect();
+            prop_assert_eq!(t.before(c, n), before.as_str());
+            prop_assert_eq!(t.after(c, n), after.as_str());
+            prop_assert_eq!(t.char_len(), len);
         }
 
         #[test]

@@ -212,7 +212,7 @@ pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>),
 
 /// Checks the header and parses the records of any version this build
 /// reads, noting fields it does not know.
-fn parse<A: for<'de> Deserialize<'de>>(
+pub(super) fn parse<A: for<'de> Deserialize<'de>>(
     text: &str,
     path: &Path,
 ) -> Result<(FileIn<A>, u32, Vec<String>), LoadError> {
@@ -265,12 +265,12 @@ fn parse_records<T: for<'de> Deserialize<'de>>(
 }
 
 /// One article as loaded.
-struct LoadedArticle {
-    article: Article,
-    unavailable: Option<Unavailable>,
-    warning: Option<String>,
+pub(super) struct LoadedArticle {
+    pub article: Article,
+    pub unavailable: Option<Unavailable>,
+    pub warning: Option<String>,
     /// The texts-folder file was bad but the text was recovered.
-    damaged: bool,
+    pub damaged: bool,
 }
 
 fn from_file(
@@ -593,7 +593,7 @@ fn article_of(rec: ArticleRec<'static>, source: PathBuf, hash: ContentHash, text
     }
 }
 
-fn load_article(
+pub(super) fn load_article(
     mut rec: ArticleRec<'static>,
     base: &Path,
     folder: Option<&Path>,

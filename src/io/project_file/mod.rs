@@ -12,6 +12,7 @@
 mod load;
 mod records;
 mod save;
+mod scan;
 pub mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use std::time::SystemTime;
 
 pub use load::{from_ron, is_project_text, load, records_only};
 pub use save::{SaveOptions, save, save_with, save_with_texts, to_ron, write_ron, write_ron_with};
+pub use scan::{Scan, scan};
 
 use super::atomic::WriteError;
 use super::lock::LockError;

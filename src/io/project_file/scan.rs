@@ -1,0 +1,337 @@
+//! Reading a project's articles a batch at a time, without its passages:
+//! what a corpus search needs. The passage lines are skipped, not parsed
+//! (the writer puts one passage per line, so their list is found by lines;
+//! a file shaped otherwise, say edited by hand, is parsed whole instead),
+//! texts are read and checked in parallel exactly as [`super::load`] reads
+//! them, and each batch is handed on in article order before the next is
+//! read, so memory holds one batch of texts, not the corpus.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::de::IgnoredAny;
+
+use super::LoadError;
+use super::load::{load_article, parse};
+use super::records::ArticleRec;
+use crate::io::limits::Limits;
+use crate::io::paths::{absolute, project_dir};
+use crate::io::read::{FileError, open_regular};
+use crate::model::{Article, Problem};
+
+/// Where the writer's passage list starts and ends.
+const LIST_START: &[u8] = b"\n    annotations: [\n";
+const LIST_END: &[u8] = b"    ],\n";
+/// Where the writer's article list starts.
+const ARTICLES_START: &str = "\n    articles: [\n";
+const RECORD: &[u8] = b"        (";
+/// The list's closing line, and the orphans, which the writer puts next.
+const LIST_END_THEN_ORPHANS: &[u8] = b"\n    ],\n    orphans: ";
+
+/// What a scan found besides the articles it handed on.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Articles whose text is unavailable (skipped), and other warnings.
+    pub warnings: Vec<String>,
+    /// Articles read.
+    pub articles: usize,
+}
+
+/// Reads the project at `path` and its articles' texts, `batch` articles at a
+/// time, calling `each` on every article (in parallel) and then `sink` with
+/// the batch's results in article order; stops early when `sink` returns
+/// `false`. Articles whose text cannot be read are skipped with a warning,
+/// as opening the project would mark them unavailable.
+///
+/// # Errors
+/// [`LoadError`] when the file cannot be read or is not a valid project
+/// (every article's problems are reported, after the batches before them).
+pub fn scan<T: Send>(
+    path: &Path,
+    batch: usize,
+    each: impl Fn(&Article) -> T + Sync,
+    mut sink: impl FnMut(Vec<T>) -> bool,
+) -> Result<Scan, LoadError> {
+    let path = absolute(path);
+    let io_err = |source| LoadError::Io {
+        path: path.clone(),
+        source,
+    };
+    let (bytes, skipped) =
+        read_without_passages(&path, Limits::get().project_bytes).map_err(io_err)?;
+    let body = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let without = if skipped {
+        None
+    } else {
+        without_passages(body)
+    };
+    let text = std::str::from_utf8(without.as_deref().unwrap_or(body)).map_err(|e| {
+        LoadError::Encoding {
+            path: path.clone(),
+            line: 0,
+            offset: e.valid_up_to(),
+            message: "the file is not valid UTF-8 text (a Gloss project file is UTF-8)".into(),
+        }
+    })?;
+    // The article lines are parsed on every core; the rest (and any file
+    // of another shape, to report its problems) in one go.
+    let (file, _, _) = match split_list(text, ARTICLES_START) {
+        Some((before, lines, after)) => match parse_lines::<ArticleRec<'static>>(lines) {
+            Some(articles) => {
+                let mut file = parse::<IgnoredAny>(&format!("{before}{after}"), &path)?.0;
+                file.articles = articles;
+                (file, 0, Vec::new())
+            }
+            None => parse::<IgnoredAny>(text, &path)?,
+        },
+        None => parse::<IgnoredAny>(text, &path)?,
+    };
+    drop(without);
+    drop(bytes);
+    let base = project_dir(&path);
+    let folder = file.texts.as_ref().map(|f| base.join(f));
+    let mut scan = Scan::default();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut records = file.articles.into_iter();
+    loop {
+        let chunk: Vec<_> = records.by_ref().take(batch.max(1)).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<_> = chunk
+            .into_par_iter()
+            .map(|rec| {
+                load_article(rec, &base, folder.as_deref()).map(|a| {
+                    let out = a.unavailable.is_none().then(|| each(&a.article));
+                    (out, a.warning)
+                })
+            })
+            .collect();
+        let mut outs = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok((out, warning)) => {
+                    scan.warnings.extend(warning);
+                    if let Some(out) = out {
+                        outs.push(out);
+                        scan.articles += 1;
+                    }
+                }
+                Err(p) => problems.push(p),
+            }
+        }
+        if !sink(outs) {
+            break;
+        }
+    }
+    if problems.is_empty() {
+        Ok(scan)
+    } else {
+        Err(LoadError::Invalid { path, problems })
+    }
+}
+
+/// Reads the file at `path` (a regular file of at most `limit` bytes) but
+/// not its passage lines, when it has the writer's shape: the head up to the
+/// list's opening line, then, from the end backwards, the tail from the
+/// list's closing line (followed by the orphans). Returns whether the lines
+/// were skipped; otherwise the whole file was read.
+fn read_without_passages(path: &Path, limit: u64) -> Result<(Vec<u8>, bool), FileError> {
+    let (mut file, meta) = open_regular(path)?;
+    let len = meta.len();
+    if len > limit {
+        return Err(FileError::TooLarge { limit });
+    }
+    let mut head = Vec::new();
+    let mut chunk = vec![0; 1 << 20];
+    let start = loop {
+        let n = file.read(&mut chunk)?;
+        if n == 0 {
+            return Ok((head, false));
+        }
+        let from = head.len().saturating_sub(LIST_START.len());
+        head.extend_from_slice(&chunk[..n]);
+        if head.len() as u64 > limit {
+            return Err(FileError::TooLarge { limit });
+        }
+        if let Some(i) = memchr::memmem::find(&head[from..], LIST_START) {
+            break from + i + LIST_START.len();
+        }
+    };
+    let mut size = 1u64 << 16;
+    loop {
+        let from = len.saturating_sub(size).max(start as u64);
+        file.seek(SeekFrom::Start(from))?;
+        let mut tail = Vec::new();
+        (&mut file).take(len - from).read_to_end(&mut tail)?;
+        if let Some(i) = memchr::memmem::rfind(&tail, LIST_END_THEN_ORPHANS) {
+            head.truncate(start);
+            head.extend_from_slice(&tail[i + 1..]);
+            return Ok((head, true));
+        }
+        if from == start as u64 {
+            // Not the writer's shape: the whole file.
+            head.truncate(start);
+            head.extend_from_slice(&tail);
+            return Ok((head, false));
+        }
+        size = size.saturating_mul(4);
+    }
+}
+
+/// Splits `text` around the lines of the list that `start` opens: the text
+/// up to that line (with it), the lines, and the rest from the list's
+/// closing line; `None` unless every line in between starts a record.
+fn split_list<'a>(text: &'a str, start: &str) -> Option<(&'a str, &'a str, &'a str)> {
+    let from = text.find(start)? + start.len();
+    let mut at = from;
+    loop {
+        let rest = text.get(at..)?;
+        if rest.as_bytes().starts_with(LIST_END) {
+            return Some((&text[..from], &text[from..at], rest));
+        }
+        if !rest.as_bytes().starts_with(RECORD) {
+            return None;
+        }
+        at += rest.find('\n')? + 1;
+    }
+}
+
+/// Parses one-record-per-line `lines` as a list, in pieces on every core;
+/// `None` when a piece does not parse (the caller parses the whole file,
+/// which reports where).
+fn parse_lines<T: serde::de::DeserializeOwned + Send>(lines: &str) -> Option<Vec<T>> {
+    let pieces = rayon::current_num_threads() * 4;
+    let size = lines.len() / pieces + 1;
+    let mut cuts = vec![0];
+    while let Some(&last) = cuts.last() {
+        let want = last + size;
+        if want >= lines.len() {
+            cuts.push(lines.len());
+            break;
+        }
+        let end = lines[want..]
+            .find('\n')
+            .map_or(lines.len(), |i| want + i + 1);
+        cuts.push(end);
+        if end == lines.len() {
+            break;
+        }
+    }
+    let parsed: Option<Vec<Vec<T>>> = cuts
+        .windows(2)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|w| ron::from_str::<Vec<T>>(&format!("[\n{}]", &lines[w[0]..w[1]])).ok())
+        .collect();
+    Some(parsed?.into_iter().flatten().collect())
+}
+
+/// The file with its passage list emptied, when it has the writer's shape:
+/// the list's opening line, then only lines that each start a record, then
+/// its closing line. `None` for any other shape (the caller parses it all).
+fn without_passages(body: &[u8]) -> Option<Vec<u8>> {
+    let start = memchr::memmem::find(body, LIST_START)? + LIST_START.len();
+    let mut at = start;
+    loop {
+        let rest = body.get(at..)?;
+        if rest.starts_with(LIST_END) {
+            break;
+        }
+        if !rest.starts_with(RECORD) {
+            return None;
+        }
+        at += memchr::memchr(b'\n', rest)? + 1;
+    }
+    let mut out = Vec::with_capacity(start + body.len() - at);
+    out.extend_from_slice(&body[..start]);
+    out.extend_from_slice(&body[at..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::project_file::{TextStorage, load, save, text_file_name};
+    use crate::model::testing;
+
+    /// Every article's id, title and text, as a scan hands them on.
+    fn scanned(path: &Path, batch: usize) -> (Vec<(u64, String, String)>, Scan) {
+        let mut seen = Vec::new();
+        let scan = scan(
+            path,
+            batch,
+            |a| (a.id.0, a.title.clone(), a.text.as_str().to_owned()),
+            |b| {
+                seen.extend(b);
+                true
+            },
+        )
+        .unwrap();
+        (seen, scan)
+    }
+
+    #[test]
+    fn a_scan_hands_on_what_opening_reads_in_order_whatever_the_files_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    "Article {i}: [sanctions]{{Topic}} and [Прогноз «НАТО»]{{Topic/Sub}} 😀 {i}"
+                )
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (mut p, _) = testing::project(&refs);
+        testing::set_note(
+            &mut p,
+            "sanctions",
+            "a note with \"    ],\n    orphans: \" in it",
+        );
+        save(&p, &path, TextStorage::Folder).unwrap();
+        let want: Vec<(u64, String, String)> = load(&path)
+            .unwrap()
+            .project
+            .articles()
+            .map(|a| (a.id.0, a.title.clone(), a.text.as_str().to_owned()))
+            .collect();
+        assert_eq!(want.len(), 40);
+        for batch in [1, 7, 100] {
+            assert_eq!(scanned(&path, batch).0, want, "batch {batch}");
+        }
+        // Edited by hand: a passage record over two lines, an article record
+        // too. The whole file is parsed instead, with the same result.
+        let file = std::fs::read_to_string(&path).unwrap();
+        let list = file.find("annotations: [").unwrap();
+        let at = list + file[list..].find(", article:").unwrap();
+        let mut edited = format!("{},\n      article:{}", &file[..at], &file[at + 10..]);
+        let at = edited.find(", title:").unwrap();
+        edited.replace_range(at..at + 8, ",\n title:");
+        std::fs::write(&path, edited).unwrap();
+        assert_eq!(scanned(&path, 3).0, want);
+        // A damaged text is skipped with a warning, as opening marks it
+        // unavailable.
+        let hash = p.articles().nth(5).unwrap().hash.clone();
+        std::fs::write(dir.path().join("p.texts").join(text_file_name(&hash)), "x").unwrap();
+        let (seen, scan) = scanned(&path, 3);
+        assert_eq!(seen.len(), 39);
+        assert_eq!(scan.articles, 39);
+        assert_eq!(scan.warnings.len(), 1, "{:?}", scan.warnings);
+    }
+
+    #[test]
+    fn the_passage_list_is_emptied_only_in_the_writers_shape() {
+        let f = b"(\n    articles: [],\n    annotations: [\n        (id: 1),\n        (id: 2),\n    ],\n    orphans: [],\n)\n";
+        let out = without_passages(f).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "(\n    articles: [],\n    annotations: [\n    ],\n    orphans: [],\n)\n"
+        );
+        // A record over two lines, or no closing line: not the writer's shape.
+        let f = b"(\n    annotations: [\n        (id: 1,\n note: \"\"),\n    ],\n)\n";
+        assert!(without_passages(f).is_none());
+        assert!(without_passages(b"(\n    annotations: [\n        (id: 1),\n").is_none());
+    }
+}
