@@ -94,11 +94,23 @@ impl Quote {
     /// Captures the quote of `span` in `text`.
     #[must_use]
     pub fn capture(text: &Text, span: Span) -> Self {
+        let (exact, prefix, suffix) = Self::parts(text, span);
         Self {
-            exact: text.slice(span).to_owned(),
-            prefix: text.before(span.start(), CONTEXT_CHARS).to_owned(),
-            suffix: text.after(span.end(), CONTEXT_CHARS).to_owned(),
+            exact: exact.to_owned(),
+            prefix: prefix.to_owned(),
+            suffix: suffix.to_owned(),
         }
+    }
+
+    /// What [`Quote::capture`] copies, as slices of the text: the span's
+    /// text, its prefix and its suffix.
+    #[must_use]
+    pub fn parts(text: &Text, span: Span) -> (&str, &str, &str) {
+        (
+            text.slice(span),
+            text.before(span.start(), CONTEXT_CHARS),
+            text.after(span.end(), CONTEXT_CHARS),
+        )
     }
 }
 

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::lines;
 use super::records::{
     ArticleRec, FileIn, QuotedAnnotation, QuotesIn, TagRec, annotation_of, problem, quote_hash,
 };
@@ -212,7 +213,7 @@ pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>),
 
 /// Checks the header and parses the records of any version this build
 /// reads, noting fields it does not know.
-pub(super) fn parse<A: for<'de> Deserialize<'de>>(
+pub(super) fn parse<A: for<'de> Deserialize<'de> + Send>(
     text: &str,
     path: &Path,
 ) -> Result<(FileIn<A>, u32, Vec<String>), LoadError> {
@@ -237,16 +238,19 @@ pub(super) fn parse<A: for<'de> Deserialize<'de>>(
 /// from version 2 only by lacking `source_bytes`, so both parse into the same
 /// records; each later step adds a function here, tested against fixtures
 /// that never change (`tests/fixtures/v1/…`).
-fn migrate<A: for<'de> Deserialize<'de>>(
+fn migrate<A: for<'de> Deserialize<'de> + Send>(
     text: &str,
     version: u32,
     path: &Path,
 ) -> Result<(FileIn<A>, Vec<String>), LoadError> {
     debug_assert!((OLDEST_VERSION..=CURRENT_VERSION).contains(&version));
+    if let Some(parsed) = lines::parse_parallel(text, |rest| parse_records(rest, path).ok()) {
+        return Ok(parsed);
+    }
     parse_records(text, path)
 }
 
-fn parse_records<T: for<'de> Deserialize<'de>>(
+pub(super) fn parse_records<T: for<'de> Deserialize<'de>>(
     text: &str,
     path: &Path,
 ) -> Result<(T, Vec<String>), LoadError> {
@@ -403,8 +407,23 @@ fn check_quotes(
         .filter(|a| !unavailable.contains_key(&a.id))
         .map(|a| (a.id, &a.text))
         .collect();
+    // Every quote is checked on every core without copying it; only a
+    // passage that fails is looked at again, to say what the text reads.
+    let matches: Vec<bool> = records
+        .par_iter()
+        .map(|c| match &c.annotation {
+            Ok(a) => match texts.get(&a.article) {
+                Some(text) if a.span.end() <= text.char_len() => {
+                    let (exact, prefix, suffix) = Quote::parts(text, a.span);
+                    quote_hash(exact, prefix, suffix) == c.quote_hash
+                }
+                _ => true,
+            },
+            Err(_) => true,
+        })
+        .collect();
     let mut annotations = Vec::with_capacity(records.len());
-    for c in records {
+    for (c, matches) in records.into_iter().zip(matches) {
         let a = match c.annotation {
             Ok(a) => a,
             Err(p) => {
@@ -412,20 +431,15 @@ fn check_quotes(
                 continue;
             }
         };
-        if let Some(text) = texts.get(&a.article)
-            && a.span.end() <= text.char_len()
-        {
-            let q = Quote::capture(text, a.span);
-            if quote_hash(&q.exact, &q.prefix, &q.suffix) != c.quote_hash {
-                problems.push(problem(
-                    a.id,
-                    format!(
-                        "its quote, prefix or suffix does not match the text at {} (the text there reads {:?})",
-                        a.span,
-                        short(&q.exact)
-                    ),
-                ));
-            }
+        if !matches && let Some(text) = texts.get(&a.article) {
+            problems.push(problem(
+                a.id,
+                format!(
+                    "its quote, prefix or suffix does not match the text at {} (the text there reads {:?})",
+                    a.span,
+                    short(text.slice(a.span))
+                ),
+            ));
         }
         annotations.push(a);
     }

@@ -9,6 +9,7 @@
 //!
 //! See `docs/project-format.md` for the format field by field.
 
+mod lines;
 mod load;
 mod records;
 mod save;

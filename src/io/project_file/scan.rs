@@ -13,19 +13,15 @@ use rayon::prelude::*;
 use serde::de::IgnoredAny;
 
 use super::LoadError;
+use super::lines::{LIST_END, PASSAGES_START, RECORD};
 use super::load::{load_article, parse};
-use super::records::ArticleRec;
 use crate::io::limits::Limits;
 use crate::io::paths::{absolute, project_dir};
 use crate::io::read::{FileError, open_regular};
 use crate::model::{Article, Problem};
 
-/// Where the writer's passage list starts and ends.
-const LIST_START: &[u8] = b"\n    annotations: [\n";
-const LIST_END: &[u8] = b"    ],\n";
-/// Where the writer's article list starts.
-const ARTICLES_START: &str = "\n    articles: [\n";
-const RECORD: &[u8] = b"        (";
+/// Where the writer's passage list starts.
+const LIST_START: &[u8] = PASSAGES_START.as_bytes();
 /// The list's closing line, and the orphans, which the writer puts next.
 const LIST_END_THEN_ORPHANS: &[u8] = b"\n    ],\n    orphans: ";
 
@@ -74,19 +70,7 @@ pub fn scan<T: Send>(
             message: "the file is not valid UTF-8 text (a Gloss project file is UTF-8)".into(),
         }
     })?;
-    // The article lines are parsed on every core; the rest (and any file
-    // of another shape, to report its problems) in one go.
-    let (file, _, _) = match split_list(text, ARTICLES_START) {
-        Some((before, lines, after)) => match parse_lines::<ArticleRec<'static>>(lines) {
-            Some(articles) => {
-                let mut file = parse::<IgnoredAny>(&format!("{before}{after}"), &path)?.0;
-                file.articles = articles;
-                (file, 0, Vec::new())
-            }
-            None => parse::<IgnoredAny>(text, &path)?,
-        },
-        None => parse::<IgnoredAny>(text, &path)?,
-    };
+    let (file, _, _) = parse::<IgnoredAny>(text, &path)?;
     drop(without);
     drop(bytes);
     let base = project_dir(&path);
@@ -178,54 +162,6 @@ fn read_without_passages(path: &Path, limit: u64) -> Result<(Vec<u8>, bool), Fil
         }
         size = size.saturating_mul(4);
     }
-}
-
-/// Splits `text` around the lines of the list that `start` opens: the text
-/// up to that line (with it), the lines, and the rest from the list's
-/// closing line; `None` unless every line in between starts a record.
-fn split_list<'a>(text: &'a str, start: &str) -> Option<(&'a str, &'a str, &'a str)> {
-    let from = text.find(start)? + start.len();
-    let mut at = from;
-    loop {
-        let rest = text.get(at..)?;
-        if rest.as_bytes().starts_with(LIST_END) {
-            return Some((&text[..from], &text[from..at], rest));
-        }
-        if !rest.as_bytes().starts_with(RECORD) {
-            return None;
-        }
-        at += rest.find('\n')? + 1;
-    }
-}
-
-/// Parses one-record-per-line `lines` as a list, in pieces on every core;
-/// `None` when a piece does not parse (the caller parses the whole file,
-/// which reports where).
-fn parse_lines<T: serde::de::DeserializeOwned + Send>(lines: &str) -> Option<Vec<T>> {
-    let pieces = rayon::current_num_threads() * 4;
-    let size = lines.len() / pieces + 1;
-    let mut cuts = vec![0];
-    while let Some(&last) = cuts.last() {
-        let want = last + size;
-        if want >= lines.len() {
-            cuts.push(lines.len());
-            break;
-        }
-        let end = lines[want..]
-            .find('\n')
-            .map_or(lines.len(), |i| want + i + 1);
-        cuts.push(end);
-        if end == lines.len() {
-            break;
-        }
-    }
-    let parsed: Option<Vec<Vec<T>>> = cuts
-        .windows(2)
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|w| ron::from_str::<Vec<T>>(&format!("[\n{}]", &lines[w[0]..w[1]])).ok())
-        .collect();
-    Some(parsed?.into_iter().flatten().collect())
 }
 
 /// The file with its passage list emptied, when it has the writer's shape:
