@@ -19,10 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use super::TextStorage;
 use crate::io::paths::{path_bytes, relative_to};
-use crate::model::annotation::CONTEXT_CHARS;
 use crate::model::{
     Adjudication, Annotation, AnnotationId, ArticleId, Colour, Conflict, NextIds, Problem, Project,
-    ReviewStatus, SourceFormat, Span, TagId, Timestamp,
+    Quote, ReviewStatus, SourceFormat, Span, TagId, Timestamp,
 };
 
 #[allow(
@@ -314,13 +313,7 @@ pub(super) fn record_of<'a>(p: &'a Project, a: &'a Annotation) -> AnnotationRec<
         return annotation_rec(a, &q.exact, &q.prefix, &q.suffix);
     }
     let text = p.article(a.article).map(|art| &art.text);
-    let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| {
-        (
-            t.slice(a.span),
-            t.before(a.span.start(), CONTEXT_CHARS),
-            t.after(a.span.end(), CONTEXT_CHARS),
-        )
-    });
+    let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| Quote::parts(t, a.span));
     annotation_rec(a, exact, prefix, suffix)
 }
 

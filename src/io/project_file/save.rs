@@ -171,12 +171,18 @@ fn annotation_lines(
     all.par_chunks(2048)
         .map(|chunk| {
             let mut out = String::with_capacity(chunk.len() * 320);
+            let mut times = super::lines::TimeCache::default();
             for a in chunk {
                 out.push_str("        ");
-                out.push_str(&ron::Options::default().to_string_pretty(
-                    &super::records::record_of(project, a),
-                    ron::ser::PrettyConfig::new().depth_limit(0),
-                )?);
+                let record = super::records::record_of(project, a);
+                if !super::lines::render_passage(&mut out, &record, &mut times) {
+                    out.push_str(
+                        &ron::Options::default().to_string_pretty(
+                            &record,
+                            ron::ser::PrettyConfig::new().depth_limit(0),
+                        )?,
+                    );
+                }
                 out.push_str(",\n");
             }
             Ok(out)
