@@ -262,6 +262,30 @@ fn benches(c: &mut Criterion) {
     g.bench_function("idle_frame_10k_articles", |b| {
         b.iter(|| frame(&ctx, &mut app, Vec::new()));
     });
+    // Typing a word in the list's filter box: the frame that starts the
+    // search of 32 MB of text (it must not do the search), and the time
+    // until the filtered rows are shown.
+    let words = ["Geneva", "sanctions", "Kraków", "ransomware"];
+    let mut w = 0;
+    g.bench_function("list_filter_10k_articles_keystroke_frame", |b| {
+        b.iter(|| {
+            w = (w + 1) % words.len();
+            words[w].clone_into(&mut app.list.filter);
+            frame(&ctx, &mut app, Vec::new())
+        });
+    });
+    g.bench_function("list_filter_10k_articles_until_rows", |b| {
+        b.iter(|| {
+            w = (w + 1) % words.len();
+            words[w].clone_into(&mut app.list.filter);
+            frame(&ctx, &mut app, Vec::new());
+            while app.list.is_filtering() {
+                std::thread::sleep(Duration::from_micros(200));
+                frame(&ctx, &mut app, Vec::new());
+            }
+        });
+    });
+    app.list.filter.clear();
     g.finish();
 }
 

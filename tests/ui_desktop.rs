@@ -530,3 +530,55 @@ fn attribute_columns_show_sort_and_filter_the_list() {
     h.run();
     assert_eq!(ids(&h), [1], "filtered by outlet");
 }
+
+/// The filter box of a large project searches its texts in the background:
+/// the window keeps drawing (the previous rows, with "filtering…") and the
+/// rows change when the search is done; a newer filter wins.
+#[test]
+fn the_list_filter_of_a_large_project_searches_texts_off_the_ui_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir_all(&articles).unwrap();
+    let filler = "Routine agency copy about markets and weather. ".repeat(120);
+    for i in 0..300 {
+        let hit = if i % 37 == 0 {
+            " The harbour pilot spoke."
+        } else {
+            ""
+        };
+        std::fs::write(
+            articles.join(format!("{i:03}.txt")),
+            format!("Story {i}.\n\n{filler}{hit}\n"),
+        )
+        .unwrap();
+    }
+    let path = dir.path().join("big.ron");
+    common::run_ok(
+        dir.path(),
+        &["import", path.to_str().unwrap(), articles.to_str().unwrap()],
+        0,
+    );
+    let mut h = harness(&path);
+    assert_eq!(h.state().list.rows.len(), 300);
+    h.state_mut().list.filter = "harbour".into();
+    h.step();
+    assert!(h.state().list.is_filtering(), "more than 1 MB of text");
+    assert_eq!(h.state().list.rows.len(), 300, "previous rows meanwhile");
+    let _ = h.get_by_label("filtering…");
+    // A newer filter replaces the running one.
+    h.state_mut().list.filter = "HARBOUR PILOT".into();
+    wait_idle(&mut h);
+    let titles: Vec<String> = h
+        .state()
+        .list
+        .rows
+        .iter()
+        .map(|id| h.state().project().article(*id).unwrap().title.clone())
+        .collect();
+    let want: Vec<String> = (0..300)
+        .filter(|i| i % 37 == 0)
+        .map(|i| format!("Story {i}"))
+        .collect();
+    assert_eq!(titles, want);
+    assert!(!h.state().list.is_filtering());
+}

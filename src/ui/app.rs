@@ -207,7 +207,7 @@ impl GlossApp {
     /// True when a background job is running.
     #[must_use]
     pub fn is_busy(&self) -> bool {
-        !self.jobs.is_empty()
+        !self.jobs.is_empty() || self.list.is_filtering()
     }
 
     pub(super) fn toast(&mut self, text: impl Into<String>, error: bool) {

@@ -1,12 +1,37 @@
 //! The article list: sortable, filterable, virtualised.
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
 
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::msg::Msg;
-use crate::model::{ArticleId, Project, ReviewStatus, TagId};
+use crate::model::{ArticleId, Project, ReviewStatus, TagId, Text};
+
+/// Up to this much text (bytes) the filter box searches on the UI thread
+/// (well under a millisecond); beyond it, in the background.
+const INLINE_BYTES: usize = 1 << 20;
+
+/// A text filter running in the background.
+struct Filtering {
+    rx: Receiver<Vec<ArticleId>>,
+    cancel: Arc<AtomicBool>,
+    key: CacheKey,
+}
+
+impl Drop for Filtering {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Whether an article's title or text contains what the filter box asks.
+fn text_matches(re: &regex::Regex, title: &str, text: &Text) -> bool {
+    re.is_match(title) || re.is_match(text.as_str())
+}
 
 /// What the list is sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -70,6 +95,9 @@ pub struct ListState {
     pub shown_columns: Vec<String>,
     /// The project's attribute names, and the project state they are of.
     names: (Option<u64>, Vec<String>),
+    /// The text filter, when it runs in the background (the rows shown
+    /// meanwhile are the previous ones).
+    filtering: Option<Filtering>,
 }
 
 /// Splits a filter into `name:value` attribute conditions and free text.
@@ -90,8 +118,24 @@ fn parse_filter(filter: &str, names: &[String]) -> (Vec<(String, String)>, Strin
 }
 
 impl ListState {
-    /// Recomputes the rows if the project or the filters changed.
-    pub fn refresh(&mut self, project: &Project, state: u64) {
+    /// True while the text filter runs in the background.
+    #[must_use]
+    pub fn is_filtering(&self) -> bool {
+        self.filtering.is_some()
+    }
+
+    /// Recomputes the rows if the project or the filters changed. The
+    /// text filter of a large project runs in the background (`ctx` is
+    /// woken when it is done); everything else here is quick.
+    pub fn refresh(&mut self, project: &Project, state: u64, ctx: &egui::Context) {
+        if let Some(f) = &self.filtering
+            && let Ok(rows) = f.rx.try_recv()
+        {
+            if self.cache_key.as_ref() == Some(&f.key) {
+                self.rows = rows;
+            }
+            self.filtering = None;
+        }
         if self.names.0 != Some(state) {
             self.names = (
                 Some(state),
@@ -120,7 +164,8 @@ impl ListState {
         if self.cache_key.as_ref() == Some(&key) {
             return;
         }
-        self.cache_key = Some(key);
+        self.cache_key = Some(key.clone());
+        self.filtering = None;
         let (conds, free) = parse_filter(&self.filter, names);
         let needle = free.trim();
         let re = if needle.is_empty() {
@@ -156,10 +201,6 @@ impl ListState {
                         .is_some_and(|v| v.to_string().to_lowercase().contains(value.as_str()))
                 })
             })
-            .filter(|a| {
-                re.as_ref()
-                    .is_none_or(|r| r.is_match(&a.title) || r.is_match(a.text.as_str()))
-            })
             .map(|a| a.id)
             .collect();
         let art = |id: &ArticleId| project.article(*id);
@@ -182,7 +223,43 @@ impl ListState {
         if self.descending {
             rows.reverse();
         }
-        self.rows = rows;
+        let Some(re) = re else {
+            self.rows = rows;
+            return;
+        };
+        let bytes: usize = rows
+            .iter()
+            .filter_map(&art)
+            .map(|a| a.text.as_str().len())
+            .sum();
+        if bytes <= INLINE_BYTES {
+            rows.retain(|id| art(id).is_some_and(|a| text_matches(&re, &a.title, &a.text)));
+            self.rows = rows;
+            return;
+        }
+        // The texts are shared, not copied; the order is kept.
+        let items: Vec<(ArticleId, String, Text)> = rows
+            .iter()
+            .filter_map(|id| art(id).map(|a| (a.id, a.title.clone(), a.text.clone())))
+            .collect();
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (stop, wake) = (cancel.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            use rayon::prelude::*;
+            let rows: Vec<ArticleId> = items
+                .par_iter()
+                .filter(|(_, title, text)| {
+                    !stop.load(Ordering::Relaxed) && text_matches(&re, title, text)
+                })
+                .map(|(id, _, _)| *id)
+                .collect();
+            if !stop.load(Ordering::Relaxed) {
+                let _ = tx.send(rows);
+                wake.request_repaint();
+            }
+        });
+        self.filtering = Some(Filtering { rx, cancel, key });
     }
 
     /// The row after (`step = 1`) or before (`-1`) `current`.
@@ -321,16 +398,22 @@ pub fn show(
     if clear_only {
         list.only = None;
     }
-    list.refresh(project, state);
-    ui.label(
-        RichText::new(format!(
-            "{} of {} articles",
-            list.rows.len(),
-            project.articles().len()
-        ))
-        .small()
-        .weak(),
-    );
+    list.refresh(project, state, ui.ctx());
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} of {} articles",
+                list.rows.len(),
+                project.articles().len()
+            ))
+            .small()
+            .weak(),
+        );
+        if list.is_filtering() {
+            ui.spinner();
+            ui.label(RichText::new("filtering…").small().weak());
+        }
+    });
     let mut sort_clicked = None;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.4;
     let current_row = current.and_then(|c| list.rows.iter().position(|r| *r == c));
