@@ -100,6 +100,8 @@ pub(super) fn run(out: &mut dyn Write, opts: &Options, global: &Global) -> Resul
 struct Size<'a> {
     exe: &'a Path,
     dir: PathBuf,
+    /// Where the project is (a fresh folder for each import; see [`trash`]).
+    work: PathBuf,
     n: usize,
     runs: usize,
 }
@@ -113,8 +115,9 @@ impl Size<'_> {
         Ok(median(repeat(self.runs, f)?))
     }
 
+    /// Runs this program in the project's folder.
     fn gloss(&self, args: &[&str], ok: &[i32]) -> Result<Run> {
-        child(self.exe, args, &self.dir, ok)
+        child(self.exe, args, &self.work, ok)
     }
 }
 
@@ -128,9 +131,10 @@ fn size(
     global: &Global,
     out: &mut dyn Write,
 ) -> Result<Vec<Row>> {
-    let s = Size {
+    let mut s = Size {
         exe,
         dir: dir.to_path_buf(),
+        work: dir.to_path_buf(),
         n,
         runs,
     };
@@ -139,9 +143,12 @@ fn size(
     s.step("cat");
     let cat = s.median(|| measure::cat(&files, dir))?;
     rows.push(row("read the files (`cat`)", cat, String::new(), "", None));
-    let passages = project_steps(&s, cat, text, global, &mut rows)?;
+    let passages = project_steps(&mut s, cat, text, global, &mut rows)?;
     search_steps(&s, rg, &mut rows)?;
-    let project = std::fs::metadata(dir.join("p.ron")).map_or(0, |m| m.len());
+    let project = std::fs::metadata(s.work.join("p.ron")).map_or(0, |m| m.len());
+    // Deleted only now: ext4 is slow to create files for a while after
+    // many were deleted, which would slow the next import down.
+    let _ = std::fs::remove_dir_all(dir.join("trash"));
     writeln!(
         out,
         "## {n} articles: {} of text, {passages} passages, project file {}\n",
@@ -180,18 +187,25 @@ fn prepare(s: &Size) -> Result<(Vec<PathBuf>, u64)> {
 
 /// Import, tagging, open, save, tag, export; returns the passages.
 fn project_steps(
-    s: &Size,
+    s: &mut Size,
     cat: Run,
     text: u64,
     global: &Global,
     rows: &mut Vec<Row>,
 ) -> Result<usize> {
-    let dir = &s.dir;
     s.step("import");
-    let import = s.median(|| {
-        clean(dir)?;
-        s.gloss(&["import", "p.ron", "articles"], &[0])
-    })?;
+    // Each import into a folder never used, the previous ones set aside
+    // (not deleted: see `trash`).
+    trash(&s.dir, |name| name.starts_with("work-") || name.starts_with("p."))?;
+    let mut k = 0;
+    let import = median(repeat(s.runs, || {
+        k += 1;
+        trash(&s.dir, |name| name.starts_with("work-"))?;
+        s.work = s.dir.join(format!("work-{k}"));
+        std::fs::create_dir_all(&s.work)?;
+        s.gloss(&["import", "p.ron", "../articles"], &[0])
+    })?);
+    let dir = &s.work;
     let times = ratio(import.time, cat.time);
     rows.push(row(
         "import (`gloss import`)",
@@ -333,18 +347,25 @@ fn repeat(runs: usize, mut f: impl FnMut() -> Result<Run>) -> Result<Vec<Run>> {
     (0..runs).map(|_| f()).collect()
 }
 
-/// Removes the project a previous import left.
-fn clean(dir: &Path) -> Result<()> {
-    for name in ["p.ron", "p.ron.bak"] {
-        match std::fs::remove_file(dir.join(name)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-            _ => {}
+/// Moves the entries of `dir` whose names `which` picks into `dir/trash`,
+/// which is deleted after the size is measured.
+fn trash(dir: &Path, which: impl Fn(&str) -> bool) -> Result<()> {
+    let bin = dir.join("trash");
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if which(&name) {
+            std::fs::create_dir_all(&bin)?;
+            let mut to = bin.join(&name);
+            let mut i = 0;
+            while std::fs::symlink_metadata(&to).is_ok() {
+                i += 1;
+                to = bin.join(format!("{name}.{i}"));
+            }
+            std::fs::rename(e.path(), to)?;
         }
     }
-    match std::fs::remove_dir_all(dir.join("p.texts")) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 fn row(step: &str, run: Run, compared: String, goal: &str, met: Option<bool>) -> Row {
