@@ -196,7 +196,9 @@ fn project_steps(
     s.step("import");
     // Each import into a folder never used, the previous ones set aside
     // (not deleted: see `trash`).
-    trash(&s.dir, |name| name.starts_with("work-") || name.starts_with("p."))?;
+    trash(&s.dir, |name| {
+        name.starts_with("work-") || name.starts_with("p.")
+    })?;
     let mut k = 0;
     let import = median(repeat(s.runs, || {
         k += 1;

@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use super::TextStorage;
 use crate::io::paths::{path_bytes, relative_to};
 use crate::model::{
-    Adjudication, Annotation, AnnotationId, ArticleId, Colour, Conflict, NextIds, Problem, Project,
-    Quote, ReviewStatus, SourceFormat, Span, TagId, Timestamp,
+    Adjudication, Annotation, AnnotationId, Article, ArticleId, Colour, Conflict, NextIds, Problem,
+    Project, Quote, ReviewStatus, SourceFormat, Span, TagId, Timestamp,
 };
 
 #[allow(
@@ -231,7 +231,9 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
 }
 
 pub(super) struct Tags<'a>(pub &'a Project);
-pub(super) struct Articles<'a>(pub &'a Project, pub &'a Path, pub TextStorage);
+/// The articles of a project; with `true`, written as an empty list (as
+/// [`Annotations`]).
+pub(super) struct Articles<'a>(pub &'a Project, pub &'a Path, pub TextStorage, pub bool);
 /// The annotations of a project; with `true`, written as an empty list (the
 /// records are then rendered in parallel and spliced in, see `save`).
 pub(super) struct Annotations<'a>(pub &'a Project, pub bool);
@@ -252,34 +254,49 @@ impl Serialize for Tags<'_> {
 
 impl Serialize for Articles<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Articles(project, base, storage) = *self;
-        s.collect_seq(project.articles().map(|a| {
-            let unavailable = project.unavailable(a.id);
-            let text = match unavailable {
-                Some(u) => u.kept_text.as_deref().map(Cow::Borrowed),
-                None => (storage == TextStorage::Inline).then(|| Cow::Borrowed(a.text.as_str())),
-            };
-            ArticleRec {
-                id: a.id,
-                title: Cow::Borrowed(&a.title),
-                status: a.status,
-                date: a.meta.date,
-                posted: a.meta.posted,
-                credit: a.meta.credit.as_deref().map(Cow::Borrowed),
-                source: Cow::Owned(relative_to(&a.source, base)),
-                source_bytes: path_bytes(&a.source, base),
-                file_name: Cow::Borrowed(&a.meta.file_name),
-                format: a.meta.format,
-                encoding: Cow::Borrowed(&a.meta.encoding),
-                hash: Cow::Borrowed(&a.hash.0),
-                chars: project.text_len(a.id),
-                note: Cow::Borrowed(&a.note),
-                note_by: a.note_by.as_deref().map(Cow::Borrowed),
-                added: a.added,
-                attributes: Cow::Borrowed(&a.meta.attributes),
-                text,
-            }
-        }))
+        let Articles(project, base, storage, empty) = *self;
+        if empty {
+            return s.collect_seq(std::iter::empty::<ArticleRec<'_>>());
+        }
+        s.collect_seq(
+            project
+                .articles()
+                .map(|a| article_record(project, a, base, storage)),
+        )
+    }
+}
+
+/// The record of article `a` of project `p` (a project file at `base`).
+pub(super) fn article_record<'a>(
+    project: &'a Project,
+    a: &'a Article,
+    base: &Path,
+    storage: TextStorage,
+) -> ArticleRec<'a> {
+    let unavailable = project.unavailable(a.id);
+    let text = match unavailable {
+        Some(u) => u.kept_text.as_deref().map(Cow::Borrowed),
+        None => (storage == TextStorage::Inline).then(|| Cow::Borrowed(a.text.as_str())),
+    };
+    ArticleRec {
+        id: a.id,
+        title: Cow::Borrowed(&a.title),
+        status: a.status,
+        date: a.meta.date,
+        posted: a.meta.posted,
+        credit: a.meta.credit.as_deref().map(Cow::Borrowed),
+        source: Cow::Owned(relative_to(&a.source, base)),
+        source_bytes: path_bytes(&a.source, base),
+        file_name: Cow::Borrowed(&a.meta.file_name),
+        format: a.meta.format,
+        encoding: Cow::Borrowed(&a.meta.encoding),
+        hash: Cow::Borrowed(&a.hash.0),
+        chars: project.text_len(a.id),
+        note: Cow::Borrowed(&a.note),
+        note_by: a.note_by.as_deref().map(Cow::Borrowed),
+        added: a.added,
+        attributes: Cow::Borrowed(&a.meta.attributes),
+        text,
     }
 }
 

@@ -96,7 +96,7 @@ pub fn write_ron_with(
 ) -> Result<(), SaveError> {
     // Many passages: their lines are rendered on all cores and spliced into
     // the rest of the file, which is written with them left out.
-    let parallel = project.annotations().len() >= PARALLEL_FROM;
+    let parallel = project.annotations().len() + project.articles().len() >= PARALLEL_FROM;
     write_file(w, project, project_path, storage, texts, parallel)
 }
 
@@ -118,7 +118,7 @@ pub(super) fn write_file(
         next_ids: project.next_ids(),
         texts: (storage == TextStorage::Folder).then(|| texts.to_owned()),
         codebook: Tags(project),
-        articles: Articles(project, &base, storage),
+        articles: Articles(project, &base, storage, parallel),
         annotations: Annotations(project, parallel),
         orphans: Orphans(project),
         conflicts: project.conflicts(),
@@ -133,12 +133,31 @@ pub(super) fn write_file(
     let rest = ron::Options::default()
         .to_string_pretty(&file, pretty())
         .map_err(|e| ser(&e))?;
-    let marker = "\n    annotations: [],\n";
-    let at = rest
-        .find(marker)
-        .ok_or_else(|| SaveError::Serialise("no annotations list in the file".into()))?;
-    w.write_all(&rest.as_bytes()[..at])
-        .and_then(|()| w.write_all(b"\n    annotations: [\n"))
+    // The two lists, empty in `rest`, each on a line of its own.
+    let line_of = |list: &str| {
+        let line = format!("    {list}: [],\n");
+        rest.find(&format!("\n{line}"))
+            .map(|i| (i + 1, i + 1 + line.len()))
+    };
+    let (Some((a0, a1)), Some((b0, b1))) = (line_of("articles"), line_of("annotations")) else {
+        return Err(SaveError::Serialise(
+            "no article or passage list in the file".into(),
+        ));
+    };
+    w.write_all(&rest.as_bytes()[..a0])
+        .and_then(|()| w.write_all(b"    articles: [\n"))
+        .map_err(|e| ser(&e))?;
+    let all: Vec<&crate::model::Article> = project.articles().collect();
+    for batch in all.chunks(LINES_PER_BATCH) {
+        let lines = article_lines(project, batch, &base, storage).map_err(|e| ser(&e))?;
+        lines
+            .iter()
+            .try_for_each(|l| w.write_all(l.as_bytes()))
+            .map_err(|e| ser(&e))?;
+    }
+    w.write_all(b"    ],\n")
+        .and_then(|()| w.write_all(&rest.as_bytes()[a1..b0]))
+        .and_then(|()| w.write_all(b"    annotations: [\n"))
         .map_err(|e| ser(&e))?;
     let all: Vec<&crate::model::Annotation> = project.annotations().collect();
     // In batches, so the rendered lines never take much memory.
@@ -150,12 +169,13 @@ pub(super) fn write_file(
             .map_err(|e| ser(&e))?;
     }
     w.write_all(b"    ],\n")
-        .and_then(|()| w.write_all(&rest.as_bytes()[at + marker.len()..]))
+        .and_then(|()| w.write_all(&rest.as_bytes()[b1..]))
         .and_then(|()| w.write_all(b"\n"))
         .map_err(|e| ser(&e))
 }
 
-/// From how many passages the records are rendered in parallel.
+/// From how many records (passages and articles) the lines are rendered
+/// in parallel.
 const PARALLEL_FROM: usize = 20_000;
 /// Passage lines rendered (in parallel chunks) before they are written.
 const LINES_PER_BATCH: usize = 16_384;
@@ -183,6 +203,31 @@ fn annotation_lines(
                         )?,
                     );
                 }
+                out.push_str(",\n");
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Article records rendered on all cores, one line each, in order.
+fn article_lines(
+    project: &Project,
+    all: &[&crate::model::Article],
+    base: &Path,
+    storage: TextStorage,
+) -> Result<Vec<String>, ron::Error> {
+    use rayon::prelude::*;
+    all.par_chunks(512)
+        .map(|chunk| {
+            let config = ron::ser::PrettyConfig::new().depth_limit(0);
+            let mut out = String::with_capacity(chunk.len() * 480);
+            for a in chunk {
+                out.push_str("        ");
+                out.push_str(&ron::Options::default().to_string_pretty(
+                    &super::records::article_record(project, a, base, storage),
+                    config.clone(),
+                )?);
                 out.push_str(",\n");
             }
             Ok(out)

@@ -620,3 +620,38 @@ fn many_passages_are_written_in_parallel_to_the_same_bytes() {
         20_000
     );
 }
+
+#[test]
+fn articles_are_written_in_parallel_to_the_same_bytes() {
+    use crate::model::attributes::Value;
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = sample(dir.path());
+    let ids: Vec<ArticleId> = p.articles().map(|a| a.id).collect();
+    for (name, value) in [
+        ("outlet", Value::Text("Le \"Monde\"\ttab\n«»".into())),
+        ("pages", Value::Number(12.5)),
+        (
+            "issued",
+            Value::Date(chrono::NaiveDate::from_ymd_opt(2021, 3, 4).unwrap()),
+        ),
+    ] {
+        p.apply(Action::SetAttribute {
+            article: ids[0],
+            name: name.into(),
+            value: Some(value),
+        })
+        .unwrap();
+    }
+    let path = dir.path().join("p.ron");
+    for storage in [TextStorage::Inline, TextStorage::Folder] {
+        let mut one = Vec::new();
+        let mut par = Vec::new();
+        super::save::write_file(&mut one, &p, &path, storage, "p.texts", false).unwrap();
+        super::save::write_file(&mut par, &p, &path, storage, "p.texts", true).unwrap();
+        assert_eq!(
+            String::from_utf8(par).unwrap(),
+            String::from_utf8(one).unwrap(),
+            "{storage:?}"
+        );
+    }
+}
