@@ -410,7 +410,7 @@ pub fn show(
             .weak(),
         );
         if list.is_filtering() {
-            ui.spinner();
+            crate::ui::busy::spinner(ui);
             ui.label(RichText::new("filtering…").small().weak());
         }
     });

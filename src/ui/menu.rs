@@ -209,7 +209,7 @@ impl GlossApp {
                             .text(format!("{} {done}/{total}", j.label)),
                     );
                 } else {
-                    ui.spinner();
+                    crate::ui::busy::spinner(ui);
                     ui.label(&j.label);
                 }
             }

@@ -9,6 +9,7 @@
 pub mod app;
 mod article_view;
 mod bidi_label;
+mod busy;
 mod choosing;
 pub mod codebook;
 pub mod commands;

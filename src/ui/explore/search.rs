@@ -224,7 +224,7 @@ pub(super) fn tab(ui: &mut egui::Ui, project: &Project, s: &mut SearchState, msg
     let total = s.total();
     ui.horizontal_wrapped(|ui| {
         if s.is_running() {
-            ui.spinner();
+            crate::ui::busy::spinner(ui);
         }
         ui.label(format!(
             "{} in {}",

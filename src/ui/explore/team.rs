@@ -196,7 +196,7 @@ pub(super) fn tab(
     st.refresh(ui.ctx(), project, state);
     let Some(c) = &st.computed else {
         ui.horizontal(|ui| {
-            ui.spinner();
+            crate::ui::busy::spinner(ui);
             ui.label("Comparing analysts…");
         });
         return;
