@@ -67,7 +67,7 @@ pub(super) fn run(out: &mut dyn Write, opts: &Options, global: &Global) -> Resul
         None => {
             let t = tempfile::Builder::new()
                 .prefix("gloss-bench-")
-                .tempdir_in(".")
+                .tempdir_in(std::env::current_dir()?)
                 .context("cannot create a folder for the corpora in the current folder")?;
             let p = t.path().to_path_buf();
             (Some(t), p)
