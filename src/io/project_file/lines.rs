@@ -22,8 +22,8 @@ use crate::model::Timestamp;
 const ARTICLES_START: &str = "\n    articles: [\n";
 pub(super) const PASSAGES_START: &str = "\n    annotations: [\n";
 /// The line that closes a list, and how each record line starts.
-pub(super) const LIST_END: &[u8] = b"    ],\n";
-pub(super) const RECORD: &[u8] = b"        (";
+const LIST_END: &[u8] = b"    ],\n";
+const RECORD: &[u8] = b"        (";
 
 /// Lists shorter than this are parsed with the rest of the file.
 const PARALLEL_FROM: usize = 1 << 20;

@@ -85,26 +85,13 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     })?;
     let stamp = FileStamp::new(&meta, blake3::hash(&bytes));
     let mut warnings = Vec::new();
-    let body = match bytes.strip_prefix("\u{feff}".as_bytes()) {
-        Some(rest) => {
-            warnings.push(format!(
-                "{} starts with a byte-order mark, which Gloss ignores; the next save writes the file without it",
-                shown(&path)
-            ));
-            rest
-        }
-        None => &bytes[..],
-    };
-    let text = std::str::from_utf8(body).map_err(|e| {
-        let bom = bytes.len() - body.len();
-        let offset = e.valid_up_to() + bom;
-        LoadError::Encoding {
-            path: path.clone(),
-            line: memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1,
-            offset,
-            message: "the file is not valid UTF-8 text (a Gloss project file is UTF-8)".into(),
-        }
-    })?;
+    let (text, bom) = text_of(&bytes, &path)?;
+    if bom {
+        warnings.push(format!(
+            "{} starts with a byte-order mark, which Gloss ignores; the next save writes the file without it",
+            shown(&path)
+        ));
+    }
     let (file, version, unknown) = parse(text, &path)?;
     // The file's text is dropped before the article texts are read; it is
     // read again only in the rare case that some text is unavailable.
@@ -140,6 +127,23 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
     loaded.baseline.version = version;
     loaded.baseline.unknown_fields = unknown;
     Ok(loaded)
+}
+
+/// The text of a project file's bytes, without a byte-order mark (`true`
+/// when there was one); an error naming the line and offset when they are
+/// not UTF-8.
+pub(super) fn text_of<'a>(bytes: &'a [u8], path: &Path) -> Result<(&'a str, bool), LoadError> {
+    let body = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let text = std::str::from_utf8(body).map_err(|e| {
+        let offset = e.valid_up_to() + bytes.len() - body.len();
+        LoadError::Encoding {
+            path: path.to_path_buf(),
+            line: memchr::memchr_iter(b'\n', &bytes[..offset]).count() + 1,
+            offset,
+            message: "the file is not valid UTF-8 text (a Gloss project file is UTF-8)".into(),
+        }
+    })?;
+    Ok((text, body.len() < bytes.len()))
 }
 
 /// Reads a project from the RON text of a file at `path` (used to resolve the

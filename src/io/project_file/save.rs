@@ -147,93 +147,82 @@ pub(super) fn write_file(
     w.write_all(&rest.as_bytes()[..a0])
         .and_then(|()| w.write_all(b"    articles: [\n"))
         .map_err(|e| ser(&e))?;
-    let all: Vec<&crate::model::Article> = project.articles().collect();
-    for batch in all.chunks(LINES_PER_BATCH) {
-        let lines = article_lines(project, batch, &base, storage).map_err(|e| ser(&e))?;
-        lines
-            .iter()
-            .try_for_each(|l| w.write_all(l.as_bytes()))
-            .map_err(|e| ser(&e))?;
-    }
+    let config = ron::ser::PrettyConfig::new().depth_limit(0);
+    let articles: Vec<&crate::model::Article> = project.articles().collect();
+    write_lines(
+        w,
+        &articles,
+        || (),
+        |out, a, ()| {
+            let record = super::records::article_record(project, a, &base, storage);
+            out.push_str(&ron::Options::default().to_string_pretty(&record, config.clone())?);
+            Ok(())
+        },
+    )?;
     w.write_all(b"    ],\n")
         .and_then(|()| w.write_all(&rest.as_bytes()[a1..b0]))
         .and_then(|()| w.write_all(b"    annotations: [\n"))
         .map_err(|e| ser(&e))?;
-    let all: Vec<&crate::model::Annotation> = project.annotations().collect();
-    // In batches, so the rendered lines never take much memory.
-    for batch in all.chunks(LINES_PER_BATCH) {
-        let lines = annotation_lines(project, batch).map_err(|e| ser(&e))?;
-        lines
-            .iter()
-            .try_for_each(|l| w.write_all(l.as_bytes()))
-            .map_err(|e| ser(&e))?;
-    }
+    let passages: Vec<&crate::model::Annotation> = project.annotations().collect();
+    write_lines(
+        w,
+        &passages,
+        super::lines::TimeCache::default,
+        |out, a, times| {
+            let record = super::records::record_of(project, a);
+            // Reviewed passages are left to ron (see `render_passage`).
+            if !super::lines::render_passage(out, &record, times) {
+                out.push_str(&ron::Options::default().to_string_pretty(&record, config.clone())?);
+            }
+            Ok(())
+        },
+    )?;
     w.write_all(b"    ],\n")
         .and_then(|()| w.write_all(&rest.as_bytes()[b1..]))
         .and_then(|()| w.write_all(b"\n"))
         .map_err(|e| ser(&e))
 }
 
+/// Writes `items` one record per line as the pretty writer lays them out at
+/// depth 3 (indented, each followed by a comma): rendered by `render` on all
+/// cores in chunks (each with its own `state`), in order, a batch at a time
+/// so the rendered lines never take much memory.
+fn write_lines<T: Sync, S>(
+    w: &mut dyn Write,
+    items: &[T],
+    state: impl Fn() -> S + Sync,
+    render: impl Fn(&mut String, &T, &mut S) -> Result<(), ron::Error> + Sync,
+) -> Result<(), SaveError> {
+    use rayon::prelude::*;
+    let ser = |e: &dyn std::fmt::Display| SaveError::Serialise(e.to_string());
+    for batch in items.chunks(LINES_PER_BATCH) {
+        let chunks: Vec<String> = batch
+            .par_chunks(1024)
+            .map(|chunk| {
+                let mut out = String::with_capacity(chunk.len() * 400);
+                let mut s = state();
+                for item in chunk {
+                    out.push_str("        ");
+                    render(&mut out, item, &mut s)?;
+                    out.push_str(",\n");
+                }
+                Ok(out)
+            })
+            .collect::<Result<_, ron::Error>>()
+            .map_err(|e| ser(&e))?;
+        chunks
+            .iter()
+            .try_for_each(|c| w.write_all(c.as_bytes()))
+            .map_err(|e| ser(&e))?;
+    }
+    Ok(())
+}
+
 /// From how many records (passages and articles) the lines are rendered
 /// in parallel.
 const PARALLEL_FROM: usize = 20_000;
-/// Passage lines rendered (in parallel chunks) before they are written.
+/// Lines rendered (in parallel chunks) before they are written.
 const LINES_PER_BATCH: usize = 16_384;
-
-/// The annotation records as the pretty writer lays them out at depth 3:
-/// one per line, indented, each followed by a comma. Rendered in parallel
-/// chunks, in order.
-fn annotation_lines(
-    project: &Project,
-    all: &[&crate::model::Annotation],
-) -> Result<Vec<String>, ron::Error> {
-    use rayon::prelude::*;
-    all.par_chunks(2048)
-        .map(|chunk| {
-            let mut out = String::with_capacity(chunk.len() * 320);
-            let mut times = super::lines::TimeCache::default();
-            for a in chunk {
-                out.push_str("        ");
-                let record = super::records::record_of(project, a);
-                if !super::lines::render_passage(&mut out, &record, &mut times) {
-                    out.push_str(
-                        &ron::Options::default().to_string_pretty(
-                            &record,
-                            ron::ser::PrettyConfig::new().depth_limit(0),
-                        )?,
-                    );
-                }
-                out.push_str(",\n");
-            }
-            Ok(out)
-        })
-        .collect()
-}
-
-/// Article records rendered on all cores, one line each, in order.
-fn article_lines(
-    project: &Project,
-    all: &[&crate::model::Article],
-    base: &Path,
-    storage: TextStorage,
-) -> Result<Vec<String>, ron::Error> {
-    use rayon::prelude::*;
-    all.par_chunks(512)
-        .map(|chunk| {
-            let config = ron::ser::PrettyConfig::new().depth_limit(0);
-            let mut out = String::with_capacity(chunk.len() * 480);
-            for a in chunk {
-                out.push_str("        ");
-                out.push_str(&ron::Options::default().to_string_pretty(
-                    &super::records::article_record(project, a, base, storage),
-                    config.clone(),
-                )?);
-                out.push_str(",\n");
-            }
-            Ok(out)
-        })
-        .collect()
-}
 
 /// The RON text of a project's file, as [`write_ron`] writes it.
 ///

@@ -1,7 +1,8 @@
 //! Reading a project's articles a batch at a time, without its passages:
-//! what a corpus search needs. The passage lines are skipped, not parsed
-//! (the writer puts one passage per line, so their list is found by lines;
-//! a file shaped otherwise, say edited by hand, is parsed whole instead),
+//! what a corpus search needs. The passage lines are skipped, not read (the
+//! writer puts them between the list's opening line and the orphans, so
+//! they are found from both ends of the file; a file of another shape, or
+//! one with a problem, is parsed whole instead),
 //! texts are read and checked in parallel exactly as [`super::load`] reads
 //! them, and each batch is handed on in article order before the next is
 //! read, so memory holds one batch of texts, not the corpus.
@@ -13,11 +14,11 @@ use rayon::prelude::*;
 use serde::de::IgnoredAny;
 
 use super::LoadError;
-use super::lines::{LIST_END, PASSAGES_START, RECORD};
-use super::load::{load_article, parse};
+use super::lines::PASSAGES_START;
+use super::load::{load_article, parse, text_of};
 use crate::io::limits::Limits;
 use crate::io::paths::{absolute, project_dir};
-use crate::io::read::{FileError, open_regular};
+use crate::io::read::{FileError, open_regular, read_bounded};
 use crate::model::{Article, Problem};
 
 /// Where the writer's passage list starts.
@@ -54,25 +55,25 @@ pub fn scan<T: Send>(
         path: path.clone(),
         source,
     };
-    let (bytes, skipped) =
-        read_without_passages(&path, Limits::get().project_bytes).map_err(io_err)?;
-    let body = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-    let without = if skipped {
-        None
-    } else {
-        without_passages(body)
-    };
-    let text = std::str::from_utf8(without.as_deref().unwrap_or(body)).map_err(|e| {
-        LoadError::Encoding {
-            path: path.clone(),
-            line: 0,
-            offset: e.valid_up_to(),
-            message: "the file is not valid UTF-8 text (a Gloss project file is UTF-8)".into(),
+    let limit = Limits::get().project_bytes;
+    let (bytes, skipped) = read_without_passages(&path, limit).map_err(io_err)?;
+    let stripped = skipped
+        .then(|| text_of(&bytes, &path).ok())
+        .flatten()
+        .and_then(|(text, _)| parse::<IgnoredAny>(text, &path).ok());
+    let file = match stripped {
+        Some((file, _, _)) => file,
+        None => {
+            // Another shape, or a problem: the whole file, parsed as opening
+            // parses it, so that a problem is reported where it is.
+            let whole = if skipped {
+                read_bounded(&path, limit).map_err(io_err)?
+            } else {
+                bytes
+            };
+            parse::<IgnoredAny>(text_of(&whole, &path)?.0, &path)?.0
         }
-    })?;
-    let (file, _, _) = parse::<IgnoredAny>(text, &path)?;
-    drop(without);
-    drop(bytes);
+    };
     let base = project_dir(&path);
     let folder = file.texts.as_ref().map(|f| base.join(f));
     let mut scan = Scan::default();
@@ -164,28 +165,6 @@ fn read_without_passages(path: &Path, limit: u64) -> Result<(Vec<u8>, bool), Fil
     }
 }
 
-/// The file with its passage list emptied, when it has the writer's shape:
-/// the list's opening line, then only lines that each start a record, then
-/// its closing line. `None` for any other shape (the caller parses it all).
-fn without_passages(body: &[u8]) -> Option<Vec<u8>> {
-    let start = memchr::memmem::find(body, LIST_START)? + LIST_START.len();
-    let mut at = start;
-    loop {
-        let rest = body.get(at..)?;
-        if rest.starts_with(LIST_END) {
-            break;
-        }
-        if !rest.starts_with(RECORD) {
-            return None;
-        }
-        at += memchr::memchr(b'\n', rest)? + 1;
-    }
-    let mut out = Vec::with_capacity(start + body.len() - at);
-    out.extend_from_slice(&body[..start]);
-    out.extend_from_slice(&body[at..]);
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,19 +234,5 @@ mod tests {
         assert_eq!(seen.len(), 39);
         assert_eq!(scan.articles, 39);
         assert_eq!(scan.warnings.len(), 1, "{:?}", scan.warnings);
-    }
-
-    #[test]
-    fn the_passage_list_is_emptied_only_in_the_writers_shape() {
-        let f = b"(\n    articles: [],\n    annotations: [\n        (id: 1),\n        (id: 2),\n    ],\n    orphans: [],\n)\n";
-        let out = without_passages(f).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "(\n    articles: [],\n    annotations: [\n    ],\n    orphans: [],\n)\n"
-        );
-        // A record over two lines, or no closing line: not the writer's shape.
-        let f = b"(\n    annotations: [\n        (id: 1,\n note: \"\"),\n    ],\n)\n";
-        assert!(without_passages(f).is_none());
-        assert!(without_passages(b"(\n    annotations: [\n        (id: 1),\n").is_none());
     }
 }
