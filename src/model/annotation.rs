@@ -28,6 +28,15 @@ impl Timestamp {
     pub fn from_unix(secs: i64) -> Self {
         Self(DateTime::from_timestamp(secs, 0).unwrap_or_default())
     }
+
+    /// Reads an RFC 3339 time (any offset, brought to UTC and to whole
+    /// seconds), as files write it.
+    ///
+    /// # Errors
+    /// Why `s` is not such a time.
+    pub fn parse(s: &str) -> Result<Self, chrono::ParseError> {
+        DateTime::parse_from_rfc3339(s).map(|t| Timestamp(t.with_timezone(&Utc).trunc_subsecs(0)))
+    }
 }
 
 impl std::fmt::Display for Timestamp {
@@ -45,8 +54,7 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        DateTime::parse_from_rfc3339(&s)
-            .map(|t| Timestamp(t.with_timezone(&Utc).trunc_subsecs(0)))
+        Timestamp::parse(&s)
             .map_err(|e| serde::de::Error::custom(format!("bad timestamp {s:?}: {e}")))
     }
 }

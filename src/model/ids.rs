@@ -68,6 +68,21 @@ impl AnnotationId {
         }
         uuid::Uuid::try_parse(s).ok().map(|u| Self(u.as_u128()))
     }
+
+    /// The id a file writes as a UUID string: only UUIDs above the numbered
+    /// range are such ids (a number is written as a number).
+    ///
+    /// # Errors
+    /// Why `s` is not such an id.
+    pub fn from_uuid_text(s: &str) -> Result<Self, String> {
+        match uuid::Uuid::try_parse(s) {
+            Ok(u) if u.as_u128() > u128::from(u64::MAX) => Ok(Self(u.as_u128())),
+            Ok(_) => Err(format!(
+                "passage id {s:?} is a UUID in the range of numbered ids; write it as a number"
+            )),
+            Err(e) => Err(format!("bad passage id {s:?}: {e}")),
+        }
+    }
 }
 
 impl std::fmt::Display for AnnotationId {
@@ -104,13 +119,7 @@ impl<'de> Deserialize<'de> for AnnotationId {
                     .map_err(|_| E::custom(format!("negative passage id {v}")))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AnnotationId, E> {
-                match uuid::Uuid::try_parse(v) {
-                    Ok(u) if u.as_u128() > u128::from(u64::MAX) => Ok(AnnotationId(u.as_u128())),
-                    Ok(_) => Err(E::custom(format!(
-                        "passage id {v:?} is a UUID in the range of numbered ids; write it as a number"
-                    ))),
-                    Err(e) => Err(E::custom(format!("bad passage id {v:?}: {e}"))),
-                }
+                AnnotationId::from_uuid_text(v).map_err(E::custom)
             }
         }
         d.deserialize_any(V)

@@ -217,7 +217,7 @@ pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>),
 
 /// Checks the header and parses the records of any version this build
 /// reads, noting fields it does not know.
-pub(super) fn parse<A: for<'de> Deserialize<'de> + Send>(
+pub(super) fn parse<A: lines::Record>(
     text: &str,
     path: &Path,
 ) -> Result<(FileIn<A>, u32, Vec<String>), LoadError> {
@@ -242,7 +242,7 @@ pub(super) fn parse<A: for<'de> Deserialize<'de> + Send>(
 /// from version 2 only by lacking `source_bytes`, so both parse into the same
 /// records; each later step adds a function here, tested against fixtures
 /// that never change (`tests/fixtures/v1/…`).
-fn migrate<A: for<'de> Deserialize<'de> + Send>(
+fn migrate<A: lines::Record>(
     text: &str,
     version: u32,
     path: &Path,

@@ -11,6 +11,7 @@
 
 mod lines;
 mod load;
+mod passage_line;
 mod records;
 mod save;
 mod scan;

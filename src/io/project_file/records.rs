@@ -160,12 +160,17 @@ pub(super) struct CompactAnnotation {
 
 impl<'de> Deserialize<'de> for CompactAnnotation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let r = AnnotationRec::deserialize(d)?;
+        AnnotationRec::deserialize(d).map(Self::from_rec)
+    }
+}
+
+impl CompactAnnotation {
+    pub(super) fn from_rec(r: AnnotationRec<'_>) -> Self {
         let quote_hash = quote_hash(&r.quote, &r.prefix, &r.suffix);
-        Ok(Self {
+        Self {
             annotation: annotation_of(r),
             quote_hash,
-        })
+        }
     }
 }
 
@@ -180,23 +185,24 @@ pub(super) struct QuotedAnnotation {
 
 impl<'de> Deserialize<'de> for QuotedAnnotation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let r = AnnotationRec::deserialize(d)?;
-        let quote_hash = quote_hash(&r.quote, &r.prefix, &r.suffix);
+        AnnotationRec::deserialize(d).map(Self::from_rec)
+    }
+}
+
+impl QuotedAnnotation {
+    pub(super) fn from_rec(r: AnnotationRec<'_>) -> Self {
         let quote = crate::model::Quote {
             exact: r.quote.to_string(),
             prefix: r.prefix.to_string(),
             suffix: r.suffix.to_string(),
         };
         let (article, id) = (r.article, r.id);
-        Ok(Self {
-            compact: CompactAnnotation {
-                annotation: annotation_of(r),
-                quote_hash,
-            },
+        Self {
+            compact: CompactAnnotation::from_rec(r),
             article,
             id,
             quote,
-        })
+        }
     }
 }
 

@@ -167,11 +167,11 @@ pub(super) fn write_file(
     write_lines(
         w,
         &passages,
-        super::lines::TimeCache::default,
+        super::passage_line::TimeCache::default,
         |out, a, times| {
             let record = super::records::record_of(project, a);
             // Reviewed passages are left to ron (see `render_passage`).
-            if !super::lines::render_passage(out, &record, times) {
+            if !super::passage_line::render_passage(out, &record, times) {
                 out.push_str(&ron::Options::default().to_string_pretty(&record, config.clone())?);
             }
             Ok(())
