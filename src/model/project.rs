@@ -107,6 +107,36 @@ impl Project {
         next: NextIds,
         unavailable: BTreeMap<ArticleId, Unavailable>,
     ) -> Result<Self, Vec<Problem>> {
+        let (p, mut problems) = Self::assemble(
+            memo,
+            articles,
+            codebook,
+            annotations,
+            orphans,
+            next,
+            unavailable,
+        );
+        problems.extend(p.validate());
+        if problems.is_empty() {
+            Ok(p)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The project of these parts, with what makes it invalid so far (an
+    /// id twice), before [`Project::validate`]. For a reader that checked
+    /// every text against its hash as it read it, and so validates with
+    /// [`Project::validate_read`].
+    pub(crate) fn assemble(
+        memo: String,
+        articles: Vec<Article>,
+        codebook: Codebook,
+        annotations: Vec<Annotation>,
+        orphans: Vec<Orphan>,
+        next: NextIds,
+        unavailable: BTreeMap<ArticleId, Unavailable>,
+    ) -> (Self, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut p = Project {
             memo,
@@ -143,12 +173,7 @@ impl Project {
             p.orphans.insert(id, o);
         }
         p.reindex();
-        problems.extend(p.validate());
-        if problems.is_empty() {
-            Ok(p)
-        } else {
-            Err(problems)
-        }
+        (p, problems)
     }
 
     /// Rebuilds the derived indexes.
@@ -167,18 +192,32 @@ impl Project {
     /// Checks every invariant and lists what is broken.
     #[must_use]
     pub fn validate(&self) -> Vec<Problem> {
+        self.check(true)
+    }
+
+    /// [`Project::validate`] for a project whose every available text was
+    /// checked against its hash as it was read (opening a file), which is
+    /// most of the cost of validating.
+    pub(crate) fn validate_read(&self) -> Vec<Problem> {
+        self.check(false)
+    }
+
+    fn check(&self, hash_texts: bool) -> Vec<Problem> {
         let mut out = Vec::new();
         let next = self.next.next();
         let mut hashes: HashMap<&ContentHash, ArticleId> = HashMap::new();
         // Hashing every text is the costly part: on every core.
-        let mismatched: std::collections::HashSet<ArticleId> = self
-            .articles
-            .par_iter()
-            .filter(|(id, a)| {
-                !self.unavailable.contains_key(id) && ContentHash::of(a.text.as_str()) != a.hash
-            })
-            .map(|(id, _)| *id)
-            .collect();
+        let mismatched: std::collections::HashSet<ArticleId> = if hash_texts {
+            self.articles
+                .par_iter()
+                .filter(|(id, a)| {
+                    !self.unavailable.contains_key(id) && ContentHash::of(a.text.as_str()) != a.hash
+                })
+                .map(|(id, _)| *id)
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
         for a in self.articles.values() {
             if a.id.0 >= next.article {
                 out.push(problem(a.id, "id is not below next_ids.article"));

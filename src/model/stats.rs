@@ -133,15 +133,22 @@ pub fn stats(project: &Project) -> Stats {
     per_tag.sort_by(|a, b| a.path.cmp(&b.path));
     let count = |s: ReviewStatus| project.articles().filter(|a| a.status == s).count();
     let cb = project.codebook();
+    // Each tag's path is made once, not once per passage.
+    let paths: BTreeMap<TagId, String> = cb.iter().map(|t| (t.id, cb.path(t.id))).collect();
     let per_article = project
         .articles()
         .filter(|a| project.annotation_count(a.id) > 0)
         .map(|a| {
-            let mut per_tag = BTreeMap::new();
+            let mut by_id: BTreeMap<TagId, usize> = BTreeMap::new();
             for x in project.annotations_of(a.id) {
                 for t in &x.tags {
-                    *per_tag.entry(cb.path(*t)).or_insert(0) += 1;
+                    *by_id.entry(*t).or_insert(0) += 1;
                 }
+            }
+            let mut per_tag = BTreeMap::new();
+            for (t, n) in by_id {
+                let path = paths.get(&t).cloned().unwrap_or_else(|| cb.path(t));
+                *per_tag.entry(path).or_insert(0) += n;
             }
             ArticleStats {
                 id: a.id.0,

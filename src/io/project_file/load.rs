@@ -83,7 +83,7 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         path: path.clone(),
         source: e.into(),
     })?;
-    let stamp = FileStamp::new(&meta, blake3::hash(&bytes));
+    let stamp = FileStamp::new(&meta, blake3::Hasher::new().update_rayon(&bytes).finalize());
     let mut warnings = Vec::new();
     let (text, bom) = text_of(&bytes, &path)?;
     if bom {
@@ -342,7 +342,8 @@ fn from_file(
         }
     }
     let conflicts = file.conflicts;
-    let project = Project::from_parts_with(
+    // Each text was checked against its hash as it was read.
+    let (project, more) = Project::assemble(
         file.memo,
         articles,
         codebook,
@@ -351,28 +352,23 @@ fn from_file(
         file.next_ids,
         unavailable,
     );
-    match project {
-        Ok(project) if problems.is_empty() => Ok(Loaded {
-            project: project.with_conflicts(conflicts),
-            storage,
-            warnings,
-            baseline: Baseline {
-                damaged_texts: damaged,
-                ..Baseline::default()
-            },
-        }),
-        Ok(_) => Err(LoadError::Invalid {
+    problems.extend(more);
+    problems.extend(project.validate_read());
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid {
             path: path.to_path_buf(),
             problems,
-        }),
-        Err(more) => {
-            problems.extend(more);
-            Err(LoadError::Invalid {
-                path: path.to_path_buf(),
-                problems,
-            })
-        }
+        });
     }
+    Ok(Loaded {
+        project: project.with_conflicts(conflicts),
+        storage,
+        warnings,
+        baseline: Baseline {
+            damaged_texts: damaged,
+            ..Baseline::default()
+        },
+    })
 }
 
 /// The codebook of the file's tag records (a tag listed twice is a problem).
