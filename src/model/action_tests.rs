@@ -488,3 +488,30 @@ fn note_edits_record_who_wrote_them_and_undo_restores_it() {
     assert_eq!(s.project().annotation(id).unwrap().note_by, None);
     assert_eq!(s.project().article(art).unwrap().note_by, None);
 }
+
+#[test]
+fn tagging_matches_counts_new_passages_and_numbers_them_in_article_order() {
+    let (mut p, ids) = super::testing::project(&["a b a", "b a", "nothing", "[a]{A} a"]);
+    let re = regex::Regex::new("a").unwrap();
+    let stamp = super::annotation::Stamp::now(None);
+    // Five matches, one of them already a passage with the tag: four new
+    // (the limit counts an article's matches with the passages before it).
+    let too_few = ops::tag_matches(&p, &ids, &re, "A", &stamp, 3);
+    assert!(matches!(
+        too_few,
+        Err(ops::TagMatchesError::TooMany { max: 3 })
+    ));
+    let done = ops::tag_matches(&p, &ids, &re, "A", &stamp, 5).unwrap();
+    assert_eq!((done.passages, done.articles), (4, 3));
+    p.apply(done.action).unwrap();
+    let by_id: Vec<(super::ids::ArticleId, usize)> = p
+        .annotations()
+        .map(|a| (a.article, a.span.start()))
+        .collect();
+    let mut in_order = by_id.clone();
+    in_order.sort_by_key(|&(art, start)| (art != ids[3] || start != 0, art, start));
+    assert_eq!(by_id, in_order, "ids follow articles, then matches");
+    // Every match is now a passage with the tag: nothing new.
+    let again = ops::tag_matches(&p, &ids, &re, "A", &stamp, 2).unwrap();
+    assert_eq!(again.passages, 0);
+}

@@ -3,6 +3,9 @@
 //! so every user-level change is a single undo step.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use super::action::Action;
 use super::annotation::{Annotation, Orphan, Quote, Stamp, Timestamp};
@@ -109,9 +112,9 @@ pub fn tag_spans(
     if project.article(article).is_none() {
         return Err(ModelError::NoSuchArticle(article));
     }
-    let existing: std::collections::HashMap<Span, (AnnotationId, BTreeSet<TagId>)> = project
+    let existing: std::collections::HashMap<Span, &crate::model::Annotation> = project
         .annotations_of(article)
-        .map(|a| (a.span, (a.id, a.tags.clone())))
+        .map(|a| (a.span, a))
         .collect();
     let mut seen = std::collections::HashSet::new();
     let mut actions = Vec::new();
@@ -120,12 +123,12 @@ pub fn tag_spans(
             continue;
         }
         match existing.get(&span) {
-            Some((_, tags)) if tags.contains(&tag) => {}
-            Some((id, tags)) => {
-                let mut tags = tags.clone();
+            Some(a) if a.tags.contains(&tag) => {}
+            Some(a) => {
+                let mut tags = a.tags.clone();
                 tags.insert(tag);
                 actions.push(Action::SetAnnotationTags {
-                    annotation: *id,
+                    annotation: a.id,
                     tags,
                     modified: stamp.at,
                 });
@@ -531,25 +534,44 @@ pub fn tag_matches(
     let label = format!("tag matches with {tag_path}");
     let mut total = 0;
     let mut with = 0;
-    for &id in articles {
-        let spans = {
+    if let Some(&id) = articles.iter().find(|&&id| project.article(id).is_none()) {
+        return Err(ModelError::NoSuchArticle(id).into());
+    }
+    // The texts are searched on every core; the passages are then made in
+    // article order, so their ids follow it. Matches of passages that
+    // already have the tag make none, so more matches than `max` plus every
+    // passage there is means too many: the search stops there rather than
+    // holding them all.
+    let cap = max.saturating_add(project.annotations().len());
+    let seen = AtomicUsize::new(0);
+    let found: Option<Vec<(ArticleId, Vec<Span>)>> = articles
+        .par_iter()
+        .map(|&id| {
             let Some(a) = project.article(id) else {
-                return Err(ModelError::NoSuchArticle(id).into());
+                return Some((id, Vec::new()));
             };
             if project.unavailable(id).is_some() {
-                continue;
+                return Some((id, Vec::new()));
             }
             let mut spans = Vec::new();
             for span in super::search::match_spans(re, &a.text) {
-                if total + spans.len() >= max {
-                    return Err(TagMatchesError::TooMany { max });
+                if seen.fetch_add(1, Ordering::Relaxed) >= cap {
+                    return None;
                 }
                 spans.push(span);
             }
-            spans
-        };
+            Some((id, spans))
+        })
+        .collect();
+    let Some(found) = found else {
+        return Err(TagMatchesError::TooMany { max });
+    };
+    for (id, spans) in found {
         if spans.is_empty() {
             continue;
+        }
+        if total + spans.len() > max {
+            return Err(TagMatchesError::TooMany { max });
         }
         let (mut acts, n) = tag_spans(project, id, &spans, tag, stamp)?;
         total += n;

@@ -186,7 +186,8 @@ pub(super) fn write_file(
 /// Writes `items` one record per line as the pretty writer lays them out at
 /// depth 3 (indented, each followed by a comma): rendered by `render` on all
 /// cores in chunks (each with its own `state`), in order, a batch at a time
-/// so the rendered lines never take much memory.
+/// so the rendered lines never take much memory. Each batch is rendered
+/// while the one before it is written (and hashed), so neither waits.
 fn write_lines<T: Sync, S>(
     w: &mut dyn Write,
     items: &[T],
@@ -195,8 +196,8 @@ fn write_lines<T: Sync, S>(
 ) -> Result<(), SaveError> {
     use rayon::prelude::*;
     let ser = |e: &dyn std::fmt::Display| SaveError::Serialise(e.to_string());
-    for batch in items.chunks(LINES_PER_BATCH) {
-        let chunks: Vec<String> = batch
+    let render_batch = |batch: &[T]| -> Result<Vec<String>, SaveError> {
+        batch
             .par_chunks(1024)
             .map(|chunk| {
                 let mut out = String::with_capacity(chunk.len() * 400);
@@ -209,11 +210,21 @@ fn write_lines<T: Sync, S>(
                 Ok(out)
             })
             .collect::<Result<_, ron::Error>>()
-            .map_err(|e| ser(&e))?;
-        chunks
-            .iter()
-            .try_for_each(|c| w.write_all(c.as_bytes()))
-            .map_err(|e| ser(&e))?;
+            .map_err(|e| ser(&e))
+    };
+    let mut batches = items.chunks(LINES_PER_BATCH);
+    let mut ready = batches.next().map(render_batch).transpose()?;
+    while let Some(lines) = ready.take() {
+        let mut next = None;
+        let mut written = Ok(());
+        rayon::in_place_scope(|scope| {
+            if let Some(batch) = batches.next() {
+                scope.spawn(|_| next = Some(render_batch(batch)));
+            }
+            written = lines.iter().try_for_each(|c| w.write_all(c.as_bytes()));
+        });
+        written.map_err(|e| ser(&e))?;
+        ready = next.transpose()?;
     }
     Ok(())
 }
@@ -389,9 +400,13 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
         }
     };
     std::fs::create_dir_all(folder).map_err(io_err(folder))?;
-    let missing: Vec<_> = project
+    // Looked up on every core: one stat per text adds up at 100,000.
+    let articles: Vec<&crate::model::Article> = project
         .articles()
         .filter(|a| project.unavailable(a.id).is_none())
+        .collect();
+    let missing: Vec<_> = articles
+        .into_par_iter()
         .filter_map(|a| {
             let p = folder.join(text_file_name(&a.hash));
             if repair.contains(&a.hash) {
