@@ -25,6 +25,7 @@ fn bench_prints_a_table_for_each_size_and_keeps_the_corpus_it_was_given() {
         "read the files (`cat`)",
         "import (`gloss import`)",
         "open, tagged (`gloss stats`)",
+        "open: articles listed",
         "save (in this process)",
         "tag (`gloss tag`: open, tag, save)",
         "CSV export (`gloss export`)",

@@ -259,6 +259,13 @@ impl GlossApp {
             self.shortcuts(&ctx, &mut msgs);
         }
 
+        // A project being opened lists its articles as soon as they are read.
+        let listing = self
+            .jobs
+            .iter()
+            .filter_map(|j| j.listing.clone())
+            .find(|l| l.get().is_some());
+        let listing = listing.as_deref().and_then(std::sync::OnceLock::get);
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut msgs));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("articles")
@@ -267,6 +274,10 @@ impl GlossApp {
             .size_range(200.0..=700.0)
             .show(ui, |ui| {
                 use crate::model::changes::Aspect::{Articles, Codebook, Passages, Texts};
+                if let Some(rows) = &listing {
+                    list::show_listing(ui, rows);
+                    return;
+                }
                 let state = self
                     .session
                     .generations()
@@ -345,6 +356,17 @@ impl GlossApp {
             None
         };
         egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(rows) = listing {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(48.0);
+                    super::busy::spinner(ui);
+                    ui.label(format!(
+                        "Opening {} articles: reading their texts and passages…",
+                        rows.len()
+                    ));
+                });
+                return;
+            }
             if self.find.open {
                 self.find_bar(ui);
             }

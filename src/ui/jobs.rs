@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
@@ -12,7 +13,7 @@ use crate::exchange::format::{ExportError, Format};
 use crate::exchange::import::{self, Imported};
 use crate::io::lock::{Claim, Presence};
 use crate::io::project_file::{
-    self, Baseline, LoadError, Loaded, SaveError, SaveOptions, TextStorage,
+    self, Baseline, Listed, LoadError, Loaded, SaveError, SaveOptions, TextStorage,
 };
 use crate::io::protect::Protected;
 use crate::model::ops::ResyncSummary;
@@ -104,6 +105,9 @@ pub struct Job {
     pub progress: Arc<(AtomicUsize, AtomicUsize)>,
     /// Set to ask the job to stop early (`None` for jobs that cannot stop).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// An opening project's articles, listed as soon as they are read
+    /// (`None` for other jobs).
+    pub listing: Option<Arc<OnceLock<Vec<Listed>>>>,
     rx: Receiver<Done>,
 }
 
@@ -153,6 +157,7 @@ fn spawn(
         label,
         progress,
         cancel: cancellable.then_some(cancel),
+        listing: None,
         rx,
     }
 }
@@ -172,7 +177,9 @@ pub struct OpenOptions {
 /// otherwise.
 pub fn open(ctx: &egui::Context, path: PathBuf, opts: OpenOptions) -> Job {
     let label = format!("Opening {}", crate::io::paths::shown(&path));
-    spawn(label, ctx, false, move |_, _| {
+    let listing = Arc::new(OnceLock::new());
+    let (list, repaint) = (listing.clone(), ctx.clone());
+    let mut job = spawn(label, ctx, false, move |_, _| {
         let recovery = project_file::recovery_path(&path);
         if opts.discard_recovery {
             remove_now(&recovery);
@@ -186,13 +193,25 @@ pub fn open(ctx: &egui::Context, path: PathBuf, opts: OpenOptions) -> Job {
             }
             Claim::Elsewhere(_) | Claim::Unavailable(_) => None,
         };
+        // The list shows the articles while their texts and passages load.
+        let result = project_file::load_listing(&path, |articles| {
+            tracing::info!(
+                "listed the {} articles of {}",
+                articles.len(),
+                path.display()
+            );
+            let _ = list.set(articles);
+            repaint.request_repaint();
+        });
         Done::Opened {
-            result: project_file::load(&path).map(Box::new),
+            result: result.map(Box::new),
             path,
             presence,
             restored_from: None,
         }
-    })
+    });
+    job.listing = Some(listing);
+    job
 }
 
 /// Opens the example project: a copy of the bundled one in Gloss's data

@@ -508,59 +508,17 @@ pub fn show(
                     status_icon(ui, a.status);
                 });
                 row.col(|ui| {
-                    ui.vertical(|ui| {
-                        let title = if project.unavailable(id).is_some() {
-                            RichText::new(format!("⚠ {}", a.title))
-                                .strong()
-                                .color(ui.visuals().warn_fg_color)
-                        } else {
-                            RichText::new(&a.title).strong()
-                        };
-                        let r = if super::reader::bidi::needs_bidi(&a.title) {
-                            // Right-to-left titles in their visual order.
-                            let unavailable = project.unavailable(id).is_some();
-                            let shown = if unavailable {
-                                format!("⚠ {}", a.title)
-                            } else {
-                                a.title.clone()
-                            };
-                            let colour = if unavailable {
-                                ui.visuals().warn_fg_color
-                            } else {
-                                ui.visuals().strong_text_color()
-                            };
-                            let format = egui::TextFormat::simple(
-                                egui::TextStyle::Body.resolve(ui.style()),
-                                colour,
-                            );
-                            super::bidi_label::label(
-                                ui,
-                                &shown,
-                                &format,
-                                true,
-                                egui::Sense::hover(),
-                            )
-                        } else {
-                            ui.add(egui::Label::new(title).truncate().selectable(false))
-                        };
-                        if project.unavailable(id).is_some() {
-                            r.on_hover_text("Its text is unavailable; its passages are read-only");
-                        }
-                        let mut meta = Vec::new();
-                        if let Some(d) = a.meta.date {
-                            meta.push(d.format("%Y-%m-%d").to_string());
-                        }
-                        if let Some(c) = &a.meta.credit {
-                            meta.push(c.clone());
-                        } else {
-                            meta.push(a.meta.file_name.clone());
-                        }
-                        ui.add(
-                            egui::Label::new(RichText::new(meta.join(" · ")).small().weak())
-                                .truncate()
-                                .selectable(false),
-                        );
-                    });
+                    let mut meta = Vec::new();
+                    if let Some(d) = a.meta.date {
+                        meta.push(d.format("%Y-%m-%d").to_string());
+                    }
+                    meta.push(a.meta.credit.as_ref().unwrap_or(&a.meta.file_name).clone());
+                    title_cell(
+                        ui,
+                        &a.title,
+                        project.unavailable(id).is_some(),
+                        &meta.join(" · "),
+                    );
                 });
                 for name in &list.shown_columns {
                     row.col(|ui| {
@@ -596,6 +554,86 @@ pub fn show(
             list.descending = matches!(k, SortKey::Count | SortKey::Date);
         }
     }
+}
+
+/// An article's title (right-to-left ones in their visual order; marked
+/// when its text is unavailable) over its date and byline.
+fn title_cell(ui: &mut egui::Ui, title: &str, unavailable: bool, meta: &str) {
+    ui.vertical(|ui| {
+        let shown = if unavailable {
+            format!("⚠ {title}")
+        } else {
+            title.to_owned()
+        };
+        let colour = if unavailable {
+            ui.visuals().warn_fg_color
+        } else {
+            ui.visuals().strong_text_color()
+        };
+        let r = if super::reader::bidi::needs_bidi(title) {
+            let format =
+                egui::TextFormat::simple(egui::TextStyle::Body.resolve(ui.style()), colour);
+            super::bidi_label::label(ui, &shown, &format, true, egui::Sense::hover())
+        } else {
+            ui.add(
+                egui::Label::new(RichText::new(shown).strong().color(colour))
+                    .truncate()
+                    .selectable(false),
+            )
+        };
+        if unavailable {
+            r.on_hover_text("Its text is unavailable; its passages are read-only");
+        }
+        ui.add(
+            egui::Label::new(RichText::new(meta).small().weak())
+                .truncate()
+                .selectable(false),
+        );
+    });
+}
+
+/// The articles of a project that is still opening, as its file lists them
+/// (in import order): what the list will show, without passage counts,
+/// while the texts and passages load. Nothing can be picked yet.
+pub fn show_listing(ui: &mut egui::Ui, rows: &[crate::io::project_file::Listed]) {
+    ui.horizontal(|ui| {
+        crate::ui::busy::spinner(ui);
+        ui.label(
+            RichText::new(format!(
+                "{} articles; loading their texts and passages…",
+                rows.len()
+            ))
+            .small()
+            .weak(),
+        );
+    });
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.4;
+    TableBuilder::new(ui)
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::exact(18.0))
+        .column(Column::remainder().at_least(120.0).clip(true))
+        .column(Column::auto().at_least(28.0))
+        .min_scrolled_height(0.0)
+        .body(|body| {
+            body.rows(row_h, rows.len(), |mut row| {
+                let a = &rows[row.index()];
+                row.col(|ui| {
+                    status_icon(ui, a.status);
+                });
+                row.col(|ui| {
+                    let meta = match a.date {
+                        Some(d) => format!("{} · {}", d.format("%Y-%m-%d"), a.byline),
+                        None => a.byline.clone(),
+                    };
+                    title_cell(ui, &a.title, false, &meta);
+                });
+                row.col(|ui| {
+                    ui.label(RichText::new("…").weak())
+                        .on_hover_text("Counted once the passages are read");
+                });
+            });
+        });
 }
 
 /// A list row's context menu: open the article, set its status, copy its

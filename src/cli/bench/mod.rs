@@ -231,6 +231,16 @@ fn project_steps(
         Some(open.time <= Duration::from_secs(2) && mem <= 2.0),
     ));
 
+    s.step("listing");
+    let listed = median(repeat(s.runs, || listing_time(&dir.join("p.ron")))?);
+    rows.push(row(
+        "open: articles listed (what the window's list shows first)",
+        listed,
+        String::new(),
+        "≤ 1 s",
+        Some(listed.time <= Duration::from_secs(1)),
+    ));
+
     s.step("save");
     let (save, passages) = save_runs(dir, s.runs, global)?;
     rows.push(row(
@@ -343,6 +353,18 @@ fn save_runs(dir: &Path, runs: usize, global: &Global) -> Result<(Run, usize)> {
     let passages = opened.project.annotations().len();
     let save = median(repeat(runs, || measure::here(|| opened.save(global)))?);
     Ok((save, passages))
+}
+
+/// How long opening `path` takes to list its articles (in this process;
+/// the rest of the open is measured above).
+fn listing_time(path: &Path) -> Result<Run> {
+    let started = std::time::Instant::now();
+    let mut listed = None;
+    crate::io::project_file::load_listing(path, |_| listed = Some(started.elapsed()))?;
+    Ok(Run {
+        time: listed.context("the project's articles were never listed")?,
+        ..Run::default()
+    })
 }
 
 fn repeat(runs: usize, mut f: impl FnMut() -> Result<Run>) -> Result<Vec<Run>> {

@@ -25,7 +25,11 @@ pub(super) trait Record: DeserializeOwned + Send {
     }
 }
 
-impl Record for ArticleRec<'static> {}
+impl Record for ArticleRec<'static> {
+    fn from_line(line: &str, times: &mut TimeReader) -> Option<Self> {
+        super::article_line::parse_article(line, times).map(ArticleRec::into_owned)
+    }
+}
 impl Record for serde::de::IgnoredAny {}
 
 impl Record for CompactAnnotation {
@@ -54,18 +58,25 @@ const PARALLEL_FROM: usize = 1 << 20;
 /// The file's records parsed on every core, with the fields this build does
 /// not know (named as a whole-file parse names them, e.g.
 /// `articles.3.stars`); `None` when the file is not in the writer's shape or
-/// a piece does not parse, and the caller should parse it whole.
+/// a piece does not parse, and the caller should parse it whole. `listed`
+/// is given the article records as soon as they are read.
 pub(super) fn parse_parallel<A: Record>(
     text: &str,
+    listed: &mut dyn FnMut(&[ArticleRec<'static>]),
     parse_rest: impl FnOnce(&str) -> Option<(FileIn<A>, Vec<String>)>,
 ) -> Option<(FileIn<A>, Vec<String>)> {
-    let (head, articles, middle) = split_list(text, ARTICLES_START)?;
-    let (middle, passages, tail) = split_list(middle, PASSAGES_START)?;
-    if articles.len() + passages.len() < PARALLEL_FROM {
+    let (head, article_lines, middle) = split_list(text, ARTICLES_START)?;
+    // Whether the lists are long enough is known only once the passage list
+    // is found; the rest of the file bounds it.
+    if article_lines.len() + middle.len() < PARALLEL_FROM {
         return None;
     }
     let mut unknown = Vec::new();
-    let articles = parse_lines::<ArticleRec<'static>>(articles, "articles", &mut unknown)?;
+    let articles = parse_lines::<ArticleRec<'static>>(article_lines, "articles", &mut unknown)?;
+    // The articles are listed before the passages (most of the file) are
+    // even looked at.
+    listed(&articles);
+    let (middle, passages, tail) = split_list(middle, PASSAGES_START)?;
     let passages = parse_lines::<A>(passages, "annotations", &mut unknown)?;
     let (mut file, mut rest_unknown) = parse_rest(&format!("{head}{middle}{tail}"))?;
     file.articles = articles;
@@ -244,6 +255,31 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains(&format!(":{}:", first_passage + 1001)), "{e}");
+    }
+
+    #[test]
+    fn articles_are_listed_before_the_rest_is_read_in_both_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let (big, path) = big(dir.path());
+        let small_path = dir.path().join("small.ron");
+        let (small, _) = crate::model::testing::project(&["[One]{A} two.", "Three."]);
+        crate::io::project_file::save(&small, &small_path, super::super::TextStorage::Folder)
+            .unwrap();
+        for (p, path) in [(big, path), (small, small_path)] {
+            let mut listed = Vec::new();
+            let loaded =
+                crate::io::project_file::load_listing(&path, |rows| listed = rows).unwrap();
+            assert_eq!(loaded.project, p);
+            let expected: Vec<_> = p
+                .articles()
+                .map(|a| (a.id, a.title.clone(), a.status, a.meta.date))
+                .collect();
+            let got: Vec<_> = listed
+                .into_iter()
+                .map(|r| (r.id, r.title, r.status, r.date))
+                .collect();
+            assert_eq!(got, expected);
+        }
     }
 
     #[test]

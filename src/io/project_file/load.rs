@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
+
 use rayon::prelude::*;
 use regex::Regex;
 use serde::Deserialize;
@@ -23,8 +25,8 @@ use crate::io::limits::Limits;
 use crate::io::paths::{absolute, path_from_bytes, project_dir, resolve, shown};
 use crate::io::read::read_bounded;
 use crate::model::{
-    Article, ArticleId, Codebook, ContentHash, Metadata, Orphan, Problem, Project, Quote, Tag,
-    TagProps, Text, Unavailable,
+    Article, ArticleId, Codebook, ContentHash, Metadata, Orphan, Problem, Project, Quote,
+    ReviewStatus, Tag, TagProps, Text, Unavailable,
 };
 
 /// The header every project file starts with.
@@ -73,6 +75,48 @@ fn header_of(start: &str) -> Option<Header> {
 /// # Errors
 /// [`LoadError`] saying what is wrong and where.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    load_listing(path, |_| {})
+}
+
+/// An article as the article list shows it, read from the project file
+/// before its texts and passages, so a large project's list can be shown
+/// while the rest loads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// The article.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its review status.
+    pub status: ReviewStatus,
+    /// Its date.
+    pub date: Option<NaiveDate>,
+    /// Its credit line, or else its file name (as the list shows it).
+    pub byline: String,
+}
+
+/// [`load`], giving `listed` the project's articles as soon as their
+/// records are read (before the texts and passages, which are most of the
+/// work); not called when the file cannot be read that far.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_listing(path: &Path, listed: impl FnOnce(Vec<Listed>)) -> Result<Loaded, LoadError> {
+    let mut listed = Some(listed);
+    let mut list = |records: &[ArticleRec<'static>]| {
+        if let Some(f) = listed.take() {
+            f(records
+                .iter()
+                .map(|r| Listed {
+                    id: r.id,
+                    title: r.title.to_string(),
+                    status: r.status,
+                    date: r.date,
+                    byline: r.credit.as_deref().unwrap_or(&r.file_name).to_owned(),
+                })
+                .collect());
+        }
+    };
     let path = absolute(path);
     let bytes =
         read_bounded(&path, Limits::get().project_bytes).map_err(|source| LoadError::Io {
@@ -83,7 +127,6 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
         path: path.clone(),
         source: e.into(),
     })?;
-    let stamp = FileStamp::new(&meta, blake3::Hasher::new().update_rayon(&bytes).finalize());
     let mut warnings = Vec::new();
     let (text, bom) = text_of(&bytes, &path)?;
     if bom {
@@ -92,7 +135,9 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             shown(&path)
         ));
     }
-    let (file, version, unknown) = parse(text, &path)?;
+    let (file, version, unknown) = parse(text, &path, &mut list)?;
+    // Hashed after parsing, so the list comes first.
+    let stamp = FileStamp::new(&meta, blake3::Hasher::new().update_rayon(&bytes).finalize());
     // The file's text is dropped before the article texts are read; it is
     // read again only in the rare case that some text is unavailable.
     drop(bytes);
@@ -152,7 +197,7 @@ pub(super) fn text_of<'a>(bytes: &'a [u8], path: &Path) -> Result<(&'a str, bool
 /// # Errors
 /// As [`load`].
 pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
-    let (file, version, unknown) = parse(text, path)?;
+    let (file, version, unknown) = parse(text, path, &mut |_| {})?;
     let mut loaded = from_file(file, path, |u| keep_quotes(text, path, u), true)?;
     loaded.baseline.version = version;
     loaded.baseline.unknown_fields = unknown;
@@ -170,7 +215,7 @@ pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
 /// As [`load`]; also when the file has fields this build does not know
 /// (a merge would drop them).
 pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>), LoadError> {
-    let (file, version, unknown) = parse::<QuotedAnnotation>(text, path)?;
+    let (file, version, unknown) = parse::<QuotedAnnotation>(text, path, &mut |_| {})?;
     if !unknown.is_empty() {
         return Err(LoadError::Invalid {
             path: path.to_path_buf(),
@@ -220,6 +265,7 @@ pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>),
 pub(super) fn parse<A: lines::Record>(
     text: &str,
     path: &Path,
+    listed: &mut dyn FnMut(&[ArticleRec<'static>]),
 ) -> Result<(FileIn<A>, u32, Vec<String>), LoadError> {
     let header = header_of(text).ok_or_else(|| LoadError::NotAProject(path.to_path_buf()))?;
     match header.version {
@@ -232,7 +278,7 @@ pub(super) fn parse<A: lines::Record>(
             version: v,
         }),
         v => {
-            let (file, unknown) = migrate(text, v, path)?;
+            let (file, unknown) = migrate(text, v, path, listed)?;
             Ok((file, v, unknown))
         }
     }
@@ -246,12 +292,16 @@ fn migrate<A: lines::Record>(
     text: &str,
     version: u32,
     path: &Path,
+    listed: &mut dyn FnMut(&[ArticleRec<'static>]),
 ) -> Result<(FileIn<A>, Vec<String>), LoadError> {
     debug_assert!((OLDEST_VERSION..=CURRENT_VERSION).contains(&version));
-    if let Some(parsed) = lines::parse_parallel(text, |rest| parse_records(rest, path).ok()) {
+    if let Some(parsed) = lines::parse_parallel(text, listed, |rest| parse_records(rest, path).ok())
+    {
         return Ok(parsed);
     }
-    parse_records(text, path)
+    let parsed: (FileIn<A>, Vec<String>) = parse_records(text, path)?;
+    listed(&parsed.0.articles);
+    Ok(parsed)
 }
 
 pub(super) fn parse_records<T: for<'de> Deserialize<'de>>(

@@ -9,6 +9,7 @@
 //!
 //! See `docs/project-format.md` for the format field by field.
 
+mod article_line;
 mod lines;
 mod load;
 mod passage_line;
@@ -20,7 +21,7 @@ pub mod tidy;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-pub use load::{from_ron, is_project_text, load, records_only};
+pub use load::{Listed, from_ron, is_project_text, load, load_listing, records_only};
 pub use save::{SaveOptions, save, save_with, save_with_texts, to_ron, write_ron, write_ron_with};
 pub use scan::{Scan, scan};
 

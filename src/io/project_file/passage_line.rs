@@ -204,7 +204,7 @@ pub(super) struct TimeReader {
 }
 
 impl TimeReader {
-    fn read(&mut self, s: &str) -> Option<Timestamp> {
+    pub(super) fn read(&mut self, s: &str) -> Option<Timestamp> {
         for (text, t) in self.last.iter().flatten() {
             if text == s {
                 return Some(*t);
@@ -218,10 +218,10 @@ impl TimeReader {
 }
 
 /// What is left of a line being read.
-struct Cursor<'a>(&'a str);
+pub(super) struct Cursor<'a>(pub &'a str);
 
 impl<'a> Cursor<'a> {
-    fn eat(&mut self, s: &str) -> bool {
+    pub(super) fn eat(&mut self, s: &str) -> bool {
         match self.0.strip_prefix(s) {
             Some(rest) => {
                 self.0 = rest;
@@ -231,13 +231,13 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn expect(&mut self, s: &str) -> Option<()> {
+    pub(super) fn expect(&mut self, s: &str) -> Option<()> {
         self.eat(s).then_some(())
     }
 
     /// A number in plain decimal, as written (no sign, `_`, leading zero or
     /// other base, which are left to `ron`).
-    fn number(&mut self) -> Option<u64> {
+    pub(super) fn number(&mut self) -> Option<u64> {
         let digits = self.0.bytes().take_while(u8::is_ascii_digit).count();
         let (n, rest) = self.0.split_at(digits);
         if n.is_empty() || (n.len() > 1 && n.starts_with('0')) {
@@ -249,7 +249,7 @@ impl<'a> Cursor<'a> {
 
     /// A string literal with the escapes `ron` writes (`escape_debug`'s);
     /// `None` for raw strings, other escapes and control chars.
-    fn string(&mut self) -> Option<Cow<'a, str>> {
+    pub(super) fn string(&mut self) -> Option<Cow<'a, str>> {
         let body = self.0.strip_prefix('"')?;
         let end = body
             .bytes()

@@ -129,6 +129,33 @@ pub(super) struct ArticleRec<'a> {
     pub text: Option<Cow<'a, str>>,
 }
 
+impl ArticleRec<'_> {
+    /// The record owning all it holds.
+    pub(super) fn into_owned(self) -> ArticleRec<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        ArticleRec {
+            id: self.id,
+            title: own(self.title),
+            status: self.status,
+            date: self.date,
+            posted: self.posted,
+            credit: self.credit.map(own),
+            source: own(self.source),
+            source_bytes: self.source_bytes,
+            file_name: own(self.file_name),
+            format: self.format,
+            encoding: own(self.encoding),
+            hash: own(self.hash),
+            chars: self.chars,
+            note: own(self.note),
+            note_by: self.note_by.map(own),
+            added: self.added,
+            attributes: Cow::Owned(self.attributes.into_owned()),
+            text: self.text.map(own),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 pub(super) struct AnnotationRec<'a> {
     pub id: AnnotationId,

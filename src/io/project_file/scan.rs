@@ -60,7 +60,7 @@ pub fn scan<T: Send>(
     let stripped = skipped
         .then(|| text_of(&bytes, &path).ok())
         .flatten()
-        .and_then(|(text, _)| parse::<IgnoredAny>(text, &path).ok());
+        .and_then(|(text, _)| parse::<IgnoredAny>(text, &path, &mut |_| {}).ok());
     let file = match stripped {
         Some((file, _, _)) => file,
         None => {
@@ -71,7 +71,7 @@ pub fn scan<T: Send>(
             } else {
                 bytes
             };
-            parse::<IgnoredAny>(text_of(&whole, &path)?.0, &path)?.0
+            parse::<IgnoredAny>(text_of(&whole, &path)?.0, &path, &mut |_| {})?.0
         }
     };
     let base = project_dir(&path);
