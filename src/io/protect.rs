@@ -24,6 +24,10 @@ pub struct ProtectedError {
 pub struct Protected {
     files: Vec<(PathBuf, String)>,
     folders: Vec<(PathBuf, String)>,
+    /// The articles' source files, as given: there can be 100,000, so they
+    /// are not resolved up front but compared with an output that exists
+    /// by file identity (which sees through links and other spellings).
+    sources: Vec<PathBuf>,
 }
 
 /// `path` resolved through symbolic links as far as it exists.
@@ -83,6 +87,11 @@ impl Protected {
         self.files.push((canonical(path), what.to_owned()));
     }
 
+    /// Adds the articles' source files (absolute paths).
+    pub fn sources(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.sources.extend(paths);
+    }
+
     /// Adds a folder whose contents are protected, described as `what`.
     pub fn folder(&mut self, path: &Path, what: &str) {
         self.folders.push((canonical(path), what.to_owned()));
@@ -102,6 +111,9 @@ impl Protected {
             if *f == c || same_file(f, &c) {
                 return Err(refuse(what));
             }
+        }
+        if self.overwrites_a_source(&c) {
+            return Err(refuse("an article's source file"));
         }
         for (d, what) in &self.folders {
             if c.starts_with(d) {
@@ -131,6 +143,45 @@ impl Protected {
     }
 }
 
+impl Protected {
+    /// Whether writing `out` (resolved) would replace a source file. A new
+    /// file replaces nothing, unless a missing source had its name; an
+    /// existing one is compared by identity with every source, in
+    /// parallel.
+    fn overwrites_a_source(&self, out: &Path) -> bool {
+        use rayon::prelude::*;
+        if self.sources.is_empty() {
+            return false;
+        }
+        match std::fs::metadata(out) {
+            Err(_) => self.sources.iter().any(|s| s == out),
+            Ok(m) => {
+                let id = identity(&m);
+                self.sources.par_iter().any(|s| match std::fs::metadata(s) {
+                    Ok(sm) => match id {
+                        Some(id) => identity(&sm) == Some(id),
+                        None => canonical(s) == out,
+                    },
+                    Err(_) => s == out,
+                })
+            }
+        }
+    }
+}
+
+/// A file's device and inode, where the platform has them.
+#[cfg(unix)]
+#[allow(clippy::unnecessary_wraps, reason = "None on platforms without inodes")]
+fn identity(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +209,33 @@ mod tests {
             assert!(guard.check(&hard).is_err());
         }
         assert!(guard.check_folder(dir.path()).is_err());
+    }
+
+    #[test]
+    fn sources_are_caught_through_links_and_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("a")).unwrap();
+        std::fs::write(d.join("a/one.txt"), "x").unwrap();
+        let mut guard = Protected::default();
+        guard.sources([d.join("a/one.txt"), d.join("a/gone.txt")]);
+        let err = guard.check(&d.join("a/../a/one.txt")).unwrap_err();
+        assert_eq!(err.what, "an article's source file");
+        assert!(guard.check(&d.join("a/gone.txt")).is_err());
+        assert!(guard.check(&d.join("a/two.txt")).is_ok());
+        std::fs::write(d.join("other.txt"), "y").unwrap();
+        assert!(guard.check(&d.join("other.txt")).is_ok());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(d.join("a/one.txt"), d.join("link.csv")).unwrap();
+            assert!(guard.check(&d.join("link.csv")).is_err());
+            std::fs::hard_link(d.join("a/one.txt"), d.join("hard.csv")).unwrap();
+            assert!(guard.check(&d.join("hard.csv")).is_err());
+            // A source reached through a linked folder.
+            std::os::unix::fs::symlink(d.join("a"), d.join("b")).unwrap();
+            let mut via_link = Protected::default();
+            via_link.sources([d.join("b/one.txt")]);
+            assert!(via_link.check(&d.join("a/one.txt")).is_err());
+        }
     }
 }

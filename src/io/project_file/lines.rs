@@ -6,9 +6,10 @@
 //! hand, or with an error — is parsed whole instead, which reports every
 //! problem where it is.
 //!
-//! Passage lines, which are most of a large file, are read without `ron`
-//! when they are exactly as the writer renders them (`passage_line`); a
-//! piece with any other line is left to `ron`.
+//! Passage and article lines, which are nearly all of a large file, are
+//! read without `ron` when they are exactly as the writer renders them
+//! (`passage_line`, `article_line`); a piece with any other line is left
+//! to `ron`.
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;

@@ -283,11 +283,12 @@ pub fn text_file_name(hash: &ContentHash) -> String {
 #[must_use]
 pub fn protected(project: &Project, path: &Path) -> super::protect::Protected {
     let mut p = super::protect::Protected::project(path, Some(&texts_folder_name(path)));
-    for a in project.articles() {
-        if !a.source.as_os_str().is_empty() {
-            p.file(&a.source, "an article's source file");
-        }
-    }
+    p.sources(
+        project
+            .articles()
+            .filter(|a| !a.source.as_os_str().is_empty())
+            .map(|a| absolute(&a.source)),
+    );
     p
 }
 
