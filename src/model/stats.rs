@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ids::{ArticleId, TagId};
@@ -135,9 +136,13 @@ pub fn stats(project: &Project) -> Stats {
     let cb = project.codebook();
     // Each tag's path is made once, not once per passage.
     let paths: BTreeMap<TagId, String> = cb.iter().map(|t| (t.id, cb.path(t.id))).collect();
-    let per_article = project
+    let tagged: Vec<&super::article::Article> = project
         .articles()
         .filter(|a| project.annotation_count(a.id) > 0)
+        .collect();
+    // Article by article on every core, in order.
+    let per_article = tagged
+        .par_iter()
         .map(|a| {
             let mut by_id: BTreeMap<TagId, usize> = BTreeMap::new();
             for x in project.annotations_of(a.id) {
@@ -195,35 +200,49 @@ pub fn stats(project: &Project) -> Stats {
 /// taken one from each.
 #[must_use]
 pub fn cooccurrence(project: &Project) -> BTreeMap<(TagId, TagId), usize> {
-    let mut m: BTreeMap<(TagId, TagId), usize> = BTreeMap::new();
+    let articles: Vec<ArticleId> = project.articles().map(|a| a.id).collect();
+    // Counted per article on every core, then added up.
+    articles
+        .par_iter()
+        .fold(BTreeMap::new, |mut m, &article| {
+            cooccurrence_in(project, article, &mut m);
+            m
+        })
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (k, n) in b {
+                *a.entry(k).or_insert(0) += n;
+            }
+            a
+        })
+}
+
+/// Adds the co-occurrences within one article to `m`.
+fn cooccurrence_in(project: &Project, article: ArticleId, m: &mut BTreeMap<(TagId, TagId), usize>) {
     let mut bump = |a: TagId, b: TagId| {
         if a != b {
             *m.entry((a.min(b), a.max(b))).or_insert(0) += 1;
         }
     };
-    for article in project.articles() {
-        let mut anns: Vec<_> = project.annotations_of(article.id).collect();
-        anns.sort_by_key(|a| (a.span.start(), a.span.end(), a.id));
-        for (i, x) in anns.iter().enumerate() {
-            let tags: Vec<TagId> = x.tags.iter().copied().collect();
-            for (k, a) in tags.iter().enumerate() {
-                for b in &tags[k + 1..] {
-                    bump(*a, *b);
-                }
+    let mut anns: Vec<_> = project.annotations_of(article).collect();
+    anns.sort_by_key(|a| (a.span.start(), a.span.end(), a.id));
+    for (i, x) in anns.iter().enumerate() {
+        let tags: Vec<TagId> = x.tags.iter().copied().collect();
+        for (k, a) in tags.iter().enumerate() {
+            for b in &tags[k + 1..] {
+                bump(*a, *b);
             }
-            for y in &anns[i + 1..] {
-                if y.span.start() >= x.span.end() {
-                    break;
-                }
-                for a in &x.tags {
-                    for b in &y.tags {
-                        bump(*a, *b);
-                    }
+        }
+        for y in &anns[i + 1..] {
+            if y.span.start() >= x.span.end() {
+                break;
+            }
+            for a in &x.tags {
+                for b in &y.tags {
+                    bump(*a, *b);
                 }
             }
         }
     }
-    m
 }
 
 fn bucket_of(d: NaiveDate, bucket: Bucket) -> (i32, u32) {
