@@ -337,7 +337,9 @@ fn without_a_system_file_dialog_save_as_and_import_still_work() {
     retype(&mut h, "second.ron", "review.ron");
     assert!(h.query_by_label("Replace the file?").is_some());
     h.get_by_label("Replace").click();
-    h.run();
+    // One frame takes the click and starts the job; a spinner keeps
+    // repainting until it ends, so `run` would not settle.
+    h.step();
     wait_idle(&mut h);
     assert_eq!(h.state().path.as_deref(), Some(project.as_path()));
 
@@ -355,7 +357,9 @@ fn without_a_system_file_dialog_save_as_and_import_still_work() {
     h.get_by_label("🗋 c.txt").click();
     h.run();
     h.get_by_label("Open").click();
-    h.run();
+    // One frame takes the click and starts the job; a spinner keeps
+    // repainting until it ends, so `run` would not settle.
+    h.step();
     wait_idle(&mut h);
     assert_eq!(h.state().project().articles().len(), 3);
 }
@@ -399,7 +403,9 @@ fn the_start_screen_offers_what_to_do_and_names_a_missing_last_project() {
         assert!(h.get_by_label("moved").accesskit_node().is_disabled());
     }
     h.get_by_label("review").click();
-    h.run();
+    // One frame takes the click and starts the job; a spinner keeps
+    // repainting until it ends, so `run` would not settle.
+    h.step();
     wait_idle(&mut h);
     assert_eq!(h.state().path.as_deref(), Some(project.as_path()));
     assert_eq!(h.state().project().articles().len(), 2);
