@@ -588,3 +588,31 @@ fn the_list_filter_of_a_large_project_searches_texts_off_the_ui_thread() {
     assert_eq!(titles, want);
     assert!(!h.state().list.is_filtering());
 }
+
+#[test]
+fn an_opening_projects_articles_are_listed_as_the_list_will_show_them() {
+    use gloss::io::project_file::Listed;
+    use gloss::model::{ArticleId, ReviewStatus};
+    let row = |id: u64, title: &str, date: Option<(i32, u32, u32)>, byline: &str| Listed {
+        id: ArticleId(id),
+        title: title.into(),
+        status: ReviewStatus::Unread,
+        date: date.and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d)),
+        byline: byline.into(),
+    };
+    let rows = vec![
+        row(1, "Port traffic halts", Some((2024, 5, 1)), "Reuters"),
+        row(2, "Grain prices rise", None, "002.txt"),
+    ];
+    let mut h = Harness::builder()
+        .with_size([400.0, 300.0])
+        .build_ui(|ui| gloss::ui::list::show_listing(ui, &rows));
+    h.step();
+    assert!(
+        h.query_by_label("2 articles; loading their texts and passages…")
+            .is_some()
+    );
+    assert!(h.query_by_label("Port traffic halts").is_some());
+    assert!(h.query_by_label("2024-05-01 · Reuters").is_some());
+    assert!(h.query_by_label("002.txt").is_some());
+}
