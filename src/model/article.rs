@@ -118,6 +118,22 @@ pub struct Metadata {
     pub attributes: super::attributes::Attributes,
 }
 
+impl Metadata {
+    /// What the article list shows under a title: the credit line, or else
+    /// the file name.
+    #[must_use]
+    pub fn byline(&self) -> &str {
+        byline(self.credit.as_deref(), &self.file_name)
+    }
+}
+
+/// [`Metadata::byline`] of these fields (for records read before the
+/// metadata is built).
+#[must_use]
+pub fn byline<'a>(credit: Option<&'a str>, file_name: &'a str) -> &'a str {
+    credit.unwrap_or(file_name)
+}
+
 /// One article in a project.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Article {

@@ -534,9 +534,10 @@ pub fn tag_matches(
     let label = format!("tag matches with {tag_path}");
     let mut total = 0;
     let mut with = 0;
-    if let Some(&id) = articles.iter().find(|&&id| project.article(id).is_none()) {
-        return Err(ModelError::NoSuchArticle(id).into());
-    }
+    let targets = articles
+        .iter()
+        .map(|&id| project.article(id).ok_or(ModelError::NoSuchArticle(id)))
+        .collect::<Result<Vec<_>, _>>()?;
     // The texts are searched on every core; the passages are then made in
     // article order, so their ids follow it. Matches of passages that
     // already have the tag make none, so more matches than `max` plus every
@@ -544,12 +545,10 @@ pub fn tag_matches(
     // holding them all.
     let cap = max.saturating_add(project.annotations().len());
     let seen = AtomicUsize::new(0);
-    let found: Option<Vec<(ArticleId, Vec<Span>)>> = articles
+    let found: Option<Vec<(ArticleId, Vec<Span>)>> = targets
         .par_iter()
-        .map(|&id| {
-            let Some(a) = project.article(id) else {
-                return Some((id, Vec::new()));
-            };
+        .map(|a| {
+            let id = a.id;
             if project.unavailable(id).is_some() {
                 return Some((id, Vec::new()));
             }

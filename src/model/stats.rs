@@ -152,7 +152,7 @@ pub fn stats(project: &Project) -> Stats {
             }
             let mut per_tag = BTreeMap::new();
             for (t, n) in by_id {
-                let path = paths.get(&t).cloned().unwrap_or_else(|| cb.path(t));
+                let path = paths.get(&t).cloned().unwrap_or_default();
                 *per_tag.entry(path).or_insert(0) += n;
             }
             ArticleStats {

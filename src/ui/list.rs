@@ -508,16 +508,11 @@ pub fn show(
                     status_icon(ui, a.status);
                 });
                 row.col(|ui| {
-                    let mut meta = Vec::new();
-                    if let Some(d) = a.meta.date {
-                        meta.push(d.format("%Y-%m-%d").to_string());
-                    }
-                    meta.push(a.meta.credit.as_ref().unwrap_or(&a.meta.file_name).clone());
                     title_cell(
                         ui,
                         &a.title,
                         project.unavailable(id).is_some(),
-                        &meta.join(" · "),
+                        &meta_line(a.meta.date, a.meta.byline()),
                     );
                 });
                 for name in &list.shown_columns {
@@ -553,6 +548,14 @@ pub fn show(
             list.sort = k;
             list.descending = matches!(k, SortKey::Count | SortKey::Date);
         }
+    }
+}
+
+/// The line under a title: the date, if any, and the byline.
+fn meta_line(date: Option<chrono::NaiveDate>, byline: &str) -> String {
+    match date {
+        Some(d) => format!("{} · {byline}", d.format("%Y-%m-%d")),
+        None => byline.to_owned(),
     }
 }
 
@@ -622,11 +625,7 @@ pub fn show_listing(ui: &mut egui::Ui, rows: &[crate::io::project_file::Listed])
                     status_icon(ui, a.status);
                 });
                 row.col(|ui| {
-                    let meta = match a.date {
-                        Some(d) => format!("{} · {}", d.format("%Y-%m-%d"), a.byline),
-                        None => a.byline.clone(),
-                    };
-                    title_cell(ui, &a.title, false, &meta);
+                    title_cell(ui, &a.title, false, &meta_line(a.date, &a.byline));
                 });
                 row.col(|ui| {
                     ui.label(RichText::new("…").weak())

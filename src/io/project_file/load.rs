@@ -112,7 +112,8 @@ pub fn load_listing(path: &Path, listed: impl FnOnce(Vec<Listed>)) -> Result<Loa
                     title: r.title.to_string(),
                     status: r.status,
                     date: r.date,
-                    byline: r.credit.as_deref().unwrap_or(&r.file_name).to_owned(),
+                    byline: crate::model::article::byline(r.credit.as_deref(), &r.file_name)
+                        .to_owned(),
                 })
                 .collect());
         }
