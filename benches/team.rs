@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use gloss::model::TagSet;
 
 use common::{Rng, add_text, news_article, paragraph, tags};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -25,15 +25,8 @@ fn code(p: &mut Project, who: &str, spans: &[(gloss::model::ArticleId, Span, Tag
     let actions = spans
         .iter()
         .map(|(art, span, tag)| {
-            ops::add_annotation(
-                p,
-                *art,
-                *span,
-                BTreeSet::from([*tag]),
-                String::new(),
-                &stamp,
-            )
-            .expect("annotation")
+            ops::add_annotation(p, *art, *span, TagSet::from([*tag]), String::new(), &stamp)
+                .expect("annotation")
         })
         .collect();
     p.apply(gloss::model::Action::Batch {

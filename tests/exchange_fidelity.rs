@@ -11,6 +11,7 @@
 
 mod common;
 
+use gloss::model::TagSet;
 use std::collections::BTreeSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -57,7 +58,7 @@ impl Build {
 
     /// Tags chars `s..e` of article `i` with `paths`, by `who`, with `note`.
     fn tag(&mut self, i: usize, (s, e): (usize, usize), paths: &[&str], note: &str, who: &str) {
-        let mut tags = BTreeSet::new();
+        let mut tags = TagSet::new();
         for path in paths {
             let (t, actions) = ops::ensure_tag_path(&self.p, path).unwrap();
             for a in actions {

@@ -7,6 +7,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
 
+use gloss::model::TagSet;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -353,7 +354,7 @@ proptest! {
             let start = s % len;
             let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
             if span.is_empty() { continue; }
-            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[k]]), note, &Timestamp::from_unix(1_700_000_000).into()).unwrap();
+            let action = ops::add_annotation(&p, art, span, TagSet::from([tags[k]]), note, &Timestamp::from_unix(1_700_000_000).into()).unwrap();
             p.apply(action).unwrap();
         }
         p.apply(Action::SetMemo(memo)).unwrap();

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
 
+use gloss::model::TagSet;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -32,7 +33,7 @@ fn select_with_the_mouse_and_tag_with_a_shortcut_then_undo() {
     assert_eq!(anns.len(), 1);
     assert_eq!(anns[0].span, Span::new(start, end).unwrap());
     let threat = h.state().project().codebook().find_path("Threat").unwrap();
-    assert_eq!(anns[0].tags, BTreeSet::from([threat]));
+    assert_eq!(anns[0].tags, TagSet::from([threat]));
     assert_eq!(h.state().project().passage(&anns[0]), "the port");
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use gloss::model::TagSet;
 
 use common::ui::{FIRST, FIRST_TITLE, char_offset, fixture, harness, open_article, wait_idle};
 use egui::{Key, Modifiers};
@@ -25,7 +25,7 @@ fn code(p: &mut Project, start: usize, end: usize, tag: &str, who: &str) -> Anno
         p,
         art,
         Span::new(start, end).unwrap(),
-        BTreeSet::from([t]),
+        TagSet::from([t]),
         String::new(),
         &stamp,
     )
@@ -57,7 +57,7 @@ fn merge_compare_adjudicate_and_step_through_disagreements() {
     theirs
         .apply(Action::SetAnnotationTags {
             annotation: both,
-            tags: BTreeSet::from([place]),
+            tags: TagSet::from([place]),
             modified: Timestamp::from_unix(200),
         })
         .unwrap();

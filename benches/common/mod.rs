@@ -2,7 +2,8 @@
 
 #![allow(dead_code, reason = "each benchmark uses part of this")]
 
-use std::collections::BTreeSet;
+use gloss::model::TagSet;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -46,7 +47,7 @@ pub fn annotate(p: &mut Project, rng: &mut Rng, article: ArticleId, tags: &[TagI
     for _ in 0..n {
         let start = rng.below(len - 100);
         let span = Span::new(start, start + 5 + rng.below(80)).expect("span");
-        let tag = BTreeSet::from([tags[rng.below(tags.len())]]);
+        let tag = TagSet::from([tags[rng.below(tags.len())]]);
         let a = ops::add_annotation(p, article, span, tag, String::new(), &now.into())
             .expect("annotation");
         p.apply(a).expect("annotation");

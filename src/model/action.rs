@@ -1,7 +1,7 @@
 //! Every change to a project is an [`Action`]. Applying one returns its
 //! inverse, which is what the undo history stores.
 
-use std::collections::BTreeSet;
+use crate::model::TagSet;
 
 use super::annotation::{Annotation, Orphan, Timestamp};
 use super::article::{Article, ContentHash, ReviewStatus};
@@ -78,7 +78,7 @@ pub enum Action {
         /// Which annotation.
         annotation: AnnotationId,
         /// The new tags.
-        tags: BTreeSet<TagId>,
+        tags: TagSet,
         /// The new modification time.
         modified: Timestamp,
     },
@@ -516,7 +516,7 @@ impl Project {
             .ok_or(ModelError::NoSuchAnnotation(id))
     }
 
-    fn check_tags(&self, tags: &BTreeSet<TagId>) -> Result<(), ModelError> {
+    fn check_tags(&self, tags: &TagSet) -> Result<(), ModelError> {
         if tags.is_empty() {
             return Err(ModelError::NoTags);
         }

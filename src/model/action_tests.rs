@@ -4,7 +4,7 @@
     reason = "short names keep the generated cases readable"
 )]
 
-use std::collections::BTreeSet;
+use crate::model::TagSet;
 
 use proptest::prelude::*;
 
@@ -141,7 +141,7 @@ fn ids_are_never_reused_after_undo() {
     let mut s = Session::new(sample());
     let art = s.project().articles().next().unwrap().id;
     let tag = s.project().codebook().iter().next().unwrap().id;
-    let tags = BTreeSet::from([tag]);
+    let tags = TagSet::from([tag]);
     let a = ops::add_annotation(
         s.project(),
         art,
@@ -258,7 +258,7 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
                 p,
                 art,
                 span,
-                BTreeSet::from([tag]),
+                TagSet::from([tag]),
                 String::new(),
                 &now.into(),
             )

@@ -1,12 +1,11 @@
 //! Annotations: tagged passages of an article.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::ids::{AnnotationId, ArticleId, TagId};
+use super::ids::{AnnotationId, ArticleId};
 use super::span::Span;
+use super::tagset::TagSet;
 use super::text::Text;
 
 /// Chars of context kept before and after a quote.
@@ -133,7 +132,7 @@ pub struct Annotation {
     /// context are derived from it ([`super::Project::quote`]), never stored twice.
     pub span: Span,
     /// Tags, at least one.
-    pub tags: BTreeSet<TagId>,
+    pub tags: TagSet,
     /// The analyst's note on the passage.
     pub note: String,
     /// Who made it, when known.

@@ -22,6 +22,7 @@ pub mod retrieve;
 pub mod search;
 pub mod span;
 pub mod stats;
+pub mod tagset;
 pub mod text;
 pub mod words;
 
@@ -35,6 +36,7 @@ pub use history::Session;
 pub use ids::{AnnotationId, ArticleId, IdAllocator, NextIds, TagId};
 pub use project::{Problem, Project};
 pub use span::Span;
+pub use tagset::TagSet;
 pub use text::Text;
 pub use words::plural;
 

@@ -2,7 +2,7 @@
 //! and return one action (often a batch) that [`Project::apply`] then applies,
 //! so every user-level change is a single undo step.
 
-use std::collections::BTreeSet;
+use crate::model::TagSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -24,7 +24,7 @@ pub fn add_annotation(
     project: &Project,
     article: ArticleId,
     span: Span,
-    tags: BTreeSet<TagId>,
+    tags: TagSet,
     note: String,
     stamp: &Stamp,
 ) -> Result<Action, ModelError> {
@@ -137,7 +137,7 @@ pub fn tag_spans(
                 project,
                 article,
                 span,
-                BTreeSet::from([tag]),
+                TagSet::from([tag]),
                 String::new(),
                 stamp,
             )?),
@@ -212,7 +212,7 @@ pub fn delete_tag(
     now: Timestamp,
 ) -> Result<(Action, DeleteTagImpact), ModelError> {
     let cb = project.codebook();
-    let doomed: BTreeSet<TagId> = cb.with_descendants(tag).into_iter().collect();
+    let doomed: TagSet = cb.with_descendants(tag).into_iter().collect();
     if cb.get(tag).is_none() {
         return Err(ModelError::NoSuchTag(tag));
     }
@@ -234,7 +234,7 @@ pub fn delete_tag(
         if a.tags.is_disjoint(&doomed) {
             continue;
         }
-        let mut tags: BTreeSet<TagId> = a.tags.difference(&doomed).copied().collect();
+        let mut tags: TagSet = a.tags.difference(&doomed).copied().collect();
         if tags.is_empty() {
             impact.left_untagged += 1;
             match policy {
@@ -260,7 +260,7 @@ pub fn delete_tag(
             continue;
         }
         impact.orphans += 1;
-        let mut tags: BTreeSet<TagId> = o.annotation.tags.difference(&doomed).copied().collect();
+        let mut tags: TagSet = o.annotation.tags.difference(&doomed).copied().collect();
         actions.push(Action::RemoveOrphan(o.annotation.id));
         if tags.is_empty() {
             match policy {

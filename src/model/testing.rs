@@ -2,7 +2,8 @@
 //! `"The [quick]{Threat} fox"` is the text `The quick fox` with the span 4..9
 //! tagged `Threat`. Brackets may nest: `"[The [quick]{A} fox]{B,C}"`.
 
-use std::collections::BTreeSet;
+use crate::model::TagSet;
+
 use std::path::PathBuf;
 
 use super::annotation::Timestamp;
@@ -76,7 +77,7 @@ pub fn project(marked: &[&str]) -> (Project, Vec<ArticleId>) {
         ids.push(id);
         p.apply(ops::add_articles(vec![a])).expect("add article");
         for (span, paths) in spans {
-            let mut tags = BTreeSet::new();
+            let mut tags = TagSet::new();
             for path in paths {
                 let (t, actions) = ops::ensure_tag_path(&p, &path).expect("tag");
                 for a in actions {
@@ -123,7 +124,7 @@ pub fn code(
         by: Some(by.into()),
     };
     let span = Span::new(start, end).expect("span");
-    let a = ops::add_annotation(p, article, span, BTreeSet::from([t]), String::new(), &stamp)
+    let a = ops::add_annotation(p, article, span, TagSet::from([t]), String::new(), &stamp)
         .expect("annotation");
     let super::Action::AddAnnotation(x) = &a else {
         unreachable!("add_annotation adds an annotation")

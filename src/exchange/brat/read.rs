@@ -29,7 +29,8 @@
 //!   lines whose offsets fall outside the text or whose text field does not
 //!   match the text are refused, also with file and line.
 
-use std::collections::{BTreeSet, HashMap};
+use crate::model::TagSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::conf::{colours, conf_paths};
@@ -150,10 +151,10 @@ fn name(p: &Path) -> String {
 struct Pending {
     article: ArticleId,
     span: Span,
-    tags: BTreeSet<TagId>,
+    tags: TagSet,
     note: String,
     /// The passage already in the project, with its tags and note then.
-    existing: Option<(AnnotationId, BTreeSet<TagId>, String)>,
+    existing: Option<(AnnotationId, TagSet, String)>,
 }
 
 /// A `T` line read: its tag and fragments in our offsets.

@@ -3,6 +3,7 @@
 use super::super::write_folder;
 use super::*;
 use crate::model::testing::project;
+use std::collections::BTreeSet;
 
 /// A passage as (article text, span and text, sorted tag paths, note).
 type Row = (String, String, Vec<String>, String);

@@ -21,7 +21,8 @@
 //! counted, CRLF as two), except in files whose `origin` names `ATLAS.ti`,
 //! which counts a line break as one character whatever its bytes.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::model::TagSet;
+use std::collections::{HashMap, HashSet};
 
 use super::build::{Builder, RefiReport, parse_time};
 use super::grammar::RefiError;
@@ -29,7 +30,7 @@ use super::xml::{Node, parse_xml};
 use crate::model::text::OffsetMap;
 use crate::model::{
     Action, Annotation, Article, ArticleId, ContentHash, Metadata, Project, ReviewStatus,
-    SourceFormat, Span, TagId, Text, Timestamp, ops, plural,
+    SourceFormat, Span, Text, Timestamp, ops, plural,
 };
 
 /// Where a source's text came from, for the article's source path.
@@ -478,7 +479,7 @@ impl Reader<'_, '_> {
                 remarks.extend(sel_remarks);
                 join_notes(std::iter::once(description(sel)).chain(plain))
             };
-            let tags: BTreeSet<TagId> = sel
+            let tags: TagSet = sel
                 .kids("Coding")
                 .filter_map(|c| c.kid("CodeRef").and_then(|r| r.attr("targetGUID")))
                 .filter_map(|g| self.b.tags.get(&g.to_ascii_lowercase()).copied())

@@ -1,5 +1,6 @@
 //! Round trips, snapshots, fixtures and hostile input for the project file.
 
+use crate::model::TagSet;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -412,7 +413,7 @@ proptest! {
             let start = s % len;
             let Ok(span) = Span::new(start, (start + l).min(len)) else { continue };
             if span.is_empty() { continue; }
-            let action = ops::add_annotation(&p, art, span, BTreeSet::from([tags[t]]), note, &t0().into()).unwrap();
+            let action = ops::add_annotation(&p, art, span, TagSet::from([tags[t]]), note, &t0().into()).unwrap();
             p.apply(action).unwrap();
         }
         p.apply(Action::SetMemo(memo)).unwrap();
@@ -469,7 +470,7 @@ fn v2_projects_migrate_keeping_their_numbered_passages() {
         &p,
         art,
         Span::new(0, 5).unwrap(),
-        BTreeSet::from([tag]),
+        TagSet::from([tag]),
         String::new(),
         &t(100).into(),
     )
@@ -536,7 +537,7 @@ fn merge_files_needs_no_texts_and_keeps_what_each_side_added() {
             p,
             art,
             Span::new(start, start + 2).unwrap(),
-            BTreeSet::from([tag]),
+            TagSet::from([tag]),
             String::new(),
             &stamp,
         )
@@ -590,7 +591,7 @@ fn many_passages_are_written_in_parallel_to_the_same_bytes() {
                 &p,
                 arts[0],
                 Span::new(s, s + 30).unwrap(),
-                BTreeSet::from([tag]),
+                TagSet::from([tag]),
                 format!("note {i}"),
                 &t(1).into(),
             )

@@ -13,6 +13,7 @@
 //! conflict list, which the window shows. Nothing is dropped: a deletion on
 //! one side of something the other side changed keeps the changed thing.
 
+use crate::model::TagSet;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::annotation::{Annotation, Quote};
@@ -341,7 +342,7 @@ impl<'a> Merger<'a> {
         let Some(article) = self.their_article_here(t) else {
             return false;
         };
-        let tags: BTreeSet<TagId> = t
+        let tags: TagSet = t
             .tags
             .iter()
             .filter_map(|x| self.their_tag_here(*x))

@@ -1,6 +1,6 @@
 //! Tests of merging: two copies, three-way edits, conflicts, deletions, tags.
 
-use std::collections::BTreeSet;
+use crate::model::TagSet;
 
 use super::*;
 use crate::model::annotation::Timestamp;
@@ -88,7 +88,7 @@ fn edits_to_different_fields_of_one_passage_merge_cleanly() {
     theirs
         .apply(Action::SetAnnotationTags {
             annotation: id,
-            tags: BTreeSet::from([b]),
+            tags: TagSet::from([b]),
             modified: Timestamp::from_unix(6),
         })
         .unwrap();
@@ -108,7 +108,7 @@ fn true_conflicts_keep_ours_and_are_recorded_with_theirs() {
     let tag_x = tag(&mut ours, "X");
     ours.apply(Action::SetAnnotationTags {
         annotation: id,
-        tags: BTreeSet::from([tag_x]),
+        tags: TagSet::from([tag_x]),
         modified: Timestamp::from_unix(5),
     })
     .unwrap();
@@ -123,7 +123,7 @@ fn true_conflicts_keep_ours_and_are_recorded_with_theirs() {
     theirs
         .apply(Action::SetAnnotationTags {
             annotation: id,
-            tags: BTreeSet::from([tag_y]),
+            tags: TagSet::from([tag_y]),
             modified: Timestamp::from_unix(6),
         })
         .unwrap();
