@@ -9,10 +9,9 @@
 
 mod common;
 
-use gloss::model::TagSet;
-
 use common::{Rng, add_text, news_article, paragraph, tags};
 use criterion::{Criterion, criterion_group, criterion_main};
+use gloss::model::TagSet;
 use gloss::model::agree::{self, Options};
 use gloss::model::merge::{self, Sides};
 use gloss::model::{Project, Span, Stamp, TagId, Timestamp, ops};

@@ -11,7 +11,6 @@
 
 mod common;
 
-use gloss::model::TagSet;
 use std::collections::BTreeSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -19,6 +18,7 @@ use std::path::{Path, PathBuf};
 use common::{run, run_ok, write, zip_file};
 use gloss::exchange::format::{Context, Format};
 use gloss::io::protect::Protected;
+use gloss::model::TagSet;
 use gloss::model::{
     Action, Article, ArticleId, ContentHash, Metadata, Project, ReviewStatus, Span, Stamp, Text,
     Timestamp, ops,

@@ -7,7 +7,6 @@
 
 #![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
 
-use gloss::model::TagSet;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -15,6 +14,7 @@ use std::path::{Path, PathBuf};
 use gloss::exchange::format::{Context, Format};
 use gloss::exchange::refi::{ImportOptions, import_qdc, import_qdpx, qdpx_bytes};
 use gloss::io::protect::Protected;
+use gloss::model::TagSet;
 
 fn write_qdpx(
     p: &Project,

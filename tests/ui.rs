@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used, reason = "a test: failing loudly is the point")]
 
-use gloss::model::TagSet;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -14,6 +13,7 @@ use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gloss::io::TextStorage;
+use gloss::model::TagSet;
 use gloss::model::{Action, Annotation, ArticleId, Project, Span};
 use gloss::ui::app::GlossApp;
 use gloss::ui::settings::Settings;

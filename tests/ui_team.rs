@@ -6,12 +6,11 @@
 
 mod common;
 
-use gloss::model::TagSet;
-
 use common::ui::{FIRST, FIRST_TITLE, char_offset, fixture, harness, open_article, wait_idle};
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use gloss::io::TextStorage;
+use gloss::model::TagSet;
 use gloss::model::{Action, AnnotationId, GOLD, Project, Span, Stamp, Timestamp, ops};
 
 fn code(p: &mut Project, start: usize, end: usize, tag: &str, who: &str) -> AnnotationId {

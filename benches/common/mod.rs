@@ -2,11 +2,10 @@
 
 #![allow(dead_code, reason = "each benchmark uses part of this")]
 
-use gloss::model::TagSet;
-
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use gloss::model::TagSet;
 use gloss::model::{
     Article, ArticleId, ContentHash, Metadata, Project, ReviewStatus, Span, TagId, Text, Timestamp,
     ops,

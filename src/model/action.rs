@@ -1,8 +1,6 @@
 //! Every change to a project is an [`Action`]. Applying one returns its
 //! inverse, which is what the undo history stores.
 
-use crate::model::TagSet;
-
 use super::annotation::{Annotation, Orphan, Timestamp};
 use super::article::{Article, ContentHash, ReviewStatus};
 use super::codebook::{Tag, TagProps};
@@ -10,6 +8,7 @@ use super::error::ModelError;
 use super::ids::{AnnotationId, ArticleId, TagId};
 use super::project::{Project, check_tag_name};
 use super::span::Span;
+use super::tagset::TagSet;
 use super::text::Text;
 
 /// One change to a project.

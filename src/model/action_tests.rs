@@ -4,8 +4,6 @@
     reason = "short names keep the generated cases readable"
 )]
 
-use crate::model::TagSet;
-
 use proptest::prelude::*;
 
 use super::annotation::Timestamp;
@@ -16,6 +14,7 @@ use super::history::Session;
 use super::ids::{AnnotationId, TagId};
 use super::ops::{self, UntaggedPolicy};
 use super::span::Span;
+use super::tagset::TagSet;
 use super::testing::project;
 use super::{Action, Project, Text};
 

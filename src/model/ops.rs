@@ -2,7 +2,6 @@
 //! and return one action (often a batch) that [`Project::apply`] then applies,
 //! so every user-level change is a single undo step.
 
-use crate::model::TagSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -15,6 +14,7 @@ use super::error::ModelError;
 use super::ids::{AnnotationId, ArticleId, TagId};
 use super::project::{Project, check_tag_name};
 use super::span::Span;
+use super::tagset::TagSet;
 
 /// A new annotation on `article` over `span` with `tags`.
 ///

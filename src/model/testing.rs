@@ -2,8 +2,6 @@
 //! `"The [quick]{Threat} fox"` is the text `The quick fox` with the span 4..9
 //! tagged `Threat`. Brackets may nest: `"[The [quick]{A} fox]{B,C}"`.
 
-use crate::model::TagSet;
-
 use std::path::PathBuf;
 
 use super::annotation::Timestamp;
@@ -12,6 +10,7 @@ use super::ids::ArticleId;
 use super::ops;
 use super::project::Project;
 use super::span::Span;
+use super::tagset::TagSet;
 use super::text::Text;
 
 /// Parses the notation into the plain text and `(span, tag paths)` pairs.

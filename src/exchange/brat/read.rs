@@ -29,7 +29,6 @@
 //!   lines whose offsets fall outside the text or whose text field does not
 //!   match the text are refused, also with file and line.
 
-use crate::model::TagSet;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +37,7 @@ use super::grammar::{GLOSS_NOTE, GLOSS_PASSAGE, fragments, unescape};
 use super::offsets::{Counting, DocText, parse_offsets};
 use super::write::note_line;
 use crate::io::decode::decode_declared_text;
+use crate::model::TagSet;
 use crate::model::codebook::PALETTE;
 use crate::model::project::check_tag_name;
 use crate::model::{

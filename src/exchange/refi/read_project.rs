@@ -21,12 +21,12 @@
 //! counted, CRLF as two), except in files whose `origin` names `ATLAS.ti`,
 //! which counts a line break as one character whatever its bytes.
 
-use crate::model::TagSet;
 use std::collections::{HashMap, HashSet};
 
 use super::build::{Builder, RefiReport, parse_time};
 use super::grammar::RefiError;
 use super::xml::{Node, parse_xml};
+use crate::model::TagSet;
 use crate::model::text::OffsetMap;
 use crate::model::{
     Action, Annotation, Article, ArticleId, ContentHash, Metadata, Project, ReviewStatus,

@@ -13,7 +13,6 @@
 //! conflict list, which the window shows. Nothing is dropped: a deletion on
 //! one side of something the other side changed keeps the changed thing.
 
-use crate::model::TagSet;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::annotation::{Annotation, Quote};
@@ -23,6 +22,7 @@ use super::conflict::Conflict;
 use super::ids::{AnnotationId, ArticleId, NextIds, TagId};
 use super::project::{Problem, Project};
 use super::span::Span;
+use crate::model::TagSet;
 
 mod articles;
 mod tags;

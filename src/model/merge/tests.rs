@@ -1,8 +1,7 @@
 //! Tests of merging: two copies, three-way edits, conflicts, deletions, tags.
 
-use crate::model::TagSet;
-
 use super::*;
+use crate::model::TagSet;
 use crate::model::annotation::Timestamp;
 use crate::model::testing::{self, code, tag};
 use crate::model::{Action, ops};
