@@ -107,7 +107,12 @@ impl Project {
         next: NextIds,
         unavailable: BTreeMap<ArticleId, Unavailable>,
     ) -> Result<Self, Vec<Problem>> {
-        let (p, mut problems) = Self::assemble(
+        let mut problems = Vec::new();
+        let (annotations, _) = passages_by_id(
+            annotations.into_iter().map(|a| (a, ())).collect(),
+            &mut problems,
+        );
+        let (p, more) = Self::assemble(
             memo,
             articles,
             codebook,
@@ -116,6 +121,7 @@ impl Project {
             next,
             unavailable,
         );
+        problems.extend(more);
         problems.extend(p.validate());
         if problems.is_empty() {
             Ok(p)
@@ -132,7 +138,7 @@ impl Project {
         memo: String,
         articles: Vec<Article>,
         codebook: Codebook,
-        annotations: Vec<Annotation>,
+        annotations: BTreeMap<AnnotationId, Annotation>,
         orphans: Vec<Orphan>,
         next: NextIds,
         unavailable: BTreeMap<ArticleId, Unavailable>,
@@ -152,18 +158,7 @@ impl Project {
             }
             p.articles.insert(a.id, a);
         }
-        // Sorted, then built in one go (much faster than inserting each).
-        let mut annotations = annotations;
-        annotations.sort_by_key(|a| a.id);
-        let mut unique = Vec::with_capacity(annotations.len());
-        for a in annotations {
-            if unique.last().is_some_and(|(id, _)| *id == a.id) {
-                problems.push(problem(a.id, "appears twice"));
-                continue;
-            }
-            unique.push((a.id, a));
-        }
-        p.annotations = unique.into_iter().collect();
+        p.annotations = annotations;
         for o in orphans {
             let id = o.annotation.id;
             if p.annotations.contains_key(&id) || p.orphans.contains_key(&id) {
@@ -502,6 +497,34 @@ pub fn clean_tag_name(name: &str) -> String {
     } else {
         kept.to_owned()
     }
+}
+
+/// Passages keyed by id, for [`Project::assemble`], each with what travels
+/// with it (`extra`, returned in id order): sorted and built in one go,
+/// which is much faster than inserting each and, for pairs the size of the
+/// map's entries, reuses their memory; a repeated id is a problem, and its
+/// first passage is kept.
+pub(crate) fn passages_by_id<X>(
+    mut items: Vec<(Annotation, X)>,
+    problems: &mut Vec<Problem>,
+) -> (BTreeMap<AnnotationId, Annotation>, Vec<X>) {
+    items.sort_by_key(|(a, _)| a.id);
+    items.dedup_by(|later, kept| {
+        let twice = later.0.id == kept.0.id;
+        if twice {
+            problems.push(problem(later.0.id, "appears twice"));
+        }
+        twice
+    });
+    let mut extra = Vec::with_capacity(items.len());
+    let map = items
+        .into_iter()
+        .map(|(a, x)| {
+            extra.push(x);
+            (a.id, a)
+        })
+        .collect();
+    (map, extra)
 }
 
 fn problem(location: impl std::fmt::Display, message: impl Into<String>) -> Problem {

@@ -102,32 +102,67 @@ pub struct Timeline {
     pub undated: usize,
 }
 
+/// What one tag covers: passages, articles and distinct chars.
+#[derive(Clone, Copy, Default)]
+struct Cover {
+    passages: usize,
+    articles: usize,
+    chars: usize,
+}
+
+impl Cover {
+    fn add(&mut self, o: Self) {
+        self.passages += o.passages;
+        self.articles += o.articles;
+        self.chars += o.chars;
+    }
+}
+
 /// Computes the project's figures.
 #[must_use]
 pub fn stats(project: &Project) -> Stats {
     use super::article::ReviewStatus;
-    let mut spans: BTreeMap<TagId, BTreeMap<ArticleId, Vec<Span>>> = BTreeMap::new();
-    for a in project.annotations() {
-        for t in &a.tags {
-            spans
-                .entry(*t)
-                .or_default()
-                .entry(a.article)
-                .or_default()
-                .push(a.span);
-        }
-    }
+    let tagged: Vec<&super::article::Article> = project
+        .articles()
+        .filter(|a| project.annotation_count(a.id) > 0)
+        .collect();
+    // Each tag's passages, articles and chars covered, counted article by
+    // article on every core (only one article's spans are held at a time).
+    let mut covers = tagged
+        .par_iter()
+        .fold(BTreeMap::new, |mut m: BTreeMap<TagId, Cover>, a| {
+            let mut spans: BTreeMap<TagId, Vec<Span>> = BTreeMap::new();
+            for x in project.annotations_of(a.id) {
+                for t in &x.tags {
+                    spans.entry(*t).or_default().push(x.span);
+                }
+            }
+            for (t, v) in spans {
+                m.entry(t).or_default().add(Cover {
+                    passages: v.len(),
+                    articles: 1,
+                    chars: union_len(v),
+                });
+            }
+            m
+        })
+        .reduce(BTreeMap::new, |mut a, b| {
+            for (t, c) in b {
+                a.entry(t).or_default().add(c);
+            }
+            a
+        });
     let mut per_tag: Vec<TagStats> = project
         .codebook()
         .iter()
         .map(|t| {
-            let by_article = spans.remove(&t.id).unwrap_or_default();
+            let c = covers.remove(&t.id).unwrap_or_default();
             TagStats {
                 id: t.id.0,
                 path: project.codebook().path(t.id),
-                passages: by_article.values().map(Vec::len).sum(),
-                articles: by_article.len(),
-                chars: by_article.into_values().map(union_len).sum(),
+                passages: c.passages,
+                articles: c.articles,
+                chars: c.chars,
             }
         })
         .collect();
@@ -136,10 +171,6 @@ pub fn stats(project: &Project) -> Stats {
     let cb = project.codebook();
     // Each tag's path is made once, not once per passage.
     let paths: BTreeMap<TagId, String> = cb.iter().map(|t| (t.id, cb.path(t.id))).collect();
-    let tagged: Vec<&super::article::Article> = project
-        .articles()
-        .filter(|a| project.annotation_count(a.id) > 0)
-        .collect();
     // Article by article on every core, in order.
     let per_article = tagged
         .par_iter()

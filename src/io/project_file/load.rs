@@ -25,8 +25,8 @@ use crate::io::limits::Limits;
 use crate::io::paths::{absolute, path_from_bytes, project_dir, resolve, shown};
 use crate::io::read::read_bounded;
 use crate::model::{
-    Article, ArticleId, Codebook, ContentHash, Metadata, Orphan, Problem, Project, Quote,
-    ReviewStatus, Tag, TagProps, Text, Unavailable,
+    Annotation, AnnotationId, Article, ArticleId, Codebook, ContentHash, Metadata, Orphan, Problem,
+    Project, Quote, ReviewStatus, Tag, TagProps, Text, Unavailable,
 };
 
 /// The header every project file starts with.
@@ -348,6 +348,7 @@ fn from_file(
     };
     let mut problems = Vec::new();
     let codebook = codebook_of(file.codebook, &mut problems);
+    let (annotations, quote_hashes) = passages_of(file.annotations, &mut problems);
     // Texts are read and hashed in parallel.
     let results: Vec<Result<LoadedArticle, Problem>> = file
         .articles
@@ -376,7 +377,14 @@ fn from_file(
             Err(p) => problems.push(p),
         }
     }
-    let annotations = check_quotes(file.annotations, &articles, &unavailable, &mut problems);
+    check_quotes(
+        &annotations,
+        &quote_hashes,
+        &articles,
+        &unavailable,
+        &mut problems,
+    );
+    drop(quote_hashes);
     if !unavailable.is_empty() {
         keep_quotes_of_unavailable(&mut unavailable);
     }
@@ -445,43 +453,57 @@ fn codebook_of(tags: Vec<TagRec<'static>>, problems: &mut Vec<Problem>) -> Codeb
     codebook
 }
 
-/// Checks that each stored quote is the text at its span (where the text
-/// is available), keeping the annotations whose records could be read.
-fn check_quotes(
+/// The passages of the file's records keyed by id, each with the hash of
+/// the quote its record carried (in id order); records that could not be
+/// read are problems. Built before the texts are read, so the records and
+/// the map, briefly both in memory, never share it with the texts.
+fn passages_of(
     records: Vec<super::records::CompactAnnotation>,
+    problems: &mut Vec<Problem>,
+) -> (BTreeMap<AnnotationId, Annotation>, Vec<u64>) {
+    // Reuses the records' memory (the pair is the size of a record).
+    let read: Vec<(Annotation, u64)> = records
+        .into_iter()
+        .filter_map(|c| match c.annotation {
+            Ok(a) => Some((a, c.quote_hash)),
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        })
+        .collect();
+    crate::model::project::passages_by_id(read, problems)
+}
+
+/// Checks that each stored quote (`quote_hashes`, in id order) is the text
+/// at its passage's span, where the text is available.
+fn check_quotes(
+    annotations: &BTreeMap<AnnotationId, Annotation>,
+    quote_hashes: &[u64],
     articles: &[Article],
     unavailable: &BTreeMap<ArticleId, Unavailable>,
     problems: &mut Vec<Problem>,
-) -> Vec<crate::model::Annotation> {
+) {
     let texts: HashMap<ArticleId, &Text> = articles
         .iter()
         .filter(|a| !unavailable.contains_key(&a.id))
         .map(|a| (a.id, &a.text))
         .collect();
+    let passages: Vec<&Annotation> = annotations.values().collect();
     // Every quote is checked on every core without copying it; only a
     // passage that fails is looked at again, to say what the text reads.
-    let matches: Vec<bool> = records
+    let matches: Vec<bool> = passages
         .par_iter()
-        .map(|c| match &c.annotation {
-            Ok(a) => match texts.get(&a.article) {
-                Some(text) if a.span.end() <= text.char_len() => {
-                    let (exact, prefix, suffix) = Quote::parts(text, a.span);
-                    quote_hash(exact, prefix, suffix) == c.quote_hash
-                }
-                _ => true,
-            },
-            Err(_) => true,
+        .zip(quote_hashes.par_iter())
+        .map(|(a, &hash)| match texts.get(&a.article) {
+            Some(text) if a.span.end() <= text.char_len() => {
+                let (exact, prefix, suffix) = Quote::parts(text, a.span);
+                quote_hash(exact, prefix, suffix) == hash
+            }
+            _ => true,
         })
         .collect();
-    let mut annotations = Vec::with_capacity(records.len());
-    for (c, matches) in records.into_iter().zip(matches) {
-        let a = match c.annotation {
-            Ok(a) => a,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
+    for (a, matches) in passages.into_iter().zip(matches) {
         if !matches && let Some(text) = texts.get(&a.article) {
             problems.push(problem(
                 a.id,
@@ -492,9 +514,7 @@ fn check_quotes(
                 ),
             ));
         }
-        annotations.push(a);
     }
-    annotations
 }
 
 /// Gives the passages of unavailable articles the quotes the file has.

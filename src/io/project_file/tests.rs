@@ -1,6 +1,5 @@
 //! Round trips, snapshots, fixtures and hostile input for the project file.
 
-use crate::model::TagSet;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -8,7 +7,9 @@ use proptest::prelude::*;
 
 use super::{LoadError, TextStorage, from_ron, load, save, to_ron};
 use crate::model::testing;
-use crate::model::{Action, ArticleId, Project, ReviewStatus, Span, TagProps, Timestamp, ops};
+use crate::model::{
+    Action, AnnotationId, ArticleId, Project, ReviewStatus, Span, TagProps, TagSet, Timestamp, ops,
+};
 
 fn t(secs: i64) -> Timestamp {
     Timestamp::from_unix(1_700_000_000 + secs)
@@ -655,4 +656,27 @@ fn articles_are_written_in_parallel_to_the_same_bytes() {
             "{storage:?}"
         );
     }
+}
+
+#[test]
+fn a_passage_listed_twice_is_reported_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let p = sample(dir.path());
+    let good = to_ron(&p, &path, TextStorage::Inline).unwrap();
+    let line = good
+        .lines()
+        .find(|l| l.trim_start().starts_with("(id: ") && l.contains(" quote: "))
+        .expect("a passage line");
+    let uuid = line.split('"').nth(1).expect("the passage's id");
+    let id = AnnotationId::from_uuid_text(uuid).expect("a passage id");
+    assert!(p.annotation(id).is_some(), "{line}");
+    let bad = good.replacen(line, &format!("{line}\n{line}"), 1);
+    let e = from_ron(&bad, &path).unwrap_err();
+    let LoadError::Invalid { problems, .. } = &e else {
+        panic!("expected Invalid, got {e}")
+    };
+    assert_eq!(problems.len(), 1, "{e}");
+    assert_eq!(problems[0].location, id.to_string());
+    assert_eq!(problems[0].message, "appears twice");
 }
