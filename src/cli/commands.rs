@@ -190,9 +190,16 @@ fn tag_matches(
         None => project.articles().map(|a| a.id).collect(),
     };
     let max = max.unwrap_or_else(|| crate::io::limits::Limits::get().matches);
+    let started = std::time::Instant::now();
     let done = ops::tag_matches(project, &targets, &re, tag_path, &global.stamp(), max)
         .with_context(|| format!("cannot tag the matches of {pattern:?} with {tag_path:?}"))?;
+    tracing::debug!(
+        "found {} matches in {:.2?}",
+        done.passages,
+        started.elapsed()
+    );
     project.apply(done.action)?;
+    tracing::debug!("tagged them after {:.2?}", started.elapsed());
     opened.save(global)?;
     writeln!(
         out,

@@ -35,7 +35,9 @@ fn warn_all(warnings: &[String]) {
 
 /// Opens a project to read it (no lock: the file is read in one go).
 pub(super) fn read(path: &Path) -> Result<Opened> {
+    let started = std::time::Instant::now();
     let loaded = project_file::load(path)?;
+    tracing::debug!("opened {} in {:.2?}", shown(path), started.elapsed());
     warn_all(&loaded.warnings);
     Ok(Opened {
         project: loaded.project,
@@ -86,6 +88,7 @@ impl Opened {
             lock_wait: Duration::from_secs(global.wait),
             ..SaveOptions::new(self.storage)
         };
+        let started = std::time::Instant::now();
         let baseline =
             project_file::save_with(&self.project, &self.path, &opts).with_context(|| {
                 format!(
@@ -93,6 +96,7 @@ impl Opened {
                     shown(&self.path)
                 )
             })?;
+        tracing::debug!("saved {} in {:.2?}", shown(&self.path), started.elapsed());
         self.baseline = baseline;
         Ok(())
     }
