@@ -1,12 +1,14 @@
 //! Counts over a project, shared by the window and `gloss stats`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::annotation::Annotation;
+use super::article::Article;
 use super::ids::{ArticleId, TagId};
 use super::project::Project;
 use super::span::Span;
@@ -122,30 +124,30 @@ impl Cover {
 #[must_use]
 pub fn stats(project: &Project) -> Stats {
     use super::article::ReviewStatus;
-    let tagged: Vec<&super::article::Article> = project
-        .articles()
-        .filter(|a| project.annotation_count(a.id) > 0)
-        .collect();
+    let tagged = by_article(project);
     // Each tag's passages, articles and chars covered, counted article by
     // article on every core (only one article's spans are held at a time).
     let mut covers = tagged
         .par_iter()
-        .fold(BTreeMap::new, |mut m: BTreeMap<TagId, Cover>, a| {
-            let mut spans: BTreeMap<TagId, Vec<Span>> = BTreeMap::new();
-            for x in project.annotations_of(a.id) {
-                for t in &x.tags {
-                    spans.entry(*t).or_default().push(x.span);
+        .fold(
+            BTreeMap::new,
+            |mut m: BTreeMap<TagId, Cover>, (_, passages)| {
+                let mut spans: BTreeMap<TagId, Vec<Span>> = BTreeMap::new();
+                for x in passages {
+                    for t in &x.tags {
+                        spans.entry(*t).or_default().push(x.span);
+                    }
                 }
-            }
-            for (t, v) in spans {
-                m.entry(t).or_default().add(Cover {
-                    passages: v.len(),
-                    articles: 1,
-                    chars: union_len(v),
-                });
-            }
-            m
-        })
+                for (t, v) in spans {
+                    m.entry(t).or_default().add(Cover {
+                        passages: v.len(),
+                        articles: 1,
+                        chars: union_len(v),
+                    });
+                }
+                m
+            },
+        )
         .reduce(BTreeMap::new, |mut a, b| {
             for (t, c) in b {
                 a.entry(t).or_default().add(c);
@@ -174,9 +176,9 @@ pub fn stats(project: &Project) -> Stats {
     // Article by article on every core, in order.
     let per_article = tagged
         .par_iter()
-        .map(|a| {
+        .map(|(a, passages)| {
             let mut by_id: BTreeMap<TagId, usize> = BTreeMap::new();
-            for x in project.annotations_of(a.id) {
+            for x in passages {
                 for t in &x.tags {
                     *by_id.entry(*t).or_insert(0) += 1;
                 }
@@ -190,12 +192,12 @@ pub fn stats(project: &Project) -> Stats {
                 id: a.id.0,
                 title: a.title.clone(),
                 date: a.meta.date,
-                passages: project.annotation_count(a.id),
+                passages: passages.len(),
                 per_tag,
             }
         })
         .collect();
-    let mut pairs: Vec<Cooccurrence> = cooccurrence(project)
+    let mut pairs: Vec<Cooccurrence> = cooccurrence_of(&tagged)
         .into_iter()
         .map(|((x, y), count)| {
             let (a, b) = {
@@ -221,7 +223,7 @@ pub fn stats(project: &Project) -> Stats {
         per_tag,
         per_article,
         cooccurrence: pairs,
-        timeline: timeline(project, Bucket::Month),
+        timeline: timeline_of(project, &tagged, Bucket::Month),
     }
 }
 
@@ -231,12 +233,16 @@ pub fn stats(project: &Project) -> Stats {
 /// taken one from each.
 #[must_use]
 pub fn cooccurrence(project: &Project) -> BTreeMap<(TagId, TagId), usize> {
-    let articles: Vec<ArticleId> = project.articles().map(|a| a.id).collect();
+    cooccurrence_of(&by_article(project))
+}
+
+/// [`cooccurrence`] of the passages [`by_article`] gave.
+fn cooccurrence_of(tagged: &[(&Article, Vec<&Annotation>)]) -> BTreeMap<(TagId, TagId), usize> {
     // Counted per article on every core, then added up.
-    articles
+    tagged
         .par_iter()
-        .fold(BTreeMap::new, |mut m, &article| {
-            cooccurrence_in(project, article, &mut m);
+        .fold(BTreeMap::new, |mut m, (_, passages)| {
+            cooccurrence_in(passages, &mut m);
             m
         })
         .reduce(BTreeMap::new, |mut a, b| {
@@ -247,14 +253,14 @@ pub fn cooccurrence(project: &Project) -> BTreeMap<(TagId, TagId), usize> {
         })
 }
 
-/// Adds the co-occurrences within one article to `m`.
-fn cooccurrence_in(project: &Project, article: ArticleId, m: &mut BTreeMap<(TagId, TagId), usize>) {
+/// Adds the co-occurrences among one article's passages to `m`.
+fn cooccurrence_in(passages: &[&Annotation], m: &mut BTreeMap<(TagId, TagId), usize>) {
     let mut bump = |a: TagId, b: TagId| {
         if a != b {
             *m.entry((a.min(b), a.max(b))).or_insert(0) += 1;
         }
     };
-    let mut anns: Vec<_> = project.annotations_of(article).collect();
+    let mut anns = passages.to_vec();
     anns.sort_by_key(|a| (a.span.start(), a.span.end(), a.id));
     for (i, x) in anns.iter().enumerate() {
         let tags: Vec<TagId> = x.tags.iter().copied().collect();
@@ -274,6 +280,20 @@ fn cooccurrence_in(project: &Project, article: ArticleId, m: &mut BTreeMap<(TagI
             }
         }
     }
+}
+
+/// Each article that has passages, in article order, with its passages in
+/// id order: one pass over the passages, instead of looking each one up
+/// again for every figure.
+fn by_article(project: &Project) -> Vec<(&Article, Vec<&Annotation>)> {
+    let mut groups: HashMap<ArticleId, Vec<&Annotation>> = HashMap::new();
+    for a in project.annotations() {
+        groups.entry(a.article).or_default().push(a);
+    }
+    project
+        .articles()
+        .filter_map(|a| groups.remove(&a.id).map(|v| (a, v)))
+        .collect()
 }
 
 fn bucket_of(d: NaiveDate, bucket: Bucket) -> (i32, u32) {
@@ -305,12 +325,21 @@ fn next_bucket((y, n): (i32, u32), bucket: Bucket) -> (i32, u32) {
 /// run without gaps from the earliest to the latest dated passage.
 #[must_use]
 pub fn timeline(project: &Project, bucket: Bucket) -> Timeline {
+    timeline_of(project, &by_article(project), bucket)
+}
+
+/// [`timeline`] of the passages [`by_article`] gave.
+fn timeline_of(
+    project: &Project,
+    tagged: &[(&Article, Vec<&Annotation>)],
+    bucket: Bucket,
+) -> Timeline {
     let mut undated = 0;
     let mut counts: BTreeMap<TagId, BTreeMap<(i32, u32), usize>> = BTreeMap::new();
     let mut range: Option<((i32, u32), (i32, u32))> = None;
-    for a in project.annotations() {
-        let Some(date) = project.article(a.article).and_then(|x| x.meta.date) else {
-            undated += 1;
+    for (article, passages) in tagged {
+        let Some(date) = article.meta.date else {
+            undated += passages.len();
             continue;
         };
         let b = bucket_of(date, bucket);
@@ -318,8 +347,10 @@ pub fn timeline(project: &Project, bucket: Bucket) -> Timeline {
             None => (b, b),
             Some((lo, hi)) => (lo.min(b), hi.max(b)),
         });
-        for t in &a.tags {
-            *counts.entry(*t).or_default().entry(b).or_insert(0) += 1;
+        for a in passages {
+            for t in &a.tags {
+                *counts.entry(*t).or_default().entry(b).or_insert(0) += 1;
+            }
         }
     }
     let mut keys = Vec::new();
