@@ -73,7 +73,24 @@ pub(super) fn for_change(path: &Path, global: &Global, what: &str, create: bool)
     Ok(opened)
 }
 
+/// A command's project is freed on another thread: a process that ends
+/// first does not wait while a million passages are freed one by one (the
+/// system takes the memory back at once), and one that goes on frees it.
+impl Drop for Opened {
+    fn drop(&mut self) {
+        let project = std::mem::take(&mut self.project);
+        if project.articles().next().is_some() {
+            std::thread::spawn(move || drop(project));
+        }
+    }
+}
+
 impl Opened {
+    /// The project, for a command that keeps it.
+    pub(super) fn into_project(mut self) -> Project {
+        std::mem::take(&mut self.project)
+    }
+
     /// True while this command holds the project's write lock.
     pub(super) fn is_locked(&self) -> bool {
         self.lock.is_some()

@@ -317,9 +317,9 @@ pub(super) fn agree(
     if !(threshold > 0.0 && threshold <= 1.0) {
         bail!("--threshold must be above 0 and at most 1, not {threshold}");
     }
-    let mut project = session::read(&projects[0])?.project;
+    let mut project = session::read(&projects[0])?.into_project();
     for other in &projects[1..] {
-        let theirs = session::read(other)?.project;
+        let theirs = session::read(other)?.into_project();
         let merged = merge::merge(Sides {
             base: None,
             ours: &project,
