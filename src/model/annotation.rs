@@ -113,11 +113,7 @@ impl Quote {
     /// text, its prefix and its suffix.
     #[must_use]
     pub fn parts(text: &Text, span: Span) -> (&str, &str, &str) {
-        (
-            text.slice(span),
-            text.before(span.start(), CONTEXT_CHARS),
-            text.after(span.end(), CONTEXT_CHARS),
-        )
+        text.around(span, CONTEXT_CHARS)
     }
 }
 

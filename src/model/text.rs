@@ -171,11 +171,32 @@ impl Text {
         if self.marks.is_empty() {
             return c;
         }
-        let base = self.marks[c / STRIDE];
-        let skip = c % STRIDE;
+        self.advance(self.marks[c / STRIDE], c % STRIDE)
+    }
+
+    /// Byte offsets of a span's start and end (clamped to the text). The
+    /// end is found from the start when it is near, not from a mark.
+    #[must_use]
+    pub fn bytes_of(&self, span: Span) -> (usize, usize) {
+        let start = self.byte_of(span.start());
+        let end = if span.end() >= self.char_len {
+            self.s.len()
+        } else if self.marks.is_empty() {
+            span.end()
+        } else if span.len() < STRIDE {
+            self.advance(start, span.len())
+        } else {
+            self.byte_of(span.end())
+        };
+        (start, end)
+    }
+
+    /// Byte offset `skip` chars after the char starting at byte `from`
+    /// (which must be before the end of the text, `skip` chars or more).
+    fn advance(&self, from: usize, skip: usize) -> usize {
         // Whole blocks of 16 bytes while the char lies beyond them, then
         // byte by byte.
-        let bytes = &self.s.as_bytes()[base..];
+        let bytes = &self.s.as_bytes()[from..];
         let mut at = 0;
         let mut seen = 0;
         while let Some(block) = bytes.get(at..at + 16) {
@@ -189,7 +210,7 @@ impl Text {
         for (i, &b) in bytes[at..].iter().enumerate() {
             if starts_char(b) {
                 if seen == skip {
-                    return base + at + i;
+                    return from + at + i;
                 }
                 seen += 1;
             }
@@ -215,13 +236,31 @@ impl Text {
     /// The text of a span (clamped to the text).
     #[must_use]
     pub fn slice(&self, span: Span) -> &str {
-        &self.s[self.byte_of(span.start())..self.byte_of(span.end())]
+        let (start, end) = self.bytes_of(span);
+        &self.s[start..end]
+    }
+
+    /// A span's text with up to `n` chars before and after it:
+    /// `(slice(span), before(span.start(), n), after(span.end(), n))`,
+    /// finding each offset once.
+    #[must_use]
+    pub fn around(&self, span: Span, n: usize) -> (&str, &str, &str) {
+        let (start, end) = self.bytes_of(span);
+        (
+            &self.s[start..end],
+            self.before_byte(span.start(), start, n),
+            self.after_byte(end, n),
+        )
     }
 
     /// Up to `n` chars ending at char offset `c`.
     #[must_use]
     pub fn before(&self, c: usize, n: usize) -> &str {
-        let end = self.byte_of(c);
+        self.before_byte(c, self.byte_of(c), n)
+    }
+
+    /// [`Text::before`] of char `c`, which starts at byte `end`.
+    fn before_byte(&self, c: usize, end: usize, n: usize) -> &str {
         // Only the chars of [c - n, c) that lie in the text.
         let n = n.saturating_sub(c.saturating_sub(self.char_len));
         let start = match n {
@@ -238,7 +277,11 @@ impl Text {
     /// Up to `n` chars starting at char offset `c`.
     #[must_use]
     pub fn after(&self, c: usize, n: usize) -> &str {
-        let start = self.byte_of(c);
+        self.after_byte(self.byte_of(c), n)
+    }
+
+    /// [`Text::after`] from byte `start`.
+    fn after_byte(&self, start: usize, n: usize) -> &str {
         let rest = &self.s[start..];
         let end = rest.char_indices().nth(n).map_or(rest.len(), |(b, _)| b);
         &rest[..end]
@@ -378,6 +421,19 @@ mod tests {
             prop_assert_eq!(t.before(c, n), before.as_str());
             prop_assert_eq!(t.after(c, n), after.as_str());
             prop_assert_eq!(t.char_len(), len);
+        }
+
+        #[test]
+        fn a_span_and_its_context_agree_with_each_offset_found_alone(
+            s in "(a|\\PC|é|ж|😀){0,900}", a in 0usize..1000, b in 0usize..1000, n in 0usize..300,
+        ) {
+            let t = Text::new(s.as_str());
+            let span = Span::new(a.min(b), a.max(b)).unwrap();
+            prop_assert_eq!(t.bytes_of(span), (t.byte_of(span.start()), t.byte_of(span.end())));
+            let (exact, before, after) = t.around(span, n);
+            prop_assert_eq!(exact, &s[t.byte_of(span.start())..t.byte_of(span.end())]);
+            prop_assert_eq!(before, t.before(span.start(), n));
+            prop_assert_eq!(after, t.after(span.end(), n));
         }
 
         #[test]
