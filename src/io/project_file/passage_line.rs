@@ -82,7 +82,7 @@ pub(super) struct TimeCache {
 }
 
 impl TimeCache {
-    fn text(&mut self, t: Timestamp) -> &str {
+    pub(super) fn text(&mut self, t: Timestamp) -> &str {
         let i = match self.last.iter().position(|(k, _)| *k == t) {
             Some(i) => i,
             None => {
@@ -100,7 +100,7 @@ impl TimeCache {
 /// A string literal as `ron` writes it: `"`, each char's `escape_debug`,
 /// `"`. Printable ASCII other than `"`, `'` and `\` needs no escape, so a
 /// run of it is copied whole.
-fn string(out: &mut String, s: &str) {
+pub(super) fn string(out: &mut String, s: &str) {
     out.push('"');
     let plain = |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\'' | b'\\');
     if s.bytes().all(plain) {

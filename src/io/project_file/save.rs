@@ -152,10 +152,13 @@ pub(super) fn write_file(
     write_lines(
         w,
         &articles,
-        || (),
-        |out, a, ()| {
+        super::passage_line::TimeCache::default,
+        |out, a, times| {
             let record = super::records::article_record(project, a, &base, storage);
-            out.push_str(&ron::Options::default().to_string_pretty(&record, config.clone())?);
+            // Records with rare fields are left to ron (see `render_article`).
+            if !super::article_line::render_article(out, &record, times) {
+                out.push_str(&ron::Options::default().to_string_pretty(&record, config.clone())?);
+            }
             Ok(())
         },
     )?;
