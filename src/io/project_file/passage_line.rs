@@ -98,23 +98,58 @@ impl TimeCache {
 }
 
 /// A string literal as `ron` writes it: `"`, each char's `escape_debug`,
-/// `"`. Printable ASCII other than `"`, `'` and `\` needs no escape, so a
-/// run of it is copied whole.
+/// `"`. Runs of chars that need no escape (printable ASCII other than `"`,
+/// `'` and `\\`, and the non-ASCII chars `escape_debug` leaves alone) are
+/// copied whole.
 pub(super) fn string(out: &mut String, s: &str) {
     out.push('"');
     let plain = |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\'' | b'\\');
-    if s.bytes().all(plain) {
-        out.push_str(s);
-    } else {
-        for c in s.chars() {
-            if c.is_ascii() && plain(c as u8) {
-                out.push(c);
-            } else {
-                out.extend(c.escape_debug());
-            }
+    let bytes = s.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        if plain(b) {
+            i += 1;
+            continue;
         }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        if !c.is_ascii() && PRINTS_AS_ITSELF.with(|known| known.borrow_mut().check(c)) {
+            i += c.len_utf8();
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        out.extend(c.escape_debug());
+        i += c.len_utf8();
+        run = i;
     }
+    out.push_str(&s[run..]);
     out.push('"');
+}
+
+thread_local! {
+    static PRINTS_AS_ITSELF: std::cell::RefCell<Printable> =
+        const { std::cell::RefCell::new(Printable([0; 256])) };
+}
+
+/// Non-ASCII chars recently found to be their own `escape_debug` (a text
+/// uses few distinct ones, and finding out takes Unicode table lookups):
+/// each slot holds one char, plus one, by its low bits.
+struct Printable([u32; 256]);
+
+impl Printable {
+    fn check(&mut self, c: char) -> bool {
+        let key = u32::from(c) + 1;
+        let slot = &mut self.0[(u32::from(c) & 0xff) as usize];
+        if *slot == key {
+            return true;
+        }
+        let itself = c.escape_debug().len() == 1;
+        if itself {
+            *slot = key;
+        }
+        itself
+    }
 }
 
 /// Reads one passage line as [`render_passage`] writes it, without the
