@@ -47,21 +47,23 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
         .collect();
     // What each article and each tag contribute, worked out once rather
     // than once per passage.
-    let articles: HashMap<ArticleId, Vec<String>> = project
+    let articles: HashMap<ArticleId, Cells<'_>> = project
         .articles()
         .collect::<Vec<_>>()
         .par_iter()
         .map(|art| {
-            let mut cells = vec![
-                art.id.0.to_string(),
-                super::source_path(&art.source, base),
-                art.title.clone(),
-            ];
-            cells.extend(extra.iter().map(|n| {
-                crate::model::attributes::attribute(art, n)
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            }));
+            let cells = Cells {
+                path: super::source_path(&art.source, base),
+                title: &art.title,
+                attributes: extra
+                    .iter()
+                    .map(|n| {
+                        crate::model::attributes::attribute(art, n)
+                            .map(|v| v.to_string())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+            };
             (art.id, cells)
         })
         .collect();
@@ -88,7 +90,6 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
                 let mut tags: Vec<&str> = Vec::new();
                 for a in rows {
                     let art = articles.get(&a.article);
-                    let cell = |k: usize| art.map_or("", |c| c[k].as_str());
                     tags.clear();
                     tags.extend(
                         a.tags
@@ -96,9 +97,9 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
                             .map(|t| paths.get(t).map_or("", String::as_str)),
                     );
                     tags.sort_unstable();
-                    w.write_field(cell(0))?;
-                    w.write_field(cell(1))?;
-                    w.write_field(cell(2))?;
+                    w.write_field(a.article.0.to_string())?;
+                    w.write_field(art.map_or("", |c| c.path.as_str()))?;
+                    w.write_field(art.map_or("", |c| c.title))?;
                     w.write_field(a.id.key())?;
                     w.write_field(tags_field(&tags))?;
                     w.write_field(a.span.start().to_string())?;
@@ -106,7 +107,7 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
                     w.write_field(project.passage(a))?;
                     w.write_field(&a.note)?;
                     for k in 0..extra.len() {
-                        w.write_field(cell(3 + k))?;
+                        w.write_field(art.map_or("", |c| c.attributes[k].as_str()))?;
                     }
                     w.write_record(None::<&[u8]>)?;
                 }
@@ -120,6 +121,14 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
         }
     }
     Ok(out)
+}
+
+/// What an article contributes to each of its passages' rows.
+struct Cells<'p> {
+    path: String,
+    title: &'p str,
+    /// The values of the extra columns, in their order.
+    attributes: Vec<String>,
 }
 
 /// A CSV writer with the export's settings (RFC 4180 with CRLF).

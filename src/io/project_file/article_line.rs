@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use serde::de::value::{Error, StrDeserializer};
 
-use super::passage_line::{Cursor, TimeCache, TimeReader, string};
+use super::passage_line::{Cursor, TimeCache, TimeReader, optional_string, string};
 use super::records::ArticleRec;
 use crate::model::ArticleId;
 
@@ -45,14 +45,7 @@ pub(super) fn render_article(out: &mut String, r: &ArticleRec<'_>, times: &mut T
         None => out.push_str("None"),
     }
     out.push_str(", credit: ");
-    match &r.credit {
-        Some(c) => {
-            out.push_str("Some(");
-            string(out, c);
-            out.push(')');
-        }
-        None => out.push_str("None"),
-    }
+    optional_string(out, r.credit.as_deref());
     out.push_str(", source: ");
     string(out, &r.source);
     out.push_str(", file_name: ");
@@ -64,9 +57,8 @@ pub(super) fn render_article(out: &mut String, r: &ArticleRec<'_>, times: &mut T
     let _ = write!(out, ", chars: {}, note: ", r.chars);
     string(out, &r.note);
     if let Some(by) = &r.note_by {
-        out.push_str(", note_by: Some(");
-        string(out, by);
-        out.push(')');
+        out.push_str(", note_by: ");
+        optional_string(out, Some(by));
     }
     if let Some(t) = r.added {
         out.push_str(", added: Some(\"");
@@ -89,11 +81,11 @@ pub(super) fn parse_article<'a>(line: &'a str, times: &mut TimeReader) -> Option
     let status = variant(&mut c)?;
     c.expect(", date: ")?;
     // chrono reads its dates with `FromStr`, as here.
-    let date = option(&mut c, |c| c.string()?.parse::<NaiveDate>().ok())?;
+    let date = c.option(|c| c.string()?.parse::<NaiveDate>().ok())?;
     c.expect(", posted: ")?;
-    let posted = option(&mut c, |c| c.string()?.parse::<NaiveDateTime>().ok())?;
+    let posted = c.option(|c| c.string()?.parse::<NaiveDateTime>().ok())?;
     c.expect(", credit: ")?;
-    let credit = option(&mut c, Cursor::string)?;
+    let credit = c.option(Cursor::string)?;
     c.expect(", source: ")?;
     let source = c.string()?;
     c.expect(", file_name: ")?;
@@ -109,12 +101,12 @@ pub(super) fn parse_article<'a>(line: &'a str, times: &mut TimeReader) -> Option
     c.expect(", note: ")?;
     let note = c.string()?;
     let note_by = if c.eat(", note_by: ") {
-        Some(option(&mut c, Cursor::string)??)
+        Some(c.option(Cursor::string)??)
     } else {
         None
     };
     let added = if c.eat(", added: ") {
-        Some(option(&mut c, |c| times.read(&c.string()?))??)
+        Some(c.option(|c| times.read(&c.string()?))??)
     } else {
         None
     };
@@ -139,24 +131,6 @@ pub(super) fn parse_article<'a>(line: &'a str, times: &mut TimeReader) -> Option
         attributes: Cow::Owned(crate::model::attributes::Attributes::default()),
         text: None,
     })
-}
-
-/// `None` or `Some(…)` around what `read` reads.
-#[allow(
-    clippy::option_option,
-    reason = "the outer None is a line left to ron, the inner one the file's None"
-)]
-fn option<'a, T>(
-    c: &mut Cursor<'a>,
-    read: impl FnOnce(&mut Cursor<'a>) -> Option<T>,
-) -> Option<Option<T>> {
-    if c.eat("None") {
-        return Some(None);
-    }
-    c.expect("Some(")?;
-    let v = read(c)?;
-    c.expect(")")?;
-    Some(Some(v))
 }
 
 /// A unit variant by its name, as serde names it.

@@ -53,19 +53,11 @@ pub(super) fn render_passage(
     out.push_str(", note: ");
     string(out, &r.note);
     if let Some(by) = &r.note_by {
-        out.push_str(", note_by: Some(");
-        string(out, by);
-        out.push(')');
+        out.push_str(", note_by: ");
+        optional_string(out, Some(by));
     }
     out.push_str(", author: ");
-    match &r.author {
-        Some(a) => {
-            out.push_str("Some(");
-            string(out, a);
-            out.push(')');
-        }
-        None => out.push_str("None"),
-    }
+    optional_string(out, r.author.as_deref());
     out.push_str(", created: \"");
     out.push_str(times.text(r.created));
     out.push_str("\", modified: \"");
@@ -94,6 +86,18 @@ impl TimeCache {
             }
         };
         &self.last[i].1
+    }
+}
+
+/// An optional string as `ron` writes it: `None` or `Some("…")`.
+pub(super) fn optional_string(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => {
+            out.push_str("Some(");
+            string(out, s);
+            out.push(')');
+        }
+        None => out.push_str("None"),
     }
 }
 
@@ -200,14 +204,7 @@ pub(super) fn parse_passage<'a>(
         None
     };
     c.expect(", author: ")?;
-    let author = if c.eat("None") {
-        None
-    } else {
-        c.expect("Some(")?;
-        let a = c.string()?;
-        c.expect(")")?;
-        Some(a)
-    };
+    let author = c.option(Cursor::string)?;
     c.expect(", created: ")?;
     let created = times.read(&c.string()?)?;
     c.expect(", modified: ")?;
@@ -256,6 +253,24 @@ impl TimeReader {
 pub(super) struct Cursor<'a>(pub &'a str);
 
 impl<'a> Cursor<'a> {
+    /// `None` or `Some(…)` around what `read` reads.
+    #[allow(
+        clippy::option_option,
+        reason = "the outer None is a line left to ron, the inner one the file's None"
+    )]
+    pub(super) fn option<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if self.eat("None") {
+            return Some(None);
+        }
+        self.expect("Some(")?;
+        let v = read(self)?;
+        self.expect(")")?;
+        Some(Some(v))
+    }
+
     pub(super) fn eat(&mut self, s: &str) -> bool {
         match self.0.strip_prefix(s) {
             Some(rest) => {
