@@ -303,8 +303,7 @@ fn search(
             SEARCH_BATCH,
             |a| {
                 if filters.admits(a) {
-                    let spans = search::find_in_text(&re, &a.text);
-                    (spans.len(), hit_lines(a, &spans))
+                    hit_lines(a, search::match_places(&re, a.text.as_str()))
                 } else {
                     (0, String::new())
                 }
@@ -341,8 +340,13 @@ fn search(
         let Some(a) = project.article(h.article) else {
             continue;
         };
-        out.write_all(hit_lines(a, &h.spans).as_bytes())?;
-        n += h.spans.len();
+        let places = h.spans.iter().map(|&s| {
+            let (start, end) = a.text.bytes_of(s);
+            (s, start..end)
+        });
+        let (hits, lines) = hit_lines(a, places);
+        out.write_all(lines.as_bytes())?;
+        n += hits;
     }
     Ok(u8::from(n == 0))
 }
@@ -351,13 +355,24 @@ fn search(
 const SEARCH_BATCH: usize = 2_048;
 
 /// `gloss search`'s output lines for the matches in one article: article id,
-/// start, end (chars), and the match in its context on one line.
-fn hit_lines(a: &crate::model::Article, spans: &[crate::model::Span]) -> String {
-    use std::fmt::Write as _;
+/// start, end (chars), and the match in its context on one line; and how
+/// many matches there were.
+fn hit_lines(
+    a: &crate::model::Article,
+    places: impl Iterator<Item = (crate::model::Span, std::ops::Range<usize>)>,
+) -> (usize, String) {
     let mut out = String::new();
-    for span in spans {
-        let (before, m, after) = crate::model::search::context_parts(&a.text, *span, 40);
-        let _ = write!(out, "{}\t{}\t{}\t", a.id.0, span.start(), span.end());
+    let mut hits = 0;
+    let mut n = itoa::Buffer::new();
+    for (span, bytes) in places {
+        hits += 1;
+        let (before, m, after) = crate::model::search::context_parts_at(&a.text, span, bytes, 40);
+        out.push_str(n.format(a.id.0));
+        out.push('\t');
+        out.push_str(n.format(span.start()));
+        out.push('\t');
+        out.push_str(n.format(span.end()));
+        out.push('\t');
         // On one line: line breaks and tabs (the field separator) as spaces.
         for part in [before, m, after] {
             let from = out.len();
@@ -370,7 +385,7 @@ fn hit_lines(a: &crate::model::Article, spans: &[crate::model::Span]) -> String 
         }
         out.push('\n');
     }
-    out
+    (hits, out)
 }
 
 /// `gloss stats --by ATTRIBUTE`: passages per tag per attribute value.

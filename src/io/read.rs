@@ -103,6 +103,14 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     Ok(buf)
 }
 
+/// `bytes` as text when they are valid UTF-8 (checked with SIMD: several
+/// times faster than `std::str::from_utf8` on text that is not all ASCII,
+/// which matters for the hundreds of megabytes a large project opens).
+#[must_use]
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
+}
+
 /// Reads an input file (article, exchange file) within the process's
 /// [`super::limits::Limits::file_bytes`].
 ///

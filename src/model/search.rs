@@ -77,12 +77,28 @@ pub fn find_in_text(re: &Regex, text: &Text) -> Vec<Span> {
 }
 
 /// The char spans of the non-empty matches of `re` in `text`, as they are
-/// found (leftmost-first, non-overlapping). The one place where a pattern
-/// becomes spans: find, search, and tagging all matches use it.
+/// found (leftmost-first, non-overlapping).
 pub fn match_spans<'a>(re: &'a Regex, text: &'a Text) -> impl Iterator<Item = Span> + 'a {
-    re.find_iter(text.as_str())
-        .filter(|m| !m.is_empty())
-        .map(|m| Span::between(text.char_of(m.start()), text.char_of(m.end())))
+    match_places(re, text.as_str()).map(|(span, _)| span)
+}
+
+/// The non-empty matches of `re` in `text`, as they are found
+/// (leftmost-first, non-overlapping): each match's char span and byte range.
+/// The one place where a pattern becomes spans: find, search, and tagging
+/// all matches use it. Char offsets are counted on from the match before,
+/// so a text is counted once, however many matches it has.
+pub fn match_places<'a>(
+    re: &'a Regex,
+    text: &'a str,
+) -> impl Iterator<Item = (Span, std::ops::Range<usize>)> + 'a {
+    // The byte and char offsets of the end of the match before.
+    let mut at = (0, 0);
+    re.find_iter(text).filter(|m| !m.is_empty()).map(move |m| {
+        let start = at.1 + text[at.0..m.start()].chars().count();
+        let end = start + m.as_str().chars().count();
+        at = (m.end(), end);
+        (Span::between(start, end), m.range())
+    })
 }
 
 /// Which articles a corpus search looks at.
@@ -204,17 +220,29 @@ pub fn context(text: &Text, span: Span, width: usize) -> (String, String, String
 /// [`context`] as slices of the text, line breaks not yet replaced.
 #[must_use]
 pub fn context_parts(text: &Text, span: Span, width: usize) -> (&str, &str, &str) {
-    let before = text.before(span.start(), width);
+    let (start, end) = text.bytes_of(span);
+    context_parts_at(text, span, start..end, width)
+}
+
+/// [`context_parts`] of a span whose bytes in the text are known (as
+/// [`match_places`] gives them).
+#[must_use]
+pub fn context_parts_at(
+    text: &Text,
+    span: Span,
+    bytes: std::ops::Range<usize>,
+    width: usize,
+) -> (&str, &str, &str) {
+    let (m, before, after) = text.around_bytes(span, bytes, width);
     let before = match before.find(' ') {
         Some(i) if span.start() > width && i + 1 < before.len() => &before[i + 1..],
         _ => before,
     };
-    let after = text.after(span.end(), width);
     let after = match after.rfind(' ') {
         Some(i) if span.end() + width < text.char_len() && i > 0 => &after[..i],
         _ => after,
     };
-    (before, text.slice(span), after)
+    (before, m, after)
 }
 
 #[cfg(test)]
@@ -361,5 +389,29 @@ mod tests {
             (b.as_str(), m.as_str(), a.as_str()),
             ("three ", "four", " five")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn places_counted_on_agree_with_offsets_looked_up(
+            s in "(a|b|é|ж|😀|\\n| ){0,300}",
+            pattern in "(a|é|ж|😀|a+|[bж]+|\\s)",
+        ) {
+            let text = Text::new(s.as_str());
+            let re = Regex::new(&pattern).unwrap();
+            let want: Vec<_> = re
+                .find_iter(&s)
+                .filter(|m| !m.is_empty())
+                .map(|m| (Span::between(text.char_of(m.start()), text.char_of(m.end())), m.range()))
+                .collect();
+            let got: Vec<_> = match_places(&re, &s).collect();
+            proptest::prop_assert_eq!(&got, &want);
+            for (span, bytes) in got {
+                proptest::prop_assert_eq!(
+                    context_parts_at(&text, span, bytes, 7),
+                    context_parts(&text, span, 7)
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Article text: normalisation and fast char ↔ byte offset conversion.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::span::Span;
 
@@ -113,8 +113,10 @@ impl OffsetMap {
 pub struct Text {
     s: Arc<str>,
     char_len: usize,
-    /// Byte offset of every `STRIDE`-th char; empty when the text is ASCII.
-    marks: Arc<[usize]>,
+    /// Byte offset of every `STRIDE`-th char, made on the first conversion
+    /// (a search that counts its own offsets never needs them); `None` when
+    /// the text is ASCII.
+    marks: Option<Arc<OnceLock<Box<[usize]>>>>,
 }
 
 impl Text {
@@ -126,14 +128,21 @@ impl Text {
             return Self {
                 char_len: s.len(),
                 s,
-                marks: Arc::from([]),
+                marks: None,
             };
         }
-        let (char_len, marks) = marks_of(s.as_bytes());
         Self {
+            char_len: s.chars().count(),
             s,
-            char_len,
-            marks: marks.into(),
+            marks: Some(Arc::default()),
+        }
+    }
+
+    /// The byte offset of every `STRIDE`-th char (empty when ASCII).
+    fn marks(&self) -> &[usize] {
+        match &self.marks {
+            Some(m) => m.get_or_init(|| marks_of(self.s.as_bytes()).1.into()),
+            None => &[],
         }
     }
 
@@ -158,7 +167,7 @@ impl Text {
     /// True when the text is ASCII, so char and byte offsets agree.
     #[must_use]
     pub fn is_ascii(&self) -> bool {
-        self.marks.is_empty()
+        self.marks.is_none()
     }
 
     /// Byte offset of char offset `c` (`c == char_len()` gives the byte length).
@@ -168,10 +177,10 @@ impl Text {
         if c >= self.char_len {
             return self.s.len();
         }
-        if self.marks.is_empty() {
+        if self.is_ascii() {
             return c;
         }
-        self.advance(self.marks[c / STRIDE], c % STRIDE)
+        self.advance(self.marks()[c / STRIDE], c % STRIDE)
     }
 
     /// Byte offsets of a span's start and end (clamped to the text). The
@@ -181,7 +190,7 @@ impl Text {
         let start = self.byte_of(span.start());
         let end = if span.end() >= self.char_len {
             self.s.len()
-        } else if self.marks.is_empty() {
+        } else if self.is_ascii() {
             span.end()
         } else if span.len() < STRIDE {
             self.advance(start, span.len())
@@ -225,11 +234,12 @@ impl Text {
         if b >= self.s.len() {
             return self.char_len;
         }
-        if self.marks.is_empty() {
+        if self.is_ascii() {
             return b;
         }
-        let k = self.marks.partition_point(|&m| m <= b) - 1;
-        let base = self.marks[k];
+        let marks = self.marks();
+        let k = marks.partition_point(|&m| m <= b) - 1;
+        let base = marks[k];
         k * STRIDE + self.s[base..b].chars().count()
     }
 
@@ -246,10 +256,23 @@ impl Text {
     #[must_use]
     pub fn around(&self, span: Span, n: usize) -> (&str, &str, &str) {
         let (start, end) = self.bytes_of(span);
+        self.around_bytes(span, start..end, n)
+    }
+
+    /// [`Text::around`] of a span whose byte range is known (it must be the
+    /// span's, as [`Text::bytes_of`] gives it).
+    #[must_use]
+    pub fn around_bytes(
+        &self,
+        span: Span,
+        bytes: std::ops::Range<usize>,
+        n: usize,
+    ) -> (&str, &str, &str) {
+        debug_assert_eq!(self.bytes_of(span), (bytes.start, bytes.end));
         (
-            &self.s[start..end],
-            self.before_byte(span.start(), start, n),
-            self.after_byte(end, n),
+            &self.s[bytes.clone()],
+            self.before_byte(span.start(), bytes.start, n),
+            self.after_byte(bytes.end, n),
         )
     }
 
@@ -263,14 +286,16 @@ impl Text {
     fn before_byte(&self, c: usize, end: usize, n: usize) -> &str {
         // Only the chars of [c - n, c) that lie in the text.
         let n = n.saturating_sub(c.saturating_sub(self.char_len));
-        let start = match n {
-            0 => end,
-            n => self.s[..end]
-                .char_indices()
-                .rev()
-                .nth(n - 1)
-                .map_or(0, |(b, _)| b),
-        };
+        // Counted back over the bytes: the n-th char start before `end`.
+        let mut start = end;
+        let mut left = n;
+        let bytes = self.s.as_bytes();
+        while left > 0 && start > 0 {
+            start -= 1;
+            if starts_char(bytes[start]) {
+                left -= 1;
+            }
+        }
         &self.s[start..end]
     }
 
@@ -283,7 +308,16 @@ impl Text {
     /// [`Text::after`] from byte `start`.
     fn after_byte(&self, start: usize, n: usize) -> &str {
         let rest = &self.s[start..];
-        let end = rest.char_indices().nth(n).map_or(rest.len(), |(b, _)| b);
+        // The (n+1)-th char start, counted over the bytes.
+        let mut seen = 0;
+        let end = rest
+            .bytes()
+            .position(|b| {
+                let at_start = starts_char(b);
+                seen += usize::from(at_start);
+                at_start && seen > n
+            })
+            .unwrap_or(rest.len());
         &rest[..end]
     }
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 
@@ -180,6 +180,9 @@ pub fn load_listing(path: &Path, listed: impl FnOnce(Vec<Listed>)) -> Result<Loa
 /// not UTF-8.
 pub(super) fn text_of<'a>(bytes: &'a [u8], path: &Path) -> Result<(&'a str, bool), LoadError> {
     let body = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    if let Some(text) = crate::io::read::utf8(body) {
+        return Ok((text, body.len() < bytes.len()));
+    }
     let text = std::str::from_utf8(body).map_err(|e| {
         let offset = e.valid_up_to() + bytes.len() - body.len();
         LoadError::Encoding {
@@ -545,10 +548,11 @@ fn short(s: &str) -> String {
 }
 
 /// Reads a stored text from the texts folder, checking its hash.
-fn read_stored(p: &Path, hash: &ContentHash) -> Result<String, String> {
+fn read_stored(p: &Path, hash: &ContentHash) -> Result<Arc<str>, String> {
     match read_bounded(p, Limits::get().file_bytes) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) if ContentHash::of(&t) == *hash => Ok(t),
+        Ok(bytes) => match crate::io::read::utf8(&bytes) {
+            // Copied once, into the text's shared string.
+            Some(t) if ContentHash::of(t) == *hash => Ok(Arc::from(t)),
             _ => Err(format!(
                 "text file {} does not match its hash (it was changed or damaged)",
                 shown(p)
@@ -561,7 +565,7 @@ fn read_stored(p: &Path, hash: &ContentHash) -> Result<String, String> {
 /// An article's text as found, or why it is unavailable (with the damaged
 /// inline text, kept to be written back).
 struct Got {
-    text: Result<String, (String, Option<String>)>,
+    text: Result<Arc<str>, (String, Option<String>)>,
     warning: Option<String>,
     damaged: bool,
 }
@@ -582,7 +586,7 @@ fn obtain_text(
         (Some(t), _) => {
             let t = t.into_owned();
             if ContentHash::of(&t) == *hash {
-                Ok(t)
+                Ok(Arc::from(t))
             } else {
                 Err((
                     "its text in the project file does not match its recorded hash (edited by hand?)"
@@ -606,7 +610,7 @@ fn obtain_text(
                             shown(source)
                         ));
                         damaged = true;
-                        Ok(r.text)
+                        Ok(Arc::from(r.text))
                     }
                     Ok(_) => Err((
                         format!(

@@ -33,16 +33,19 @@ pub(super) fn render_passage(
         let _ = write!(out, "{}", uuid::Uuid::from_u128(r.id.0).hyphenated());
         out.push('"');
     }
-    let _ = write!(
-        out,
-        ", article: {}, start: {}, end: {}, tags: [",
-        r.article.0, r.start, r.end
-    );
+    let mut n = itoa::Buffer::new();
+    out.push_str(", article: ");
+    out.push_str(n.format(r.article.0));
+    out.push_str(", start: ");
+    out.push_str(n.format(r.start));
+    out.push_str(", end: ");
+    out.push_str(n.format(r.end));
+    out.push_str(", tags: [");
     for (i, t) in r.tags.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        let _ = write!(out, "{}", t.0);
+        out.push_str(n.format(t.0));
     }
     out.push_str("], quote: ");
     string(out, &r.quote);
@@ -111,6 +114,13 @@ pub(super) fn string(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let (mut run, mut i) = (0, 0);
     while let Some(&b) = bytes.get(i) {
+        // Sixteen plain bytes at a time (a test the compiler vectorises).
+        if let Some(block) = bytes.get(i..i + 16)
+            && block.iter().fold(true, |all, &b| all & plain(b))
+        {
+            i += 16;
+            continue;
+        }
         if plain(b) {
             i += 1;
             continue;
