@@ -18,8 +18,8 @@ use super::records::{
     ArticleRec, FileIn, QuotedAnnotation, QuotesIn, TagRec, annotation_of, problem, quote_hash,
 };
 use super::{
-    Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, LoadError, Loaded, OLDEST_VERSION,
-    TextStorage, text_file_name,
+    Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, LoadError, Loaded,
+    OLDEST_VERSION, TextStorage, text_file_name,
 };
 use crate::io::limits::Limits;
 use crate::io::paths::{absolute, path_from_bytes, project_dir, resolve, shown};
@@ -138,7 +138,7 @@ pub fn load_listing(path: &Path, listed: impl FnOnce(Vec<Listed>)) -> Result<Loa
     }
     let (file, version, unknown) = parse(text, &path, &mut list)?;
     // Hashed after parsing, so the list comes first.
-    let stamp = FileStamp::new(&meta, blake3::Hasher::new().update_rayon(&bytes).finalize());
+    let stamp = FileStamp::new(&meta, Fingerprint::of(&bytes));
     // The file's text is dropped before the article texts are read; it is
     // read again only in the rare case that some text is unavailable.
     drop(bytes);

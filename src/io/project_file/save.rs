@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::load::peek_header;
 use super::records::{Annotations, Articles, FileOut, Orphans, Tags};
 use super::{
-    Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, SaveError, TextStorage, text_file_name,
-    texts_folder_name,
+    Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, SaveError, TextStorage,
+    text_file_name, texts_folder_name,
 };
 use crate::io::atomic::{WriteError, WriteOptions, sync_dir, write_with};
 use crate::io::lock::WriteLock;
@@ -340,7 +340,7 @@ pub fn save_with(
         ..WriteOptions::PROJECT
     };
     let mut failure = None;
-    let mut hasher = blake3::Hasher::new();
+    let mut hasher = Fingerprint::default();
     write_with(&path, write_opts, |w| {
         // Hashed in large chunks (the serialiser writes a few bytes at a time).
         let mut tee = std::io::BufWriter::with_capacity(
@@ -363,7 +363,7 @@ pub fn save_with(
     })?;
     let stamp = std::fs::metadata(&path)
         .ok()
-        .map(|m| FileStamp::new(&m, hasher.finalize()));
+        .map(|m| FileStamp::new(&m, hasher.finish()));
     Ok(Baseline {
         stamp,
         version: CURRENT_VERSION,
@@ -375,7 +375,7 @@ pub fn save_with(
 /// Passes writes through while hashing them.
 struct Tee<'a> {
     w: &'a mut dyn Write,
-    hasher: &'a mut blake3::Hasher,
+    hasher: &'a mut Fingerprint,
 }
 
 impl Write for Tee<'_> {

@@ -218,6 +218,37 @@ fn a_text_with_no_good_copy_leaves_its_article_unavailable_not_the_project() {
 }
 
 #[test]
+fn a_stamp_knows_its_file_by_content_when_the_file_was_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sample(dir.path());
+    let path = dir.path().join("p.ron");
+    // The save's stamp is fingerprinted as the file is written, the load's
+    // from the whole file: the two must agree.
+    let saved = super::save_with(&p, &path, &super::SaveOptions::new(TextStorage::Folder)).unwrap();
+    let loaded = load(&path).unwrap().baseline;
+    let bytes = std::fs::read(&path).unwrap();
+    // Rewritten with the same bytes (a new file: another identity and time).
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    for b in [&saved, &loaded] {
+        assert!(b.stamp.as_ref().unwrap().matches(&path).unwrap());
+    }
+    assert_eq!(
+        super::stamp_of(&path).unwrap().fingerprint,
+        super::Fingerprint::of(&bytes)
+    );
+    // The same size, one byte changed: another version.
+    let mut other = bytes.clone();
+    let at = other.len() / 2;
+    other[at] = if other[at] == b' ' { b'\t' } else { b' ' };
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, &other).unwrap();
+    for b in [&saved, &loaded] {
+        assert!(!b.stamp.as_ref().unwrap().matches(&path).unwrap());
+    }
+}
+
+#[test]
 fn a_save_never_replaces_a_file_that_changed_since_it_was_loaded() {
     let dir = tempfile::tempdir().unwrap();
     let p = sample(dir.path());
