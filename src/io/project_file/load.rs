@@ -15,8 +15,10 @@ use serde::Deserialize;
 
 use super::lines;
 use super::records::{
-    ArticleRec, FileIn, QuotedAnnotation, QuotesIn, TagRec, annotation_of, problem, quote_hash,
+    AnnotationRec, ArticleRec, FileIn, QuotedAnnotation, QuotesIn, TagRec, annotation_of, problem,
+    quote_hash,
 };
+use super::texts_seen::{FolderState, TextsSeen};
 use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, LoadError, Loaded,
     OLDEST_VERSION, TextStorage, text_file_name,
@@ -352,25 +354,37 @@ fn from_file(
     let mut problems = Vec::new();
     let codebook = codebook_of(file.codebook, &mut problems);
     let (annotations, quote_hashes) = passages_of(file.annotations, &mut problems);
+    // The folder's state before its texts are read (see `TextsSeen`).
+    let folder_state = folder
+        .as_deref()
+        .filter(|_| read_folder)
+        .and_then(FolderState::settled);
     // Texts are read and hashed in parallel.
-    let results: Vec<Result<LoadedArticle, Problem>> = file
+    let results: Vec<(bool, Result<LoadedArticle, Problem>)> = file
         .articles
         .into_par_iter()
-        .map(|rec| match skip {
-            Some(()) if rec.text.is_none() => Ok(not_read(rec, &base)),
-            _ => load_article(rec, &base, folder.as_deref()),
+        .map(|rec| {
+            let in_folder = rec.text.is_none();
+            let loaded = match skip {
+                Some(()) if in_folder => Ok(not_read(rec, &base)),
+                _ => load_article(rec, &base, folder.as_deref()),
+            };
+            (in_folder, loaded)
         })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
     let mut unavailable = BTreeMap::new();
     let mut damaged = Vec::new();
-    for r in results {
+    let mut seen = Vec::new();
+    for (in_folder, r) in results {
         match r {
             Ok(a) => {
                 warnings.extend(a.warning);
                 if a.damaged {
                     damaged.push(a.article.hash.clone());
+                } else if in_folder && a.unavailable.is_none() && folder_state.is_some() {
+                    seen.push(a.article.hash.clone());
                 }
                 if let Some(u) = a.unavailable {
                     unavailable.insert(a.article.id, u);
@@ -380,6 +394,10 @@ fn from_file(
             Err(p) => problems.push(p),
         }
     }
+    let texts_seen = folder
+        .as_deref()
+        .zip(folder_state)
+        .map(|(f, state)| TextsSeen::new(f, state, seen));
     check_quotes(
         &annotations,
         &quote_hashes,
@@ -391,18 +409,7 @@ fn from_file(
     if !unavailable.is_empty() {
         keep_quotes_of_unavailable(&mut unavailable);
     }
-    let mut orphans = Vec::with_capacity(file.orphans.len());
-    for r in file.orphans {
-        let quote = Quote {
-            exact: r.quote.to_string(),
-            prefix: r.prefix.to_string(),
-            suffix: r.suffix.to_string(),
-        };
-        match annotation_of(r) {
-            Ok(annotation) => orphans.push(Orphan { annotation, quote }),
-            Err(p) => problems.push(p),
-        }
-    }
+    let orphans = orphans_of(file.orphans, &mut problems);
     let conflicts = file.conflicts;
     // Each text was checked against its hash as it was read.
     let (project, more) = Project::assemble(
@@ -428,9 +435,27 @@ fn from_file(
         warnings,
         baseline: Baseline {
             damaged_texts: damaged,
+            texts_seen,
             ..Baseline::default()
         },
     })
+}
+
+/// The orphaned passages of the file's records.
+fn orphans_of(records: Vec<AnnotationRec<'static>>, problems: &mut Vec<Problem>) -> Vec<Orphan> {
+    let mut orphans = Vec::with_capacity(records.len());
+    for r in records {
+        let quote = Quote {
+            exact: r.quote.to_string(),
+            prefix: r.prefix.to_string(),
+            suffix: r.suffix.to_string(),
+        };
+        match annotation_of(r) {
+            Ok(annotation) => orphans.push(Orphan { annotation, quote }),
+            Err(p) => problems.push(p),
+        }
+    }
+    orphans
 }
 
 /// The codebook of the file's tag records (a tag listed twice is a problem).

@@ -16,6 +16,7 @@ mod passage_line;
 mod records;
 mod save;
 mod scan;
+mod texts_seen;
 pub mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use std::time::SystemTime;
 pub use load::{Listed, from_ron, is_project_text, load, load_listing, records_only};
 pub use save::{SaveOptions, save, save_with, save_with_texts, to_ron, write_ron, write_ron_with};
 pub use scan::{Scan, scan};
+pub use texts_seen::TextsSeen;
 
 use super::atomic::WriteError;
 use super::lock::LockError;
@@ -278,6 +280,9 @@ pub struct Baseline {
     /// Texts whose file in the texts folder was missing or damaged but that
     /// were recovered from their source: saving writes them again.
     pub damaged_texts: Vec<ContentHash>,
+    /// The texts seen in the texts folder, which the next save need not
+    /// look up again while the folder's entries are unchanged.
+    pub texts_seen: Option<TextsSeen>,
 }
 
 /// A project read from disk, with notes about the reading.

@@ -2,6 +2,7 @@
 //! of the file that was loaded, atomically, keeping the previous file as a
 //! backup; texts first, into the content-addressed texts folder.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,13 +11,14 @@ use rayon::prelude::*;
 
 use super::load::peek_header;
 use super::records::{Annotations, Articles, FileOut, Orphans, Tags};
+use super::texts_seen::{FolderState, TextsSeen};
 use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, SaveError, TextStorage,
     text_file_name, texts_folder_name,
 };
 use crate::io::atomic::{WriteError, WriteOptions, sync_dir, write_with};
 use crate::io::lock::WriteLock;
-use crate::io::paths::{absolute, project_dir};
+use crate::io::paths::{absolute, project_dir, shown};
 use crate::model::{ContentHash, Project};
 
 /// How to save.
@@ -330,9 +332,34 @@ pub fn save_with(
     let texts = opts
         .texts
         .map_or_else(|| texts_folder_name(&path), str::to_owned);
+    let mut texts_seen = None;
     if opts.storage == TextStorage::Folder {
         let repair = opts.baseline.map_or(&[][..], |b| &b.damaged_texts[..]);
-        write_texts(project, &project_dir(&path).join(&texts), repair)?;
+        let folder = project_dir(&path).join(&texts);
+        // Read once, before any text is looked at: a change after it is a
+        // change to it.
+        let state = FolderState::settled(&folder);
+        let known = opts
+            .baseline
+            .and_then(|b| b.texts_seen.as_ref())
+            .zip(state)
+            .and_then(|(t, now)| t.still_in(&folder, now));
+        tracing::debug!(
+            "{} texts known to be in {} since the last look",
+            known.map_or(0, HashSet::len),
+            shown(&folder)
+        );
+        let written = write_texts(project, &folder, repair, known)?;
+        // Writing a text changes the folder: the next save looks again.
+        if written == 0 {
+            texts_seen = state.map(|state| {
+                let present = project
+                    .articles()
+                    .filter(|a| project.unavailable(a.id).is_none())
+                    .map(|a| a.hash.clone());
+                TextsSeen::new(&folder, state, present)
+            });
+        }
     }
     let write_opts = WriteOptions {
         backup: !opts.recovery,
@@ -369,6 +396,7 @@ pub fn save_with(
         version: CURRENT_VERSION,
         unknown_fields: Vec::new(),
         damaged_texts: Vec::new(),
+        texts_seen,
     })
 }
 
@@ -391,8 +419,14 @@ impl Write for Tee<'_> {
 
 /// Writes the texts the folder lacks (and rewrites `repair`, texts whose file
 /// was found damaged), each atomically; the texts of unavailable articles are
-/// left as they are.
-fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Result<(), SaveError> {
+/// left as they are. Texts in `known` are in the folder without a look (see
+/// [`TextsSeen`]). Returns how many were written.
+fn write_texts(
+    project: &Project,
+    folder: &Path,
+    repair: &[ContentHash],
+    known: Option<&HashSet<ContentHash>>,
+) -> Result<usize, SaveError> {
     let io_err = |p: &Path| {
         let p = p.to_path_buf();
         move |source| {
@@ -411,8 +445,12 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
     let missing: Vec<_> = articles
         .into_par_iter()
         .filter_map(|a| {
+            let repaired = repair.contains(&a.hash);
+            if !repaired && known.is_some_and(|k| k.contains(&a.hash)) {
+                return None;
+            }
             let p = folder.join(text_file_name(&a.hash));
-            if repair.contains(&a.hash) {
+            if repaired {
                 // A damaged entry (even a link to a device) is replaced, not followed.
                 let _ = std::fs::remove_file(&p);
                 return Some((a, p));
@@ -421,7 +459,7 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
         })
         .collect();
     if missing.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     // Durable together, not one by one: each text goes to a temporary file,
     // all are flushed to disk (on Linux with one syncfs of the folder's file
@@ -470,7 +508,7 @@ fn write_texts(project: &Project, folder: &Path, repair: &[ContentHash]) -> Resu
         std::fs::rename(tmp, p).map_err(io_err(p))?;
     }
     sync_dir(folder);
-    Ok(())
+    Ok(tmps.len())
 }
 
 /// Flushes everything written to the file system holding `folder` (Linux
