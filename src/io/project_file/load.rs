@@ -384,7 +384,7 @@ fn from_file(
                 if a.damaged {
                     damaged.push(a.article.hash.clone());
                 } else if in_folder && a.unavailable.is_none() && folder_state.is_some() {
-                    seen.push(a.article.hash.clone());
+                    seen.push(articles.len());
                 }
                 if let Some(u) = a.unavailable {
                     unavailable.insert(a.article.id, u);
@@ -397,7 +397,7 @@ fn from_file(
     let texts_seen = folder
         .as_deref()
         .zip(folder_state)
-        .map(|(f, state)| TextsSeen::new(f, state, seen));
+        .map(|(f, state)| TextsSeen::new(f, state, seen.iter().map(|&i| &articles[i].hash)));
     check_quotes(
         &annotations,
         &quote_hashes,

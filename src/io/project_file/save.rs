@@ -2,7 +2,6 @@
 //! of the file that was loaded, atomically, keeping the previous file as a
 //! backup; texts first, into the content-addressed texts folder.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,7 +10,7 @@ use rayon::prelude::*;
 
 use super::load::peek_header;
 use super::records::{Annotations, Articles, FileOut, Orphans, Tags};
-use super::texts_seen::{FolderState, TextsSeen};
+use super::texts_seen::{FolderState, Known, TextsSeen};
 use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, SaveError, TextStorage,
     text_file_name, texts_folder_name,
@@ -346,7 +345,7 @@ pub fn save_with(
             .and_then(|(t, now)| t.still_in(&folder, now));
         tracing::debug!(
             "{} texts known to be in {} since the last look",
-            known.map_or(0, HashSet::len),
+            known.map_or(0, Known::len),
             shown(&folder)
         );
         let written = write_texts(project, &folder, repair, known)?;
@@ -356,7 +355,7 @@ pub fn save_with(
                 let present = project
                     .articles()
                     .filter(|a| project.unavailable(a.id).is_none())
-                    .map(|a| a.hash.clone());
+                    .map(|a| &a.hash);
                 TextsSeen::new(&folder, state, present)
             });
         }
@@ -425,7 +424,7 @@ fn write_texts(
     project: &Project,
     folder: &Path,
     repair: &[ContentHash],
-    known: Option<&HashSet<ContentHash>>,
+    known: Option<Known<'_>>,
 ) -> Result<usize, SaveError> {
     let io_err = |p: &Path| {
         let p = p.to_path_buf();
