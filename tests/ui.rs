@@ -699,3 +699,60 @@ fn your_name_is_recorded_on_the_passages_you_make() {
     assert_eq!(anns.len(), 1);
     assert_eq!(anns[0].author.as_deref(), Some("Ana Analyst"));
 }
+
+/// egui keeps each scroll area's state from one session to the next, with
+/// a scroll animation still under way timed by the last session's clock. In
+/// a new session, whose clock starts again at 0, that animation seemed never
+/// to end: the window asked for frame after frame (while a large project
+/// opened, with software rendering, a core's worth of CPU). The window
+/// forgets those states when it starts.
+#[test]
+fn a_scroll_left_unfinished_last_session_does_not_keep_the_window_busy() {
+    use egui::{Pos2, RawInput, Rect, Vec2, ViewportId};
+    let frame = |ctx: &egui::Context, time: f64, scroll: bool| {
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(400.0, 300.0))),
+            time: Some(time),
+            ..RawInput::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| {
+            egui::ScrollArea::vertical().id_salt("rows").show(ui, |ui| {
+                for i in 0..200 {
+                    let r = ui.label(format!("row {i}"));
+                    if scroll && i == 150 {
+                        r.scroll_to_me(None);
+                    }
+                }
+            });
+        });
+        out.textures_delta.clear();
+        out.viewport_output
+            .get(&ViewportId::ROOT)
+            .is_some_and(|v| v.repaint_delay.is_zero())
+    };
+    // The last session, 1,000 s in: a scroll starts and the window closes.
+    let last = egui::Context::default();
+    frame(&last, 1000.0, false);
+    frame(&last, 1000.016, true);
+    assert!(frame(&last, 1000.032, false), "the scroll is animating");
+    let kept = last.memory(|m| ron::to_string(m).unwrap());
+    // A new session, restored from what was kept, for three seconds: how
+    // many of its frames after the first second ask for another at once.
+    let busy_frames = |forget: bool| {
+        let ctx = egui::Context::default();
+        ctx.memory_mut(|m| *m = ron::from_str(&kept).unwrap());
+        if forget {
+            gloss::ui::app::forget_scrolling(&ctx);
+        }
+        let busy: Vec<bool> = (1..=60)
+            .map(|i| frame(&ctx, f64::from(i) * 0.05, false))
+            .collect();
+        busy[20..].iter().filter(|b| **b).count()
+    };
+    assert_eq!(
+        busy_frames(false),
+        40,
+        "egui's behaviour this guards against"
+    );
+    assert_eq!(busy_frames(true), 0);
+}

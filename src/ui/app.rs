@@ -146,6 +146,13 @@ impl GlossApp {
             _ => {}
         }
         settings.tidy();
+        // egui keeps every scroll area's state between sessions, with any
+        // scroll animation still under way timed by the last session's
+        // clock; in a new session it never seemed to end, and the window
+        // repainted at full rate (with software rendering, a core's worth of
+        // CPU while a large project opened) until the clock caught up. Gloss
+        // puts the list and the reader back where they were itself.
+        forget_scrolling(&cc.egui_ctx);
         let mut app = Self::new(settings);
         // System fonts are listed in the background; each is read when a
         // char first needs it.
@@ -459,4 +466,10 @@ impl eframe::App for GlossApp {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
         self.settings_written = Some(self.settings.clone());
     }
+}
+
+/// Forgets the scroll areas' states kept from the last session (see
+/// [`GlossApp::from_eframe`]).
+pub fn forget_scrolling(ctx: &egui::Context) {
+    ctx.data_mut(egui::util::IdTypeMap::remove_by_type::<egui::scroll_area::State>);
 }
