@@ -201,18 +201,20 @@ impl Fingerprint {
 
     /// The fingerprint of the file at `path`.
     fn of_file(path: &Path) -> std::io::Result<u128> {
-        use std::io::Read as _;
-        let mut file = std::fs::File::open(path)?;
         let mut hasher = Self::default();
-        let mut buf = vec![0; 1 << 20];
-        loop {
-            match file.read(&mut buf) {
-                Ok(0) => return Ok(hasher.finish()),
-                Ok(n) => hasher.update(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+        Ok(hasher.finish())
+    }
+}
+
+impl std::io::Write for Fingerprint {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

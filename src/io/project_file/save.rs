@@ -352,10 +352,7 @@ pub fn save_with(
         // Writing a text changes the folder: the next save looks again.
         if written == 0 {
             texts_seen = state.map(|state| {
-                let present = project
-                    .articles()
-                    .filter(|a| project.unavailable(a.id).is_none())
-                    .map(|a| &a.hash);
+                let present = folder_texts(project).map(|a| &a.hash);
                 TextsSeen::new(&folder, state, present)
             });
         }
@@ -416,6 +413,14 @@ impl Write for Tee<'_> {
     }
 }
 
+/// The articles whose texts a save keeps in the texts folder: all but the
+/// unavailable ones, whose files are left as they are.
+fn folder_texts(project: &Project) -> impl Iterator<Item = &crate::model::Article> {
+    project
+        .articles()
+        .filter(|a| project.unavailable(a.id).is_none())
+}
+
 /// Writes the texts the folder lacks (and rewrites `repair`, texts whose file
 /// was found damaged), each atomically; the texts of unavailable articles are
 /// left as they are. Texts in `known` are in the folder without a look (see
@@ -437,10 +442,7 @@ fn write_texts(
     };
     std::fs::create_dir_all(folder).map_err(io_err(folder))?;
     // Looked up on every core: one stat per text adds up at 100,000.
-    let articles: Vec<&crate::model::Article> = project
-        .articles()
-        .filter(|a| project.unavailable(a.id).is_none())
-        .collect();
+    let articles: Vec<&crate::model::Article> = folder_texts(project).collect();
     let missing: Vec<_> = articles
         .into_par_iter()
         .filter_map(|a| {
