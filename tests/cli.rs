@@ -579,7 +579,7 @@ fn save_keeps_the_previous_version_as_backup() {
     let text = String::from_utf8(second).unwrap();
     assert!(text.starts_with('('), "{text}");
     assert!(text.contains("format: \"gloss-project\""), "{text}");
-    assert!(text.contains("version: 3"), "{text}");
+    assert!(text.contains("version: 4"), "{text}");
     assert_eq!(stats(dir, "p.ron")["articles"], 2);
     // No temporary files are left behind.
     assert_eq!(

@@ -709,7 +709,7 @@ fn project_file_problems_say_where_and_what() {
     );
     let zero = String::from_utf8(good)
         .unwrap()
-        .replacen("version: 3,", "version: 0,", 1);
+        .replacen("version: 4,", "version: 0,", 1);
     write(&d.join("p.ron"), zero);
     let out = run_ok(d, &["stats", "p.ron"], 2);
     assert!(

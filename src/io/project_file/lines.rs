@@ -198,7 +198,7 @@ mod tests {
 
     /// A project whose lists are long enough to be parsed in pieces.
     fn big(dir: &std::path::Path) -> (crate::model::Project, std::path::PathBuf) {
-        let texts: Vec<String> = (0..400)
+        let texts: Vec<String> = (0..700)
             .map(|i| {
                 let mut t = String::new();
                 for k in 0..10 {

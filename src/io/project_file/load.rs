@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use super::lines;
 use super::records::{
-    AnnotationRec, ArticleRec, FileIn, QuotedAnnotation, QuotesIn, TagRec, annotation_of, problem,
-    quote_hash,
+    AnnotationRec, ArticleRec, FileIn, QuoteCheck, QuotedAnnotation, QuotesIn, TagRec,
+    annotation_of, problem,
 };
 use super::texts_seen::{FolderState, TextsSeen};
 use super::{
@@ -353,7 +353,7 @@ fn from_file(
     };
     let mut problems = Vec::new();
     let codebook = codebook_of(file.codebook, &mut problems);
-    let (annotations, quote_hashes) = passages_of(file.annotations, &mut problems);
+    let (annotations, quotes) = passages_of(file.annotations, &mut problems);
     // The folder's state before its texts are read (see `TextsSeen`).
     let folder_state = folder
         .as_deref()
@@ -400,12 +400,12 @@ fn from_file(
         .map(|(f, state)| TextsSeen::new(f, state, seen.iter().map(|&i| &articles[i].hash)));
     check_quotes(
         &annotations,
-        &quote_hashes,
+        &quotes,
         &articles,
         &unavailable,
         &mut problems,
     );
-    drop(quote_hashes);
+    drop(quotes);
     if !unavailable.is_empty() {
         keep_quotes_of_unavailable(&mut unavailable);
     }
@@ -445,11 +445,7 @@ fn from_file(
 fn orphans_of(records: Vec<AnnotationRec<'static>>, problems: &mut Vec<Problem>) -> Vec<Orphan> {
     let mut orphans = Vec::with_capacity(records.len());
     for r in records {
-        let quote = Quote {
-            exact: r.quote.to_string(),
-            prefix: r.prefix.to_string(),
-            suffix: r.suffix.to_string(),
-        };
+        let quote = r.quote_kept();
         match annotation_of(r) {
             Ok(annotation) => orphans.push(Orphan { annotation, quote }),
             Err(p) => problems.push(p),
@@ -481,19 +477,19 @@ fn codebook_of(tags: Vec<TagRec<'static>>, problems: &mut Vec<Problem>) -> Codeb
     codebook
 }
 
-/// The passages of the file's records keyed by id, each with the hash of
-/// the quote its record carried (in id order); records that could not be
+/// The passages of the file's records keyed by id, each with what its
+/// record says its text reads (in id order); records that could not be
 /// read are problems. Built before the texts are read, so the records and
 /// the map, briefly both in memory, never share it with the texts.
 fn passages_of(
     records: Vec<super::records::CompactAnnotation>,
     problems: &mut Vec<Problem>,
-) -> (BTreeMap<AnnotationId, Annotation>, Vec<u64>) {
+) -> (BTreeMap<AnnotationId, Annotation>, Vec<QuoteCheck>) {
     // Reuses the records' memory (the pair is the size of a record).
-    let read: Vec<(Annotation, u64)> = records
+    let read: Vec<(Annotation, QuoteCheck)> = records
         .into_iter()
         .filter_map(|c| match c.annotation {
-            Ok(a) => Some((a, c.quote_hash)),
+            Ok(a) => Some((a, c.quote)),
             Err(p) => {
                 problems.push(p);
                 None
@@ -503,11 +499,12 @@ fn passages_of(
     crate::model::project::passages_by_id(read, problems)
 }
 
-/// Checks that each stored quote (`quote_hashes`, in id order) is the text
-/// at its passage's span, where the text is available.
+/// Checks that each stored quote (`quotes`, in id order), and the prefix
+/// and suffix where the record has them, are the text at its passage's
+/// span, where the text is available.
 fn check_quotes(
     annotations: &BTreeMap<AnnotationId, Annotation>,
-    quote_hashes: &[u64],
+    quotes: &[QuoteCheck],
     articles: &[Article],
     unavailable: &BTreeMap<ArticleId, Unavailable>,
     problems: &mut Vec<Problem>,
@@ -522,12 +519,9 @@ fn check_quotes(
     // passage that fails is looked at again, to say what the text reads.
     let matches: Vec<bool> = passages
         .par_iter()
-        .zip(quote_hashes.par_iter())
-        .map(|(a, &hash)| match texts.get(&a.article) {
-            Some(text) if a.span.end() <= text.char_len() => {
-                let (exact, prefix, suffix) = Quote::parts(text, a.span);
-                quote_hash(exact, prefix, suffix) == hash
-            }
+        .zip(quotes.par_iter())
+        .map(|(a, quote)| match texts.get(&a.article) {
+            Some(text) if a.span.end() <= text.char_len() => quote.matches(text, a.span),
             _ => true,
         })
         .collect();

@@ -35,7 +35,7 @@ use crate::model::{ContentHash, Problem, Project};
 /// The `format` field of every Gloss project file.
 pub const FORMAT_NAME: &str = "gloss-project";
 /// The version this build writes.
-pub const CURRENT_VERSION: u32 = 3;
+pub const CURRENT_VERSION: u32 = 4;
 /// The oldest version this build reads.
 pub const OLDEST_VERSION: u32 = 1;
 
@@ -343,6 +343,8 @@ pub use super::paths::{absolute, project_dir};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 /// The result of [`merge_files`].
 #[derive(Debug)]

@@ -49,22 +49,32 @@ pub(super) fn render_passage(
     }
     out.push_str("], quote: ");
     string(out, &r.quote);
-    out.push_str(", prefix: ");
-    string(out, &r.prefix);
-    out.push_str(", suffix: ");
-    string(out, &r.suffix);
-    out.push_str(", note: ");
-    string(out, &r.note);
+    if let Some(prefix) = &r.prefix {
+        out.push_str(", prefix: ");
+        string(out, prefix);
+    }
+    if let Some(suffix) = &r.suffix {
+        out.push_str(", suffix: ");
+        string(out, suffix);
+    }
+    if !r.note.is_empty() {
+        out.push_str(", note: ");
+        string(out, &r.note);
+    }
     if let Some(by) = &r.note_by {
         out.push_str(", note_by: ");
         optional_string(out, Some(by));
     }
-    out.push_str(", author: ");
-    optional_string(out, r.author.as_deref());
+    if let Some(author) = &r.author {
+        out.push_str(", author: ");
+        optional_string(out, Some(author));
+    }
     out.push_str(", created: \"");
     out.push_str(times.text(r.created));
-    out.push_str("\", modified: \"");
-    out.push_str(times.text(r.modified));
+    if let Some(modified) = r.modified {
+        out.push_str("\", modified: \"");
+        out.push_str(times.text(modified));
+    }
     out.push_str("\")");
     true
 }
@@ -200,25 +210,22 @@ pub(super) fn parse_passage<'a>(
     }
     c.expect(", quote: ")?;
     let quote = c.string()?;
-    c.expect(", prefix: ")?;
-    let prefix = c.string()?;
-    c.expect(", suffix: ")?;
-    let suffix = c.string()?;
-    c.expect(", note: ")?;
-    let note = c.string()?;
-    let note_by = if c.eat(", note_by: Some(") {
+    // Optional fields, in the order written; a version 3 line has all but
+    // `note_by`, with `note: ""` and `author: None` written out.
+    let prefix = c.field(", prefix: ", Cursor::string)?;
+    let suffix = c.field(", suffix: ", Cursor::string)?;
+    let note = c.field(", note: ", Cursor::string)?.unwrap_or_default();
+    let note_by = c.field(", note_by: Some(", |c| {
         let by = c.string()?;
         c.expect(")")?;
         Some(by)
-    } else {
-        None
-    };
-    c.expect(", author: ")?;
-    let author = c.option(Cursor::string)?;
+    })?;
+    let author = c
+        .field(", author: ", |c| c.option(Cursor::string))?
+        .flatten();
     c.expect(", created: ")?;
     let created = times.read(&c.string()?)?;
-    c.expect(", modified: ")?;
-    let modified = times.read(&c.string()?)?;
+    let modified = c.field(", modified: ", |c| times.read(&c.string()?))?;
     c.expect(")")?;
     c.0.is_empty().then_some(AnnotationRec {
         id,
@@ -279,6 +286,25 @@ impl<'a> Cursor<'a> {
         let v = read(self)?;
         self.expect(")")?;
         Some(Some(v))
+    }
+
+    /// An optional field: `Some(None)` when the line does not go on with
+    /// `name`, `Some(Some(…))` with what `read` reads after it, `None`
+    /// (left to `ron`) when that cannot be read.
+    #[allow(
+        clippy::option_option,
+        reason = "the outer None is a line left to ron, the inner one an absent field"
+    )]
+    pub(super) fn field<T>(
+        &mut self,
+        name: &str,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if self.eat(name) {
+            read(self).map(Some)
+        } else {
+            Some(None)
+        }
     }
 
     pub(super) fn eat(&mut self, s: &str) -> bool {
@@ -414,7 +440,7 @@ mod tests {
         numbers: (u64, usize, usize),
         tags: Vec<u64>,
         strings: &[String],
-        has: (bool, bool),
+        has: (bool, bool, bool, bool, bool),
         times: (u32, u32),
     ) -> AnnotationRec<'_> {
         let id = if legacy {
@@ -429,13 +455,13 @@ mod tests {
             end: numbers.2,
             tags: tags.into_iter().map(TagId).collect(),
             quote: Cow::Borrowed(&strings[0]),
-            prefix: Cow::Borrowed(&strings[1]),
-            suffix: Cow::Borrowed(&strings[2]),
+            prefix: has.2.then(|| Cow::Borrowed(strings[1].as_str())),
+            suffix: has.3.then(|| Cow::Borrowed(strings[2].as_str())),
             note: Cow::Borrowed(&strings[3]),
             note_by: has.0.then(|| Cow::Borrowed(strings[4].as_str())),
             author: has.1.then(|| Cow::Borrowed(strings[5].as_str())),
             created: Timestamp::from_unix(i64::from(times.0)),
-            modified: Timestamp::from_unix(i64::from(times.1)),
+            modified: has.4.then(|| Timestamp::from_unix(i64::from(times.1))),
             adjudicated: None,
         }
     }
@@ -450,7 +476,7 @@ mod tests {
             numbers in proptest::prelude::any::<(u64, usize, usize)>(),
             tags in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..4),
             strings in proptest::collection::vec(STRING, 6),
-            has in proptest::prelude::any::<(bool, bool)>(),
+            has in proptest::prelude::any::<(bool, bool, bool, bool, bool)>(),
             times in proptest::prelude::any::<(u32, u32)>(),
         ) {
             let r = record(legacy, id, numbers, tags, &strings, has, times);
@@ -469,7 +495,7 @@ mod tests {
         #[test]
         fn a_changed_line_is_read_as_ron_reads_it_or_left_to_ron(
             strings in proptest::collection::vec(STRING, 6),
-            has in proptest::prelude::any::<(bool, bool)>(),
+            has in proptest::prelude::any::<(bool, bool, bool, bool, bool)>(),
             at in proptest::prelude::any::<proptest::sample::Index>(),
             cut in 0usize..4,
             insert in "(\\PC|[ ,:()\\[\\]\"\\\\{}_0-9a-fxu+-]){0,3}",
@@ -516,5 +542,27 @@ mod tests {
         // A UUID in the numbered range is not an id (ron says why).
         let uuid = line.replacen("id: 12", "id: \"00000000-0000-0000-0000-00000000000c\"", 1);
         assert!(parse_passage(&uuid, &mut TimeReader::default()).is_none());
+    }
+
+    /// A version 3 line (every field written out) and the version 4 line of
+    /// the same passage are read as the same passage, and version 4 writes
+    /// the short form.
+    #[test]
+    fn a_version_3_line_is_read_as_its_shorter_version_4_line() {
+        let v3 = r#"(id: 12, article: 3, start: 0, end: 4, tags: [2], quote: "port", prefix: "", suffix: " was hit", note: "", author: None, created: "2024-05-01T09:30:00Z", modified: "2024-05-01T09:30:00Z")"#;
+        let v4 = r#"(id: 12, article: 3, start: 0, end: 4, tags: [2], quote: "port", created: "2024-05-01T09:30:00Z")"#;
+        let old = parse_passage(v3, &mut TimeReader::default()).unwrap();
+        let new = parse_passage(v4, &mut TimeReader::default()).unwrap();
+        assert!(same(&old, &ron_reads(v3).unwrap()));
+        assert!(same(&new, &ron_reads(v4).unwrap()));
+        let (a, b) = (
+            super::super::records::annotation_of(old).unwrap(),
+            super::super::records::annotation_of(new).unwrap(),
+        );
+        assert_eq!(a, b);
+        let rec = super::super::records::annotation_rec(&a, "port", "", "");
+        let mut line = String::new();
+        assert!(render_passage(&mut line, &rec, &mut TimeCache::default()));
+        assert_eq!(line, v4);
     }
 }

