@@ -66,8 +66,45 @@ pub struct ArticleStats {
     pub date: Option<NaiveDate>,
     /// All passages.
     pub passages: usize,
-    /// Passages per tag path (tags with none are left out).
-    pub per_tag: BTreeMap<String, usize>,
+    /// Passages per tag path, sorted by path (tags with none are left out).
+    /// A short list rather than a map: a project has an entry per article,
+    /// and a map's node is hundreds of bytes for one or two tags. Written
+    /// as a map (`{"path": n}`).
+    #[serde(serialize_with = "as_map")]
+    pub per_tag: Vec<(String, usize)>,
+}
+
+/// The figures of one article with its passages (`paths`: each tag's path).
+fn article_stats(
+    a: &Article,
+    passages: &[&Annotation],
+    paths: &BTreeMap<TagId, String>,
+) -> ArticleStats {
+    let mut by_id: BTreeMap<TagId, usize> = BTreeMap::new();
+    for x in passages {
+        for t in &x.tags {
+            *by_id.entry(*t).or_insert(0) += 1;
+        }
+    }
+    let mut per_tag: Vec<(String, usize)> = Vec::with_capacity(by_id.len());
+    for (t, n) in by_id {
+        let path = paths.get(&t).map_or("", String::as_str);
+        match per_tag.binary_search_by(|(p, _)| p.as_str().cmp(path)) {
+            Ok(i) => per_tag[i].1 += n,
+            Err(i) => per_tag.insert(i, (path.to_owned(), n)),
+        }
+    }
+    ArticleStats {
+        id: a.id.0,
+        title: a.title.clone(),
+        date: a.meta.date,
+        passages: passages.len(),
+        per_tag,
+    }
+}
+
+fn as_map<S: serde::Serializer>(v: &[(String, usize)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(v.iter().map(|(k, n)| (k, n)))
 }
 
 /// How often two tags occur together.
@@ -176,26 +213,7 @@ pub fn stats(project: &Project) -> Stats {
     // Article by article on every core, in order.
     let per_article = tagged
         .par_iter()
-        .map(|(a, passages)| {
-            let mut by_id: BTreeMap<TagId, usize> = BTreeMap::new();
-            for x in passages {
-                for t in &x.tags {
-                    *by_id.entry(*t).or_insert(0) += 1;
-                }
-            }
-            let mut per_tag = BTreeMap::new();
-            for (t, n) in by_id {
-                let path = paths.get(&t).cloned().unwrap_or_default();
-                *per_tag.entry(path).or_insert(0) += n;
-            }
-            ArticleStats {
-                id: a.id.0,
-                title: a.title.clone(),
-                date: a.meta.date,
-                passages: passages.len(),
-                per_tag,
-            }
-        })
+        .map(|(a, passages)| article_stats(a, passages, &paths))
         .collect();
     let mut pairs: Vec<Cooccurrence> = cooccurrence_of(&tagged)
         .into_iter()
@@ -489,7 +507,10 @@ mod tests {
         );
         assert_eq!(s.per_tag[1].chars, 2);
         assert_eq!(s.per_article.len(), 2);
-        assert_eq!(s.per_article[0].per_tag["T"], 2);
+        assert_eq!(
+            s.per_article[0].per_tag,
+            [("T".to_owned(), 2), ("U".to_owned(), 1)]
+        );
     }
 
     #[test]
