@@ -489,3 +489,43 @@ impl Serialize for Orphans<'_> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Text;
+
+    proptest::proptest! {
+        /// A record made from the text at a span matches it, with or
+        /// without its prefix and suffix; a record whose quote, or whose
+        /// prefix or suffix where it has one, differs from the text does
+        /// not; what it does not have is not compared.
+        #[test]
+        fn a_quote_check_compares_what_the_record_has(
+            text in "[aé😀 \n]{1,80}",
+            at in proptest::prelude::any::<(proptest::sample::Index, proptest::sample::Index)>(),
+            has in proptest::prelude::any::<(bool, bool)>(),
+            wrong in 0usize..4,
+        ) {
+            let t = Text::new(text.as_str());
+            let (a, b) = (at.0.index(t.char_len()), at.1.index(t.char_len()));
+            let span = Span::new(a.min(b), a.max(b) + 1).unwrap();
+            let (exact, prefix, suffix) = Quote::parts(&t, span);
+            let (mut e, mut p, mut s) = (exact.to_owned(), prefix.to_owned(), suffix.to_owned());
+            match wrong {
+                1 => e.push('x'),
+                2 => p.insert(0, 'x'),
+                3 => s.push('x'),
+                _ => {}
+            }
+            let check = QuoteCheck::of_record(&e, has.0.then_some(p.as_str()), has.1.then_some(s.as_str()));
+            let compared = match wrong {
+                1 => true,
+                2 => has.0,
+                3 => has.1,
+                _ => false,
+            };
+            proptest::prop_assert_eq!(check.matches(&t, span), !compared);
+        }
+    }
+}
