@@ -525,12 +525,13 @@ fn check_quotes(
             _ => true,
         })
         .collect();
-    for (a, matches) in passages.into_iter().zip(matches) {
+    for ((a, matches), quote) in passages.into_iter().zip(matches).zip(quotes) {
         if !matches && let Some(text) = texts.get(&a.article) {
             problems.push(problem(
                 a.id,
                 format!(
-                    "its quote, prefix or suffix does not match the text at {} (the text there reads {:?})",
+                    "its {} does not match the text at {} (the text there reads {:?})",
+                    quote.compared(),
                     a.span,
                     short(text.slice(a.span))
                 ),

@@ -311,6 +311,16 @@ impl QuoteCheck {
         Self(hash & !CONTEXT | flags)
     }
 
+    /// What the record has to compare, in words.
+    pub(super) fn compared(self) -> &'static str {
+        match self.0 & CONTEXT {
+            0 => "quote",
+            HAS_PREFIX => "quote or prefix",
+            HAS_SUFFIX => "quote or suffix",
+            _ => "quote, prefix or suffix",
+        }
+    }
+
     /// Whether the text at `span` is what the record says: its quote, and
     /// its prefix and suffix where the record has them.
     pub(super) fn matches(self, text: &crate::model::Text, span: Span) -> bool {

@@ -387,7 +387,7 @@ fn every_problem_is_reported_with_its_place() {
     let text = e.to_string();
     assert!(problems.len() >= 3, "{text}");
     assert!(text.contains("tag 99 does not exist"), "{text}");
-    assert!(text.contains("does not match the text"), "{text}");
+    assert!(text.contains("its quote does not match the text"), "{text}");
     assert!(text.contains("parent tag 42 does not exist"), "{text}");
 }
 
