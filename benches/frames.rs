@@ -11,9 +11,13 @@
 //!   rebuilt);
 //! - a keystroke in an article note on a 10,000-article project with
 //!   100,000 passages (nothing corpus-wide may be rebuilt);
-//! - scrolling the article list of that project; an idle frame.
+//! - scrolling the article list of that project; an idle frame;
+//! - typing a word in the list's filter box, and the time until the rows
+//!   it finds are shown.
 //!
-//! Run with `cargo bench --bench frames`.
+//! Run with `cargo bench --bench frames`. `GLOSS_BENCH_ARTICLES=100000`
+//! runs the project's frames with 100,000 articles and 1,000,000 passages
+//! instead (about a minute to generate, ~1 GB of memory).
 
 mod common;
 
@@ -224,11 +228,20 @@ fn benches(c: &mut Criterion) {
         });
     });
 
-    // The 10,000-article project.
+    // The 10,000-article project (or as many as GLOSS_BENCH_ARTICLES says).
+    let articles: usize = std::env::var("GLOSS_BENCH_ARTICLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let size = if articles.is_multiple_of(1000) {
+        format!("{}k", articles / 1000)
+    } else {
+        articles.to_string()
+    };
     let t = Instant::now();
-    let many = common::many_articles(10_000);
+    let many = common::many_articles(articles);
     eprintln!(
-        "10,000 articles, {} passages (generated in {:.1} s)",
+        "{articles} articles, {} passages (generated in {:.1} s)",
         many.annotations().len(),
         t.elapsed().as_secs_f64()
     );
@@ -237,7 +250,7 @@ fn benches(c: &mut Criterion) {
     frame(&ctx, &mut app, Vec::new());
     settle(&ctx, &mut app);
     let mut typed = String::new();
-    g.bench_function("note_keystroke_10k_articles", |b| {
+    g.bench_function(format!("note_keystroke_{size}_articles"), |b| {
         b.iter(|| {
             typed.push('x');
             if typed.len() > 200 {
@@ -253,28 +266,31 @@ fn benches(c: &mut Criterion) {
     });
     let list_at = Pos2::new(150.0, 400.0);
     let mut step = 0u32;
-    g.bench_function("list_10k_articles_scroll_frame", |b| {
+    g.bench_function(format!("list_{size}_articles_scroll_frame"), |b| {
         b.iter(|| {
             let dy = wheel_step(&mut step, 3000, 60.0);
             frame(&ctx, &mut app, wheel(list_at, dy))
         });
     });
-    g.bench_function("idle_frame_10k_articles", |b| {
+    g.bench_function(format!("idle_frame_{size}_articles"), |b| {
         b.iter(|| frame(&ctx, &mut app, Vec::new()));
     });
     // Typing a word in the list's filter box: the frame that starts the
-    // search of 32 MB of text (it must not do the search), and the time
+    // search of the texts (32 MB at 10k; it must not do the search), and the time
     // until the filtered rows are shown.
     let words = ["Geneva", "sanctions", "Kraków", "ransomware"];
     let mut w = 0;
-    g.bench_function("list_filter_10k_articles_keystroke_frame", |b| {
-        b.iter(|| {
-            w = (w + 1) % words.len();
-            words[w].clone_into(&mut app.list.filter);
-            frame(&ctx, &mut app, Vec::new())
-        });
-    });
-    g.bench_function("list_filter_10k_articles_until_rows", |b| {
+    g.bench_function(
+        format!("list_filter_{size}_articles_keystroke_frame"),
+        |b| {
+            b.iter(|| {
+                w = (w + 1) % words.len();
+                words[w].clone_into(&mut app.list.filter);
+                frame(&ctx, &mut app, Vec::new())
+            });
+        },
+    );
+    g.bench_function(format!("list_filter_{size}_articles_until_rows"), |b| {
         b.iter(|| {
             w = (w + 1) % words.len();
             words[w].clone_into(&mut app.list.filter);

@@ -587,6 +587,22 @@ fn the_list_filter_of_a_large_project_searches_texts_off_the_ui_thread() {
         .collect();
     assert_eq!(titles, want);
     assert!(!h.state().list.is_filtering());
+
+    // What the search reads is kept between keystrokes, but never outlives
+    // a change: a title edited to match is found by the next search, and
+    // the rows keep the list's order.
+    let edited = h.state().project().articles().nth(1).unwrap().id;
+    h.state_mut().apply(gloss::model::Action::SetArticleTitle {
+        article: edited,
+        title: "Harbour pilot strike".into(),
+    });
+    h.state_mut().list.filter = "harbour".into();
+    h.state_mut().list.descending = true;
+    wait_idle(&mut h);
+    let rows = h.state().list.rows.clone();
+    assert!(rows.contains(&edited), "the edited title is searched");
+    assert_eq!(rows.len(), want.len() + 1);
+    assert!(rows.windows(2).all(|w| w[0] > w[1]), "descending: {rows:?}");
 }
 
 #[test]

@@ -285,14 +285,14 @@ impl GlossApp {
                     list::show_listing(ui, rows);
                     return;
                 }
-                let state = self
-                    .session
-                    .generations()
-                    .key(&[Articles, Texts, Passages, Codebook]);
+                let generations = self.session.generations();
+                let state = generations.key(&[Articles, Texts, Passages, Codebook]);
+                let texts = generations.key(&[Articles, Texts]);
                 list::show(
                     ui,
                     self.session.project(),
                     state,
+                    texts,
                     &mut self.list,
                     self.current,
                     &mut msgs,

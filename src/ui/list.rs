@@ -28,6 +28,13 @@ impl Drop for Filtering {
     }
 }
 
+/// Every article's title and text in id order, as the background text
+/// filter reads them: made once per change of the articles or texts and
+/// shared by every search after it, so a keystroke in the filter box never
+/// copies 100,000 titles on the UI thread. The texts are shared, not
+/// copied.
+type Corpus = Arc<[(ArticleId, String, Text)]>;
+
 /// Whether an article's title or text contains what the filter box asks.
 fn text_matches(re: &regex::Regex, title: &str, text: &Text) -> bool {
     re.is_match(title) || re.is_match(text.as_str())
@@ -56,6 +63,19 @@ pub enum SortKey {
 type CacheKey = (
     u64,
     String,
+    Option<ReviewStatus>,
+    Option<TagId>,
+    SortKey,
+    bool,
+    usize,
+    Vec<String>,
+);
+/// What the rows before the text filter were computed from: the list's
+/// state, the attribute conditions, status, tag, sort, order, the articles
+/// shown and the columns.
+type BaseKey = (
+    u64,
+    Vec<(String, String)>,
     Option<ReviewStatus>,
     Option<TagId>,
     SortKey,
@@ -98,6 +118,13 @@ pub struct ListState {
     /// The text filter, when it runs in the background (the rows shown
     /// meanwhile are the previous ones).
     filtering: Option<Filtering>,
+    /// What the background filter searches, and the articles-and-texts
+    /// state it was made from.
+    corpus: Option<(u64, Corpus)>,
+    /// The rows before the text filter, with the bytes of text they hold:
+    /// typing in the filter box changes only the text filter, so a
+    /// keystroke reuses them instead of looking at every article again.
+    base: Option<(BaseKey, Vec<ArticleId>, usize)>,
 }
 
 /// Splits a filter into `name:value` attribute conditions and free text.
@@ -124,10 +151,12 @@ impl ListState {
         self.filtering.is_some()
     }
 
-    /// Recomputes the rows if the project or the filters changed. The
-    /// text filter of a large project runs in the background (`ctx` is
-    /// woken when it is done); everything else here is quick.
-    pub fn refresh(&mut self, project: &Project, state: u64, ctx: &egui::Context) {
+    /// Recomputes the rows if the project or the filters changed (`state`
+    /// changes with whatever the list shows, `texts` with the articles and
+    /// their texts only). The text filter of a large project runs in the
+    /// background (`ctx` is woken when it is done); everything else here is
+    /// quick.
+    pub fn refresh(&mut self, project: &Project, state: u64, texts: u64, ctx: &egui::Context) {
         if let Some(f) = &self.filtering
             && let Ok(rows) = f.rx.try_recv()
         {
@@ -182,10 +211,80 @@ impl ListState {
                 }
             }
         };
+        let base_key = (
+            state,
+            conds,
+            self.status,
+            self.tag,
+            self.sort,
+            self.descending,
+            self.only.as_ref().map_or(0, |(_, s)| s.len() + 1),
+            self.shown_columns.clone(),
+        );
+        let (mut rows, bytes) = match &self.base {
+            Some((k, rows, bytes)) if *k == base_key => (rows.clone(), *bytes),
+            _ => {
+                let (rows, bytes) = self.base_rows(project, &base_key.1);
+                self.base = Some((base_key, rows.clone(), bytes));
+                (rows, bytes)
+            }
+        };
+        let art = |id: &ArticleId| project.article(*id);
+        let Some(re) = re else {
+            // Held only while a text filter is in use.
+            self.corpus = None;
+            self.rows = rows;
+            return;
+        };
+        if bytes <= INLINE_BYTES {
+            rows.retain(|id| art(id).is_some_and(|a| text_matches(&re, &a.title, &a.text)));
+            self.rows = rows;
+            return;
+        }
+        let corpus = match &self.corpus {
+            Some((made, c)) if *made == texts => c.clone(),
+            _ => {
+                let c: Corpus = project
+                    .articles()
+                    .map(|a| (a.id, a.title.clone(), a.text.clone()))
+                    .collect();
+                self.corpus = Some((texts, c.clone()));
+                c
+            }
+        };
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (stop, wake) = (cancel.clone(), ctx.clone());
+        std::thread::spawn(move || {
+            use rayon::prelude::*;
+            // In the rows' order; the corpus is in id order.
+            let found: Vec<ArticleId> = rows
+                .par_iter()
+                .filter(|id| {
+                    !stop.load(Ordering::Relaxed)
+                        && corpus
+                            .binary_search_by_key(*id, |(a, _, _)| *a)
+                            .is_ok_and(|i| text_matches(&re, &corpus[i].1, &corpus[i].2))
+                })
+                .copied()
+                .collect();
+            if !stop.load(Ordering::Relaxed) {
+                let _ = tx.send(found);
+                wake.request_repaint();
+            }
+        });
+        self.filtering = Some(Filtering { rx, cancel, key });
+    }
+
+    /// The rows before the text filter (status, tag, the articles shown,
+    /// attribute conditions), sorted, and the bytes of text they hold.
+    fn base_rows(&self, project: &Project, conds: &[(String, String)]) -> (Vec<ArticleId>, usize) {
         let with_tag: Option<HashSet<ArticleId>> = self.tag.map(|t| {
             let family = project.codebook().with_descendants(t);
             crate::model::stats::articles_with_tags(project, &family)
         });
+        // The text the rows hold, to choose where the text filter runs.
+        let mut bytes = 0;
         let mut rows: Vec<ArticleId> = project
             .articles()
             .filter(|a| self.status.is_none_or(|s| a.status == s))
@@ -201,6 +300,7 @@ impl ListState {
                         .is_some_and(|v| v.to_string().to_lowercase().contains(value.as_str()))
                 })
             })
+            .inspect(|a| bytes += a.text.as_str().len())
             .map(|a| a.id)
             .collect();
         let art = |id: &ArticleId| project.article(*id);
@@ -223,43 +323,7 @@ impl ListState {
         if self.descending {
             rows.reverse();
         }
-        let Some(re) = re else {
-            self.rows = rows;
-            return;
-        };
-        let bytes: usize = rows
-            .iter()
-            .filter_map(&art)
-            .map(|a| a.text.as_str().len())
-            .sum();
-        if bytes <= INLINE_BYTES {
-            rows.retain(|id| art(id).is_some_and(|a| text_matches(&re, &a.title, &a.text)));
-            self.rows = rows;
-            return;
-        }
-        // The texts are shared, not copied; the order is kept.
-        let items: Vec<(ArticleId, String, Text)> = rows
-            .iter()
-            .filter_map(|id| art(id).map(|a| (a.id, a.title.clone(), a.text.clone())))
-            .collect();
-        let (tx, rx) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (stop, wake) = (cancel.clone(), ctx.clone());
-        std::thread::spawn(move || {
-            use rayon::prelude::*;
-            let rows: Vec<ArticleId> = items
-                .par_iter()
-                .filter(|(_, title, text)| {
-                    !stop.load(Ordering::Relaxed) && text_matches(&re, title, text)
-                })
-                .map(|(id, _, _)| *id)
-                .collect();
-            if !stop.load(Ordering::Relaxed) {
-                let _ = tx.send(rows);
-                wake.request_repaint();
-            }
-        });
-        self.filtering = Some(Filtering { rx, cancel, key });
+        (rows, bytes)
     }
 
     /// The row after (`step = 1`) or before (`-1`) `current`.
@@ -314,11 +378,12 @@ fn attribute_sort_key(v: &crate::model::attributes::Value) -> (u8, i64, String) 
     }
 }
 
-/// Shows the list panel.
+/// Shows the list panel (`state` and `texts` as for [`ListState::refresh`]).
 pub fn show(
     ui: &mut egui::Ui,
     project: &Project,
     state: u64,
+    texts: u64,
     list: &mut ListState,
     current: Option<ArticleId>,
     msgs: &mut Vec<Msg>,
@@ -398,7 +463,7 @@ pub fn show(
     if clear_only {
         list.only = None;
     }
-    list.refresh(project, state, ui.ctx());
+    list.refresh(project, state, texts, ui.ctx());
     ui.horizontal(|ui| {
         ui.label(
             RichText::new(format!(
