@@ -59,30 +59,23 @@ pub enum SortKey {
     Attribute(usize),
 }
 
+/// What rows were computed from: the list's state, the filter (`F`: the
+/// filter box's text, or only its attribute conditions), status, tag, sort,
+/// order, the articles shown and the columns.
+type Key<F> = (
+    u64,
+    F,
+    Option<ReviewStatus>,
+    Option<TagId>,
+    SortKey,
+    bool,
+    usize,
+    Vec<String>,
+);
 /// What the cached rows were computed from.
-type CacheKey = (
-    u64,
-    String,
-    Option<ReviewStatus>,
-    Option<TagId>,
-    SortKey,
-    bool,
-    usize,
-    Vec<String>,
-);
-/// What the rows before the text filter were computed from: the list's
-/// state, the attribute conditions, status, tag, sort, order, the articles
-/// shown and the columns.
-type BaseKey = (
-    u64,
-    Vec<(String, String)>,
-    Option<ReviewStatus>,
-    Option<TagId>,
-    SortKey,
-    bool,
-    usize,
-    Vec<String>,
-);
+type CacheKey = Key<String>;
+/// What the rows before the text filter were computed from.
+type BaseKey = Key<Vec<(String, String)>>;
 
 /// The list's filters, sort order and cached rows.
 #[derive(Default)]
@@ -180,16 +173,7 @@ impl ListState {
                 .map(|n| (*n).to_owned())
                 .collect(),
         };
-        let key = (
-            state,
-            self.filter.clone(),
-            self.status,
-            self.tag,
-            self.sort,
-            self.descending,
-            self.only.as_ref().map_or(0, |(_, s)| s.len() + 1),
-            self.shown_columns.clone(),
-        );
+        let key = self.key(state, self.filter.clone());
         if self.cache_key.as_ref() == Some(&key) {
             return;
         }
@@ -211,16 +195,7 @@ impl ListState {
                 }
             }
         };
-        let base_key = (
-            state,
-            conds,
-            self.status,
-            self.tag,
-            self.sort,
-            self.descending,
-            self.only.as_ref().map_or(0, |(_, s)| s.len() + 1),
-            self.shown_columns.clone(),
-        );
+        let base_key = self.key(state, conds);
         let (mut rows, bytes) = match &self.base {
             Some((k, rows, bytes)) if *k == base_key => (rows.clone(), *bytes),
             _ => {
@@ -274,6 +249,20 @@ impl ListState {
             }
         });
         self.filtering = Some(Filtering { rx, cancel, key });
+    }
+
+    /// The key of rows computed now from `state` and `filter`.
+    fn key<F>(&self, state: u64, filter: F) -> Key<F> {
+        (
+            state,
+            filter,
+            self.status,
+            self.tag,
+            self.sort,
+            self.descending,
+            self.only.as_ref().map_or(0, |(_, s)| s.len() + 1),
+            self.shown_columns.clone(),
+        )
     }
 
     /// The rows before the text filter (status, tag, the articles shown,
