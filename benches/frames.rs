@@ -11,7 +11,8 @@
 //!   rebuilt);
 //! - a keystroke in an article note on a 10,000-article project with
 //!   100,000 passages (nothing corpus-wide may be rebuilt);
-//! - scrolling the article list of that project; an idle frame;
+//! - scrolling the article list of that project; toggling a tag on a
+//!   passage of its open article; an idle frame;
 //! - typing a word in the list's filter box, and the time until the rows
 //!   it finds are shown.
 //!
@@ -270,6 +271,29 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let dy = wheel_step(&mut step, 3000, 60.0);
             frame(&ctx, &mut app, wheel(list_at, dy))
+        });
+    });
+    // Toggling a tag on a passage of the open article: the list's counts,
+    // the codebook's counts and the article's highlights follow.
+    let passage = app
+        .project()
+        .annotations_of(first_many)
+        .next()
+        .map(|a| a.id)
+        .expect("a passage");
+    let tag = app
+        .project()
+        .codebook()
+        .iter()
+        .next()
+        .map(|t| t.id)
+        .expect("a tag");
+    g.bench_function(format!("toggle_tag_{size}_articles_frame"), |b| {
+        b.iter(|| {
+            if let Ok(a) = ops::toggle_tag(app.project(), passage, tag, Timestamp::now()) {
+                app.apply(a);
+            }
+            frame(&ctx, &mut app, Vec::new())
         });
     });
     g.bench_function(format!("idle_frame_{size}_articles"), |b| {

@@ -357,6 +357,7 @@ impl Project {
                 let a = *a;
                 let id = a.id;
                 self.by_article.entry(a.article).or_default().insert(id);
+                self.count_tags(&a.tags, true);
                 self.annotations.insert(id, a);
                 Ok(Action::RemoveAnnotation(id))
             }
@@ -369,6 +370,7 @@ impl Project {
                 if let Some(set) = self.by_article.get_mut(&a.article) {
                     set.remove(&id);
                 }
+                self.count_tags(&a.tags, false);
                 Ok(Action::AddAnnotation(Box::new(a)))
             }
             Action::SetAnnotationTags {
@@ -384,6 +386,9 @@ impl Project {
                 let a = self.annotation_mut(annotation)?;
                 let old = std::mem::replace(&mut a.tags, tags);
                 let old_mod = std::mem::replace(&mut a.modified, modified);
+                let new = a.tags.clone();
+                self.count_tags(&old, false);
+                self.count_tags(&new, true);
                 Ok(Action::SetAnnotationTags {
                     annotation,
                     tags: old,

@@ -384,6 +384,18 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
     }
 }
 
+/// Each tag's passages, counted from scratch (what the kept counts of
+/// `Project::tag_usage` must always equal).
+fn recount(p: &Project) -> std::collections::HashMap<crate::model::TagId, usize> {
+    let mut m = std::collections::HashMap::new();
+    for a in p.annotations() {
+        for t in &a.tags {
+            *m.entry(*t).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -396,8 +408,10 @@ proptest! {
             match p.apply(action) {
                 Ok(inverse) => {
                     prop_assert!(p.validate().is_empty(), "invalid after {:?}: {:?}", o, p.validate());
+                    prop_assert_eq!(p.tag_usage(), recount(&p), "after {:?}", o);
                     let mut q = p.clone();
                     q.apply(inverse).expect("inverse applies");
+                    prop_assert_eq!(q.tag_usage(), recount(&q), "after undoing {:?}", o);
                     prop_assert_eq!(&q, &before);
                 }
                 Err(_) => prop_assert_eq!(&p, &before),
@@ -417,6 +431,7 @@ proptest! {
         }
         let end = s.project().clone();
         while s.undo().is_some() {}
+        prop_assert_eq!(s.project().tag_usage(), recount(s.project()));
         // Ids handed out stay handed out; everything else is back.
         let mut expected = start.clone();
         expected.next = s.project().next.clone();

@@ -31,6 +31,10 @@ pub struct Project {
     pub(crate) by_article: HashMap<ArticleId, BTreeSet<AnnotationId>>,
     /// Derived: article of each content hash.
     pub(crate) by_hash: HashMap<ContentHash, ArticleId>,
+    /// Derived: passages (not orphans) carrying each tag, kept up to date
+    /// by every action, so the codebook's counts never recount a million
+    /// passages after each tagging.
+    pub(crate) tag_counts: HashMap<TagId, usize>,
 }
 
 impl PartialEq for Project {
@@ -174,8 +178,12 @@ impl Project {
     /// Rebuilds the derived indexes.
     pub(crate) fn reindex(&mut self) {
         self.by_article.clear();
+        self.tag_counts.clear();
         for a in self.annotations.values() {
             self.by_article.entry(a.article).or_default().insert(a.id);
+            for t in &a.tags {
+                *self.tag_counts.entry(*t).or_insert(0) += 1;
+            }
         }
         self.by_hash = self
             .articles
@@ -451,13 +459,22 @@ impl Project {
     /// Number of annotations (not counting orphans) carrying each tag.
     #[must_use]
     pub fn tag_usage(&self) -> HashMap<TagId, usize> {
-        let mut m = HashMap::new();
-        for a in self.annotations.values() {
-            for t in &a.tags {
-                *m.entry(*t).or_insert(0) += 1;
+        self.tag_counts.clone()
+    }
+
+    /// Counts `tags` in (`true`) or out of [`Project::tag_usage`], for a
+    /// passage added or removed.
+    pub(crate) fn count_tags(&mut self, tags: &super::tagset::TagSet, added: bool) {
+        for t in tags {
+            if added {
+                *self.tag_counts.entry(*t).or_insert(0) += 1;
+            } else if let Some(n) = self.tag_counts.get_mut(t) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.tag_counts.remove(t);
+                }
             }
         }
-        m
     }
 }
 

@@ -106,7 +106,8 @@ pub struct ListState {
     pub columns: Option<Vec<String>>,
     /// The columns in use (worked out from `columns` and the project).
     pub shown_columns: Vec<String>,
-    /// The project's attribute names, and the project state they are of.
+    /// The project's attribute names, and the articles-and-texts state they
+    /// are of.
     names: (Option<u64>, Vec<String>),
     /// The text filter, when it runs in the background (the rows shown
     /// meanwhile are the previous ones).
@@ -158,9 +159,10 @@ impl ListState {
             }
             self.filtering = None;
         }
-        if self.names.0 != Some(state) {
+        // Attribute names change only with the articles.
+        if self.names.0 != Some(texts) {
             self.names = (
-                Some(state),
+                Some(texts),
                 crate::model::attributes::names(project.articles()),
             );
         }
