@@ -58,6 +58,34 @@ fn app_with(project: Project, current: ArticleId) -> GlossApp {
 
 /// Runs one frame and tessellates what it drew; returns whether egui asked
 /// for another frame right away.
+/// Times a frame after toggling the first tag on the first passage of
+/// `article` (on, then off, and so on).
+fn toggling(
+    b: &mut criterion::Bencher<'_>,
+    ctx: &egui::Context,
+    app: &mut GlossApp,
+    article: ArticleId,
+) {
+    let project = app.project();
+    let passage = project
+        .annotations_of(article)
+        .next()
+        .map(|a| a.id)
+        .expect("a passage");
+    let tag = project
+        .codebook()
+        .iter()
+        .next()
+        .map(|t| t.id)
+        .expect("a tag");
+    b.iter(|| {
+        if let Ok(a) = ops::toggle_tag(app.project(), passage, tag, Timestamp::now()) {
+            app.apply(a);
+        }
+        frame(ctx, app, Vec::new())
+    });
+}
+
 fn frame(ctx: &egui::Context, app: &mut GlossApp, events: Vec<Event>) -> bool {
     let out = ctx.run_ui(input(events), |ui| app.show(ui));
     let meshes = ctx.tessellate(out.shapes, out.pixels_per_point);
@@ -207,26 +235,8 @@ fn benches(c: &mut Criterion) {
 
     // Toggling a tag on a passage in view: the passage changes, the
     // article's highlights are rebuilt, the frame is drawn.
-    let passage = app
-        .project()
-        .annotations_of(big_id)
-        .next()
-        .map(|a| a.id)
-        .expect("a passage");
-    let tag = app
-        .project()
-        .codebook()
-        .iter()
-        .next()
-        .map(|t| t.id)
-        .expect("a tag");
     g.bench_function("toggle_tag_in_5mb_article_frame", |b| {
-        b.iter(|| {
-            if let Ok(a) = ops::toggle_tag(app.project(), passage, tag, Timestamp::now()) {
-                app.apply(a);
-            }
-            frame(&ctx, &mut app, Vec::new())
-        });
+        toggling(b, &ctx, &mut app, big_id);
     });
 
     // The 10,000-article project (or as many as GLOSS_BENCH_ARTICLES says).
@@ -275,26 +285,8 @@ fn benches(c: &mut Criterion) {
     });
     // Toggling a tag on a passage of the open article: the list's counts,
     // the codebook's counts and the article's highlights follow.
-    let passage = app
-        .project()
-        .annotations_of(first_many)
-        .next()
-        .map(|a| a.id)
-        .expect("a passage");
-    let tag = app
-        .project()
-        .codebook()
-        .iter()
-        .next()
-        .map(|t| t.id)
-        .expect("a tag");
     g.bench_function(format!("toggle_tag_{size}_articles_frame"), |b| {
-        b.iter(|| {
-            if let Ok(a) = ops::toggle_tag(app.project(), passage, tag, Timestamp::now()) {
-                app.apply(a);
-            }
-            frame(&ctx, &mut app, Vec::new())
-        });
+        toggling(b, &ctx, &mut app, first_many);
     });
     g.bench_function(format!("idle_frame_{size}_articles"), |b| {
         b.iter(|| frame(&ctx, &mut app, Vec::new()));
