@@ -408,10 +408,10 @@ proptest! {
             match p.apply(action) {
                 Ok(inverse) => {
                     prop_assert!(p.validate().is_empty(), "invalid after {:?}: {:?}", o, p.validate());
-                    prop_assert_eq!(p.tag_usage(), recount(&p), "after {:?}", o);
+                    prop_assert_eq!(p.tag_usage(), &recount(&p), "after {:?}", o);
                     let mut q = p.clone();
                     q.apply(inverse).expect("inverse applies");
-                    prop_assert_eq!(q.tag_usage(), recount(&q), "after undoing {:?}", o);
+                    prop_assert_eq!(q.tag_usage(), &recount(&q), "after undoing {:?}", o);
                     prop_assert_eq!(&q, &before);
                 }
                 Err(_) => prop_assert_eq!(&p, &before),
@@ -431,7 +431,7 @@ proptest! {
         }
         let end = s.project().clone();
         while s.undo().is_some() {}
-        prop_assert_eq!(s.project().tag_usage(), recount(s.project()));
+        prop_assert_eq!(s.project().tag_usage(), &recount(s.project()));
         // Ids handed out stay handed out; everything else is back.
         let mut expected = start.clone();
         expected.next = s.project().next.clone();

@@ -456,10 +456,11 @@ impl Project {
         &self.next
     }
 
-    /// Number of annotations (not counting orphans) carrying each tag.
+    /// Number of annotations (not counting orphans) carrying each tag (kept
+    /// up to date by every action; a tag no passage carries is absent).
     #[must_use]
-    pub fn tag_usage(&self) -> HashMap<TagId, usize> {
-        self.tag_counts.clone()
+    pub fn tag_usage(&self) -> &HashMap<TagId, usize> {
+        &self.tag_counts
     }
 
     /// Counts `tags` in (`true`) or out of [`Project::tag_usage`], for a

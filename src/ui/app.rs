@@ -306,18 +306,7 @@ impl GlossApp {
                 .show(ui, |ui| {
                     let project = self.session.project();
                     let can_tag = self.reader.selected_span().is_some();
-                    let state = self.session.generations().key(&[
-                        crate::model::changes::Aspect::Passages,
-                        crate::model::changes::Aspect::Codebook,
-                    ]);
-                    codebook::show_codebook(
-                        ui,
-                        project,
-                        state,
-                        &mut self.codebook,
-                        can_tag,
-                        &mut msgs,
-                    );
+                    codebook::show_codebook(ui, project, &mut self.codebook, can_tag, &mut msgs);
                     ui.separator();
                     let article = self.current.and_then(|id| project.article(id));
                     let sel_len = self.reader.selected_span().map_or(0, Span::len);

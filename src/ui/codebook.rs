@@ -15,8 +15,6 @@ pub struct CodebookState {
     pub new_tag: String,
     /// A tag being edited (name, shortcut, description).
     pub editing: Option<TagEdit>,
-    /// Passages per tag, and the project state they were counted for.
-    usage: Option<(u64, HashMap<TagId, usize>)>,
     /// Put the keyboard in the note field (passage's, else article's) next frame.
     pub focus_note: bool,
 }
@@ -60,7 +58,6 @@ pub(super) fn colour32(c: Colour) -> Color32 {
 pub fn show_codebook(
     ui: &mut egui::Ui,
     project: &Project,
-    project_state: u64,
     state: &mut CodebookState,
     can_tag: bool,
     msgs: &mut Vec<Msg>,
@@ -92,21 +89,14 @@ pub fn show_codebook(
                 .weak(),
         );
     }
-    if state
-        .usage
-        .as_ref()
-        .is_none_or(|(s, _)| *s != project_state)
-    {
-        state.usage = Some((project_state, project.tag_usage()));
-    }
-    let usage = state.usage.take().map(|(_, u)| u).unwrap_or_default();
+    let usage = project.tag_usage();
     egui::ScrollArea::vertical()
         .id_salt("codebook_scroll")
         .max_height(ui.available_height() * 0.55)
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for tag in project.codebook().children(None) {
-                tag_row(ui, project, tag.id, 0, &usage, state, msgs);
+                tag_row(ui, project, tag.id, 0, usage, state, msgs);
             }
             if project.codebook().is_empty() {
                 ui.label(
@@ -117,7 +107,6 @@ pub fn show_codebook(
                 );
             }
         });
-    state.usage = Some((project_state, usage));
     if let Some(edit) = &mut state.editing {
         let mut close = false;
         egui::Frame::group(ui.style()).show(ui, |ui| {
