@@ -4,8 +4,8 @@
 //! they are found from both ends of the file; a file of another shape, or
 //! one with a problem, is parsed whole instead),
 //! texts are read and checked in parallel exactly as [`super::load`] reads
-//! them, and each batch is handed on in article order before the next is
-//! read, so memory holds one batch of texts, not the corpus.
+//! them, and each batch is handed on in article order while the next is
+//! read, so memory holds two batches of results, not the corpus.
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -37,8 +37,8 @@ pub struct Scan {
 
 /// Reads the project at `path` and its articles' texts, `batch` articles at a
 /// time, calling `each` on every article (in parallel) and then `sink` with
-/// the batch's results in article order; stops early when `sink` returns
-/// `false`. Articles whose text cannot be read are skipped with a warning,
+/// the batch's results in article order (on this thread, while the next
+/// batch is read); stops early when `sink` returns `false`. Articles whose text cannot be read are skipped with a warning,
 /// as opening the project would mark them unavailable.
 ///
 /// # Errors
@@ -79,12 +79,9 @@ pub fn scan<T: Send>(
     let mut scan = Scan::default();
     let mut problems: Vec<Problem> = Vec::new();
     let mut records = file.articles.into_iter();
-    loop {
-        let chunk: Vec<_> = records.by_ref().take(batch.max(1)).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        let results: Vec<_> = chunk
+    let batch = batch.max(1);
+    let read = |chunk: Vec<_>| -> Vec<_> {
+        chunk
             .into_par_iter()
             .map(|rec| {
                 load_article(rec, &base, folder.as_deref()).map(|a| {
@@ -92,24 +89,45 @@ pub fn scan<T: Send>(
                     (out, a.warning)
                 })
             })
-            .collect();
-        let mut outs = Vec::with_capacity(results.len());
-        for r in results {
-            match r {
-                Ok((out, warning)) => {
-                    scan.warnings.extend(warning);
-                    if let Some(out) = out {
-                        outs.push(out);
-                        scan.articles += 1;
-                    }
+            .collect()
+    };
+    // The next batch is read while this one is handed on (written out, for
+    // a search), so the cores do not wait for a slow reader of the output.
+    // One batch ahead at most: the channel holds none.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(0);
+        let reader = s.spawn(move || {
+            loop {
+                let chunk: Vec<_> = records.by_ref().take(batch).collect();
+                if chunk.is_empty() || tx.send(read(chunk)).is_err() {
+                    break;
                 }
-                Err(p) => problems.push(p),
+            }
+        });
+        for results in &rx {
+            let mut outs = Vec::with_capacity(results.len());
+            for r in results {
+                match r {
+                    Ok((out, warning)) => {
+                        scan.warnings.extend(warning);
+                        if let Some(out) = out {
+                            outs.push(out);
+                            scan.articles += 1;
+                        }
+                    }
+                    Err(p) => problems.push(p),
+                }
+            }
+            if !sink(outs) {
+                break;
             }
         }
-        if !sink(outs) {
-            break;
+        // Stops the reader after the batch it is on, when `sink` stopped.
+        drop(rx);
+        if let Err(panic) = reader.join() {
+            std::panic::resume_unwind(panic);
         }
-    }
+    });
     if problems.is_empty() {
         Ok(scan)
     } else {
@@ -234,5 +252,34 @@ mod tests {
         assert_eq!(seen.len(), 39);
         assert_eq!(scan.articles, 39);
         assert_eq!(scan.warnings.len(), 1, "{:?}", scan.warnings);
+    }
+
+    #[test]
+    fn a_scan_stops_when_its_sink_says_so_and_reads_at_most_one_batch_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let texts: Vec<String> = (0..50).map(|i| format!("Article {i}")).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (p, _) = testing::project(&refs);
+        save(&p, &path, TextStorage::Folder).unwrap();
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let mut batches = Vec::new();
+        let scan = scan(
+            &path,
+            5,
+            |a| {
+                read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                a.id.0
+            },
+            |b| {
+                batches.push(b);
+                batches.len() < 2
+            },
+        )
+        .unwrap();
+        assert_eq!(batches, [vec![1, 2, 3, 4, 5], vec![6, 7, 8, 9, 10]]);
+        assert_eq!(scan.articles, 10);
+        // The batch being read when the sink stopped may finish; no more.
+        assert!(read.into_inner() <= 15);
     }
 }
