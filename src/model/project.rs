@@ -263,40 +263,52 @@ impl Project {
                 ));
             }
         }
-        for a in self
+        // A million passages at 100,000 articles: checked on every core.
+        let passages: Vec<(&Annotation, bool)> = self
             .annotations
             .values()
-            .chain(self.orphans.values().map(|o| &o.annotation))
-        {
-            if a.tags.is_empty() {
-                out.push(problem(a.id, "has no tags"));
-            }
-            for t in &a.tags {
-                if self.codebook.get(*t).is_none() {
-                    out.push(problem(a.id, format!("{t} does not exist")));
-                }
-            }
-            if !self.articles.contains_key(&a.article) {
-                out.push(problem(a.id, format!("{} does not exist", a.article)));
+            .map(|a| (a, false))
+            .chain(self.orphans.values().map(|o| (&o.annotation, true)))
+            .collect();
+        out.par_extend(
+            passages
+                .par_iter()
+                .flat_map_iter(|&(a, orphan)| self.passage_problems(a, orphan)),
+        );
+        out
+    }
+
+    /// What is wrong with passage `a` (an orphan's span is not checked: it
+    /// refers to the text as it was).
+    fn passage_problems(&self, a: &Annotation, orphan: bool) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if a.tags.is_empty() {
+            out.push(problem(a.id, "has no tags"));
+        }
+        for t in &a.tags {
+            if self.codebook.get(*t).is_none() {
+                out.push(problem(a.id, format!("{t} does not exist")));
             }
         }
-        for a in self.annotations.values() {
-            let Some(art) = self.articles.get(&a.article) else {
-                continue;
-            };
-            if a.span.is_empty() {
-                out.push(problem(a.id, "has an empty span"));
-            }
-            let len = self.text_len(art.id);
-            if a.span.end() > len {
-                out.push(problem(
-                    a.id,
-                    format!(
-                        "span {} lies outside {}'s text ({len} chars)",
-                        a.span, art.id
-                    ),
-                ));
-            }
+        let Some(art) = self.articles.get(&a.article) else {
+            out.push(problem(a.id, format!("{} does not exist", a.article)));
+            return out;
+        };
+        if orphan {
+            return out;
+        }
+        if a.span.is_empty() {
+            out.push(problem(a.id, "has an empty span"));
+        }
+        let len = self.text_len(art.id);
+        if a.span.end() > len {
+            out.push(problem(
+                a.id,
+                format!(
+                    "span {} lies outside {}'s text ({len} chars)",
+                    a.span, art.id
+                ),
+            ));
         }
         out
     }
