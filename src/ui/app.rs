@@ -267,12 +267,15 @@ impl GlossApp {
         }
 
         // A project being opened lists its articles as soon as they are read.
-        let listing = self
+        let opening = self
             .jobs
             .iter()
-            .filter_map(|j| j.listing.clone())
-            .find(|l| l.get().is_some());
-        let listing = listing.as_deref().and_then(std::sync::OnceLock::get);
+            .filter_map(|j| Some((j.listing.clone()?, j.progress())))
+            .find(|(l, _)| l.get().is_some());
+        let (listing, (texts_read, texts)) = match &opening {
+            Some((l, progress)) => (l.get(), *progress),
+            None => (None, (0, 0)),
+        };
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut msgs));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("articles")
@@ -355,7 +358,17 @@ impl GlossApp {
             if let Some(rows) = listing {
                 ui.vertical_centered(|ui| {
                     ui.add_space(48.0);
-                    super::busy::spinner(ui);
+                    if texts > 0 {
+                        super::busy::progress(
+                            ui,
+                            texts_read,
+                            texts,
+                            320.0,
+                            format!("{texts_read} of {texts} texts read"),
+                        );
+                    } else {
+                        super::busy::spinner(ui);
+                    }
                     ui.label(format!(
                         "Opening {} articles: reading their texts and passages…",
                         rows.len()

@@ -1,17 +1,36 @@
-//! A busy indicator that turns smoothly for half a second, then ten times a
-//! second. egui's spinner asks for a new frame every frame, so while a long
-//! job ran (opening 100,000 articles takes seconds) the window repainted at
-//! full rate on a core the job needed; with software rendering (virtual
-//! machines, remote desktops, Xvfb) that cost as much CPU as the job itself.
-//! Short jobs, which are most, still end while the window repaints at full
-//! rate, so their result shows at once.
+//! What the window shows while a job runs: a turning indicator when how
+//! much is left is unknown, a progress bar when it is known. Both ask for a
+//! few frames a second, not one every frame: egui's own spinner and
+//! animated bar repaint at full rate, and with software rendering (virtual
+//! machines, remote desktops, Xvfb) painting the window that often cost as
+//! much CPU as opening 100,000 articles itself. A job's end wakes the window
+//! at once (`ui::jobs`), so its result never waits for the next step.
 
 use std::time::Duration;
 
-/// Frames a second the indicator asks for once it has shown a while.
+/// Frames a second the turning indicator asks for.
 const FPS: f64 = 10.0;
-/// Seconds it asks for every frame first.
-const SMOOTH: f64 = 0.5;
+/// How often a progress bar is brought up to date.
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+
+/// A progress bar of `done` out of `total` (not 0) with `text` on it, at
+/// least `width` wide and wide enough for its text, brought up to date five
+/// times a second while shown.
+pub fn progress(ui: &mut egui::Ui, done: usize, total: usize, width: f32, text: String) {
+    let fraction = (done as f64 / total.max(1) as f64).clamp(0.0, 1.0);
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let text_width = ui
+        .painter()
+        .layout_no_wrap(text.clone(), font, egui::Color32::PLACEHOLDER)
+        .size()
+        .x;
+    ui.add(
+        egui::ProgressBar::new(fraction as f32)
+            .desired_width(width.max(text_width + 2.0 * ui.spacing().button_padding.x))
+            .text(text),
+    );
+    ui.ctx().request_repaint_after(PROGRESS_EVERY);
+}
 
 /// Shows the indicator, one line of text high.
 pub fn spinner(ui: &mut egui::Ui) -> egui::Response {
@@ -32,23 +51,59 @@ pub fn spinner(ui: &mut egui::Ui) -> egui::Response {
         let colour = ui.visuals().strong_text_color();
         ui.painter()
             .add(egui::Shape::line(points, egui::Stroke::new(2.0, colour)));
-        // Since when indicators have been shown without a break.
-        let (now, frame) = (ui.input(|i| i.time), ui.ctx().cumulative_frame_nr());
-        let id = egui::Id::unique("gloss busy indicator");
-        let since = ui.ctx().data_mut(|d| {
-            let (since, last) = d.get_temp_mut_or_insert_with(id, || (now, frame));
-            if *last + 1 < frame {
-                *since = now;
-            }
-            *last = frame;
-            *since
-        });
-        if now - since < SMOOTH {
-            ui.ctx().request_repaint();
-        } else {
-            ui.ctx()
-                .request_repaint_after(Duration::from_secs_f64(1.0 / FPS));
-        }
+        ui.ctx()
+            .request_repaint_after(Duration::from_secs_f64(1.0 / FPS));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    /// The delay the frames at `times` (seconds) ask for before the next,
+    /// each showing what `show` draws.
+    fn delays(times: &[f64], mut show: impl FnMut(&mut egui::Ui)) -> Vec<Duration> {
+        let ctx = egui::Context::default();
+        // egui's own first frames ask for more at once (viewport commands).
+        for _ in 0..2 {
+            ctx.run_ui(egui::RawInput::default(), |_| {})
+                .textures_delta
+                .clear();
+        }
+        times
+            .iter()
+            .map(|&t| {
+                let input = egui::RawInput {
+                    time: Some(t),
+                    ..egui::RawInput::default()
+                };
+                let mut out = ctx.run_ui(input, &mut show);
+                out.textures_delta.clear();
+                out.viewport_output
+                    .remove(&egui::ViewportId::ROOT)
+                    .map_or(Duration::MAX, |v| v.repaint_delay)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn indicators_ask_for_a_few_frames_a_second_from_the_first() {
+        // The first frames, when a job has just started, too: a short job's
+        // end wakes the window itself.
+        let times = [0.0, 0.016, 0.033, 0.05, 1.0, 1.1, 5.0];
+        for d in delays(&times, |ui| {
+            super::spinner(ui);
+        }) {
+            assert!(d >= Duration::from_millis(90), "spinner asked after {d:?}");
+        }
+        for d in delays(&times, |ui| {
+            super::progress(ui, 3, 10, 100.0, "3/10".into());
+        }) {
+            assert!(
+                d >= Duration::from_millis(190),
+                "progress asked after {d:?}"
+            );
+        }
+    }
 }

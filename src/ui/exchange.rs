@@ -95,7 +95,8 @@ impl GlossApp {
         }
     }
 
-    /// Takes in what finished jobs hand back.
+    /// Takes in what finished jobs hand back. Nothing polls for them: a
+    /// job that ends wakes the window (`jobs::spawn`).
     pub(super) fn poll_jobs(&mut self, ctx: &egui::Context) {
         let mut finished = Vec::new();
         self.jobs.retain(|j| match j.poll() {
@@ -105,9 +106,6 @@ impl GlossApp {
             }
             None => true,
         });
-        if !self.jobs.is_empty() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
-        }
         for done in finished {
             match done {
                 Done::RecoveryFound { path, recovery } => {

@@ -254,7 +254,7 @@ impl GlossApp {
                 let step = if cmd == Command::NextArticle { 1 } else { -1 };
                 if let Some(id) = self.list.neighbour(self.current, step) {
                     self.open_article(id);
-                    self.list.scroll_to_current = true;
+                    self.list.scroll_to_current = Some(super::list::Scroll::Glide);
                 }
             }
             Command::MarkUnread => self.set_status(ReviewStatus::Unread),

@@ -179,7 +179,7 @@ pub fn open(ctx: &egui::Context, path: PathBuf, opts: OpenOptions) -> Job {
     let label = format!("Opening {}", crate::io::paths::shown(&path));
     let listing = Arc::new(OnceLock::new());
     let (list, repaint) = (listing.clone(), ctx.clone());
-    let mut job = spawn(label, ctx, false, move |_, _| {
+    let mut job = spawn(label, ctx, false, move |progress, _| {
         let recovery = project_file::recovery_path(&path);
         if opts.discard_recovery {
             remove_now(&recovery);
@@ -194,15 +194,24 @@ pub fn open(ctx: &egui::Context, path: PathBuf, opts: OpenOptions) -> Job {
             Claim::Elsewhere(_) | Claim::Unavailable(_) => None,
         };
         // The list shows the articles while their texts and passages load.
-        let result = project_file::load_listing(&path, |articles| {
-            tracing::info!(
-                "listed the {} articles of {}",
-                articles.len(),
-                path.display()
-            );
-            let _ = list.set(articles);
-            repaint.request_repaint();
-        });
+        let result = project_file::load_listing(
+            &path,
+            |articles| {
+                tracing::info!(
+                    "listed the {} articles of {}",
+                    articles.len(),
+                    path.display()
+                );
+                let _ = list.set(articles);
+                repaint.request_repaint();
+            },
+            // Threads may report out of turn: the most read is kept. The
+            // window shows it at its own pace (see `ui::busy`).
+            &|read, total| {
+                progress.1.store(total, Ordering::Relaxed);
+                progress.0.fetch_max(read, Ordering::Relaxed);
+            },
+        );
         Done::Opened {
             result: result.map(Box::new),
             path,
@@ -321,7 +330,6 @@ pub fn restore(ctx: &egui::Context, project: Option<PathBuf>, recovery: PathBuf)
 /// Imports files, folders and exchange files into a snapshot of the project
 /// in the background (one undoable step when applied).
 pub fn import(ctx: &egui::Context, snapshot: Project, paths: Vec<PathBuf>) -> Job {
-    let repaint = ctx.clone();
     spawn(
         "Importing".to_owned(),
         ctx,
@@ -332,9 +340,6 @@ pub fn import(ctx: &egui::Context, snapshot: Project, paths: Vec<PathBuf>) -> Jo
                 import::import_cancellable(&snapshot, &paths, &opts, cancel, &|n, total| {
                     progress.1.store(total, Ordering::Relaxed);
                     progress.0.store(n, Ordering::Relaxed);
-                    if n % 64 == 0 {
-                        repaint.request_repaint();
-                    }
                 });
             Done::Imported(Box::new(imported))
         },

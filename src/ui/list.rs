@@ -77,6 +77,16 @@ type CacheKey = Key<String>;
 /// What the rows before the text filter were computed from.
 type BaseKey = Key<Vec<(String, String)>>;
 
+/// How the list brings the current article into view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scroll {
+    /// Scrolls there (the next or previous article).
+    Glide,
+    /// Is there at once: a project just opened returns to its place, it
+    /// does not travel there.
+    Jump,
+}
+
 /// The list's filters, sort order and cached rows.
 #[derive(Default)]
 pub struct ListState {
@@ -97,8 +107,8 @@ pub struct ListState {
     cache_key: Option<CacheKey>,
     /// Set to move keyboard focus to the filter box.
     pub focus_filter: bool,
-    /// Set to scroll the current article into view.
-    pub scroll_to_current: bool,
+    /// Set to bring the current article into view.
+    pub scroll_to_current: Option<Scroll>,
     /// A filter that is not a valid pattern.
     pub filter_error: Option<String>,
     /// Attributes shown as columns (`None`: those a news export gives —
@@ -488,11 +498,13 @@ pub fn show(
         )
         .column(Column::auto().at_least(28.0))
         .min_scrolled_height(0.0);
-    if list.scroll_to_current
+    if let Some(how) = list.scroll_to_current
         && let Some(r) = current_row
     {
-        table = table.scroll_to_row(r, Some(egui::Align::Center));
-        list.scroll_to_current = false;
+        table = table
+            .scroll_to_row(r, Some(egui::Align::Center))
+            .animate_scrolling(how == Scroll::Glide);
+        list.scroll_to_current = None;
     }
     table
         .header(20.0, |mut header| {
@@ -656,7 +668,6 @@ fn title_cell(ui: &mut egui::Ui, title: &str, unavailable: bool, meta: &str) {
 /// while the texts and passages load. Nothing can be picked yet.
 pub fn show_listing(ui: &mut egui::Ui, rows: &[crate::io::project_file::Listed]) {
     ui.horizontal(|ui| {
-        crate::ui::busy::spinner(ui);
         ui.label(
             RichText::new(format!(
                 "{} articles; loading their texts and passages…",

@@ -203,10 +203,12 @@ impl GlossApp {
             for j in &self.jobs {
                 let (done, total) = j.progress();
                 if total > 0 {
-                    ui.add(
-                        egui::ProgressBar::new(done as f32 / total as f32)
-                            .desired_width(160.0)
-                            .text(format!("{} {done}/{total}", j.label)),
+                    crate::ui::busy::progress(
+                        ui,
+                        done,
+                        total,
+                        160.0,
+                        format!("{} {done}/{total}", j.label),
                     );
                 } else {
                     crate::ui::busy::spinner(ui);

@@ -103,7 +103,7 @@ impl GlossApp {
             }
         }
         self.list = ListState::default();
-        self.list.scroll_to_current = true;
+        self.list.scroll_to_current = Some(super::list::Scroll::Jump);
         self.changed_at = None;
         self.autosaved_state = self.session.state_id();
         if !path.as_os_str().is_empty() {

@@ -360,7 +360,7 @@ fn save_runs(dir: &Path, runs: usize, global: &Global) -> Result<(Run, usize)> {
 fn listing_time(path: &Path) -> Result<Run> {
     let started = std::time::Instant::now();
     let mut listed = None;
-    crate::io::project_file::load_listing(path, |_| listed = Some(started.elapsed()))?;
+    crate::io::project_file::load_listing(path, |_| listed = Some(started.elapsed()), &|_, _| {})?;
     Ok(Run {
         time: listed.context("the project's articles were never listed")?,
         ..Run::default()

@@ -268,9 +268,20 @@ mod tests {
             .unwrap();
         for (p, path) in [(big, path), (small, small_path)] {
             let mut listed = Vec::new();
-            let loaded =
-                crate::io::project_file::load_listing(&path, |rows| listed = rows).unwrap();
+            let reports = std::sync::Mutex::new(Vec::new());
+            let loaded = crate::io::project_file::load_listing(
+                &path,
+                |rows| listed = rows,
+                &|read, total| reports.lock().unwrap().push((read, total)),
+            )
+            .unwrap();
             assert_eq!(loaded.project, p);
+            // Texts read: from none to all, one report each, after the list.
+            let n = p.articles().len();
+            let mut reports = reports.into_inner().unwrap();
+            assert_eq!(reports.first(), Some(&(0, n)));
+            reports.sort_unstable();
+            assert_eq!(reports, (0..=n).map(|i| (i, n)).collect::<Vec<_>>());
             let expected: Vec<_> = p
                 .articles()
                 .map(|a| (a.id, a.title.clone(), a.status, a.meta.date))

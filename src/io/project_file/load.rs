@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
@@ -77,7 +78,7 @@ fn header_of(start: &str) -> Option<Header> {
 /// # Errors
 /// [`LoadError`] saying what is wrong and where.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
-    load_listing(path, |_| {})
+    load_listing(path, |_| {}, &|_, _| {})
 }
 
 /// An article as the article list shows it, read from the project file
@@ -99,11 +100,17 @@ pub struct Listed {
 
 /// [`load`], giving `listed` the project's articles as soon as their
 /// records are read (before the texts and passages, which are most of the
-/// work); not called when the file cannot be read that far.
+/// work; not called when the file cannot be read that far), and telling
+/// `texts_read` how many of the articles' texts have been read, of how
+/// many, as they are read (from any thread).
 ///
 /// # Errors
 /// As [`load`].
-pub fn load_listing(path: &Path, listed: impl FnOnce(Vec<Listed>)) -> Result<Loaded, LoadError> {
+pub fn load_listing(
+    path: &Path,
+    listed: impl FnOnce(Vec<Listed>),
+    texts_read: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Loaded, LoadError> {
     let mut listed = Some(listed);
     let mut list = |records: &[ArticleRec<'static>]| {
         if let Some(f) = listed.take() {
@@ -162,6 +169,7 @@ pub fn load_listing(path: &Path, listed: impl FnOnce(Vec<Listed>)) -> Result<Loa
             }
         },
         true,
+        texts_read,
     )?;
     loaded.warnings.splice(0..0, warnings);
     if !unknown.is_empty() {
@@ -204,7 +212,7 @@ pub(super) fn text_of<'a>(bytes: &'a [u8], path: &Path) -> Result<(&'a str, bool
 /// As [`load`].
 pub fn from_ron(text: &str, path: &Path) -> Result<Loaded, LoadError> {
     let (file, version, unknown) = parse(text, path, &mut |_| {})?;
-    let mut loaded = from_file(file, path, |u| keep_quotes(text, path, u), true)?;
+    let mut loaded = from_file(file, path, |u| keep_quotes(text, path, u), true, &|_, _| {})?;
     loaded.baseline.version = version;
     loaded.baseline.unknown_fields = unknown;
     Ok(loaded)
@@ -261,7 +269,7 @@ pub fn records_only(text: &str, path: &Path) -> Result<(Loaded, Option<String>),
             }
         }
     };
-    let mut loaded = from_file(file, path, keep, false)?;
+    let mut loaded = from_file(file, path, keep, false, &|_, _| {})?;
     loaded.baseline.version = version;
     Ok((loaded, texts))
 }
@@ -342,6 +350,7 @@ fn from_file(
     path: &Path,
     keep_quotes_of_unavailable: impl FnOnce(&mut BTreeMap<ArticleId, Unavailable>),
     read_folder: bool,
+    texts_read: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Loaded, LoadError> {
     let base = project_dir(path);
     let folder = file.texts.as_ref().map(|f| base.join(f));
@@ -353,13 +362,15 @@ fn from_file(
     };
     let mut problems = Vec::new();
     let codebook = codebook_of(file.codebook, &mut problems);
-    let (annotations, quotes) = passages_of(file.annotations, &mut problems);
     // The folder's state before its texts are read (see `TextsSeen`).
     let folder_state = folder
         .as_deref()
         .filter(|_| read_folder)
         .and_then(FolderState::settled);
+    let (annotations, quotes) = passages_of(file.annotations, &mut problems);
     // Texts are read and hashed in parallel.
+    let (read, total) = (AtomicUsize::new(0), file.articles.len());
+    texts_read(0, total);
     let results: Vec<(bool, Result<LoadedArticle, Problem>)> = file
         .articles
         .into_par_iter()
@@ -369,6 +380,7 @@ fn from_file(
                 Some(()) if in_folder => Ok(not_read(rec, &base)),
                 _ => load_article(rec, &base, folder.as_deref()),
             };
+            texts_read(read.fetch_add(1, Ordering::Relaxed) + 1, total);
             (in_folder, loaded)
         })
         .collect();
