@@ -38,8 +38,9 @@ pub struct Scan {
 /// Reads the project at `path` and its articles' texts, `batch` articles at a
 /// time, calling `each` on every article (in parallel) and then `sink` with
 /// the batch's results in article order (on this thread, while the next
-/// batch is read); stops early when `sink` returns `false`. Articles whose text cannot be read are skipped with a warning,
-/// as opening the project would mark them unavailable.
+/// batch is read); stops early when `sink` returns `false`. Articles whose
+/// text cannot be read are skipped with a warning, as opening the project
+/// would mark them unavailable.
 ///
 /// # Errors
 /// [`LoadError`] when the file cannot be read or is not a valid project
