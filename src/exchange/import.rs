@@ -87,7 +87,9 @@ impl Imported {
     /// True when something could not be imported or kept (exit status 1).
     #[must_use]
     pub fn lost_something(&self) -> bool {
-        !self.articles.refused.is_empty() || self.exchange.iter().any(|e| !e.not_kept.is_empty())
+        !self.articles.refused.is_empty()
+            || self.articles.not_read > 0
+            || self.exchange.iter().any(|e| !e.not_kept.is_empty())
     }
 
     /// True when there is nothing to report beyond a count.
@@ -178,8 +180,9 @@ pub fn import(
     import_cancellable(project, paths, opts, &AtomicBool::new(false), progress)
 }
 
-/// Like [`import`]; once `cancel` is set, what is not read yet is refused as
-/// cancelled (what was read is still imported).
+/// Like [`import`]; once `cancel` is set, the article files not read yet are
+/// left unread and counted (`ImportReport::not_read`); what was read is
+/// still imported.
 pub fn import_cancellable(
     project: &Project,
     paths: &[PathBuf],
@@ -219,9 +222,10 @@ pub fn import_cancellable(
         let (files, refused) = collect_files(&plain);
         report.refused.extend(refused);
         let total = files.len();
-        let read = read_files_cancellable(&files, cancel, &|n| progress(n, total));
+        let (read, not_read) = read_files_cancellable(&files, cancel, &|n| progress(n, total));
         let (action, r) = build_import(&work, read, report);
         report = r;
+        report.not_read = not_read;
         actions.push(action);
     }
     Imported {
@@ -264,6 +268,15 @@ pub fn report_lines(imported: &Imported) -> Vec<(Severity, String)> {
             format!("{}: {}", shown(&f.path), f.reason),
         ));
     }
+    if r.not_read > 0 {
+        out.push((
+            Severity::Refused,
+            format!(
+                "{} not read: the import was cancelled (importing the same files again adds them; those already in are skipped)",
+                plural(r.not_read, "file")
+            ),
+        ));
+    }
     out
 }
 
@@ -293,5 +306,69 @@ impl Severity {
             Self::NotKept => "not imported",
             Self::Refused => "refused",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::*;
+
+    #[test]
+    fn a_cancelled_import_keeps_what_was_read_and_counts_what_was_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 200;
+        for i in 0..n {
+            std::fs::write(
+                dir.path().join(format!("{i:03}.txt")),
+                format!("Article {i}.\n"),
+            )
+            .unwrap();
+        }
+        let project = Project::new();
+        let cancel = AtomicBool::new(false);
+        // Cancelled once the fifth file is read; files being read then are
+        // still read.
+        let imported = import_cancellable(
+            &project,
+            &[dir.path().to_path_buf()],
+            &Options::default(),
+            &cancel,
+            &|done, _| {
+                if done == 5 {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            },
+        );
+        let r = &imported.articles;
+        assert!(r.imported.len() >= 5, "{}", r.imported.len());
+        assert!(r.not_read > 0);
+        assert_eq!(r.imported.len() + r.not_read, n);
+        assert!(r.refused.is_empty(), "{:?}", r.refused);
+        assert!(imported.lost_something());
+        // One line says so, not one per file.
+        let lines = report_lines(&imported);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].1.starts_with(&format!(
+                "{} files not read: the import was cancelled",
+                r.not_read
+            )),
+            "{lines:?}"
+        );
+        let mut p = project;
+        p.apply(imported.action).unwrap();
+        assert_eq!(p.articles().len(), r.imported.len());
+        // Importing the same files again adds the rest.
+        let again = import_cancellable(
+            &p,
+            &[dir.path().to_path_buf()],
+            &Options::default(),
+            &AtomicBool::new(false),
+            &|_, _| {},
+        );
+        assert_eq!(again.articles.imported.len(), r.not_read);
+        assert_eq!(again.articles.duplicates.len(), n - r.not_read);
     }
 }

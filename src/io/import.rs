@@ -43,6 +43,8 @@ pub struct ImportReport {
     pub refused: Vec<Refusal>,
     /// Imported files with something to note (path, warning).
     pub warnings: Vec<(PathBuf, String)>,
+    /// Files left unread because the import was cancelled.
+    pub not_read: usize,
 }
 
 static UNSUPPORTED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -194,25 +196,24 @@ pub fn read_files(
     files: &[PathBuf],
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<Result<ReadArticle, Refusal>> {
-    read_files_cancellable(files, &std::sync::atomic::AtomicBool::new(false), progress)
+    read_files_cancellable(files, &std::sync::atomic::AtomicBool::new(false), progress).0
 }
 
 /// Like [`read_files`]; once `cancel` is set, the files not yet read are
-/// refused as "import cancelled".
+/// left unread. Also returns how many were.
 pub fn read_files_cancellable(
     files: &[PathBuf],
     cancel: &std::sync::atomic::AtomicBool,
     progress: &(dyn Fn(usize) + Sync),
-) -> Vec<Result<ReadArticle, Refusal>> {
+) -> (Vec<Result<ReadArticle, Refusal>>, usize) {
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let not_read = std::sync::atomic::AtomicUsize::new(0);
     let per_file: Vec<Vec<Result<ReadArticle, Refusal>>> = files
         .par_iter()
         .map(|path| {
             if cancel.load(std::sync::atomic::Ordering::Relaxed) {
-                return vec![Err(Refusal {
-                    path: path.clone(),
-                    reason: "import cancelled".into(),
-                })];
+                not_read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Vec::new();
             }
             let r = match read_bounded_in_time(path) {
                 Ok(all) => all.into_iter().map(Ok).collect(),
@@ -226,7 +227,10 @@ pub fn read_files_cancellable(
             r
         })
         .collect();
-    per_file.into_iter().flatten().collect()
+    (
+        per_file.into_iter().flatten().collect(),
+        not_read.into_inner(),
+    )
 }
 
 /// Turns read files into new articles of `project`, skipping texts already

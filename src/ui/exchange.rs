@@ -128,7 +128,12 @@ impl GlossApp {
                     action,
                     summary,
                     missing,
+                    cancelled,
                 } => {
+                    if cancelled {
+                        self.toast("Re-sync cancelled; nothing was changed".to_owned(), false);
+                        continue;
+                    }
                     if let Some(action) = action {
                         self.apply(action);
                     }
@@ -198,7 +203,12 @@ impl GlossApp {
             self.current = first_new.or_else(|| self.project().articles().next().map(|a| a.id));
         }
         let summary = format!(
-            "Imported {}{}",
+            "{}Imported {}{}",
+            if imported.articles.not_read > 0 {
+                "Import cancelled. "
+            } else {
+                ""
+            },
             plural(new_articles, "article"),
             if imported.exchange.is_empty() {
                 String::new()

@@ -57,6 +57,8 @@ pub enum Done {
         summary: ResyncSummary,
         /// Sources that could not be read.
         missing: usize,
+        /// The user stopped it: nothing is taken in.
+        cancelled: bool,
     },
     /// A save finished.
     Saved {
@@ -130,6 +132,44 @@ impl Job {
     pub fn cancel(&self) {
         if let Some(c) = &self.cancel {
             c.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether it was asked to stop.
+    #[must_use]
+    pub fn cancelling(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    /// Shows it on one line, for the status bar: its progress (or a
+    /// turning indicator when how much is left is unknown) and, for a job
+    /// that can stop early, a button that stops it.
+    pub fn show(&self, ui: &mut egui::Ui) {
+        let (done, total) = self.progress();
+        if total > 0 {
+            crate::ui::busy::progress(
+                ui,
+                done,
+                total,
+                160.0,
+                format!("{} {done}/{total}", self.label),
+            );
+        } else {
+            crate::ui::busy::spinner(ui);
+            ui.label(&self.label);
+        }
+        if self.cancel.is_some() {
+            if self.cancelling() {
+                ui.label(egui::RichText::new("stopping…").weak());
+            } else if ui
+                .small_button("Cancel")
+                .on_hover_text("Stop after the files being read now; what was read is kept")
+                .clicked()
+            {
+                self.cancel();
+            }
         }
     }
 }
@@ -389,11 +429,13 @@ pub fn resync(ctx: &egui::Context, snapshot: Project) -> Job {
                 .filter_map(Result::ok)
                 .map(|(id, t)| (id, crate::model::Text::new(t)))
                 .collect();
-            if changed.is_empty() || cancel.load(Ordering::Relaxed) {
+            let cancelled = cancel.load(Ordering::Relaxed);
+            if changed.is_empty() || cancelled {
                 return Done::Resynced {
                     action: None,
                     summary: ResyncSummary::default(),
                     missing,
+                    cancelled,
                 };
             }
             let (action, summary) = crate::model::ops::resync(&snapshot, changed);
@@ -401,6 +443,7 @@ pub fn resync(ctx: &egui::Context, snapshot: Project) -> Job {
                 action: Some(action),
                 summary,
                 missing,
+                cancelled: false,
             }
         },
     )
@@ -581,4 +624,66 @@ pub fn fonts(ctx: &egui::Context) -> Job {
     spawn("Loading fonts".to_owned(), ctx, false, |_, _| {
         Done::Fonts(Box::new(super::fonts::scan_system_fonts()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    /// A job that runs until it is asked to stop, 3 of 10 done.
+    fn waiting(ctx: &egui::Context, cancellable: bool) -> Job {
+        spawn("Importing".into(), ctx, cancellable, |progress, cancel| {
+            progress.1.store(10, Ordering::Relaxed);
+            progress.0.store(3, Ordering::Relaxed);
+            let started = Instant::now();
+            while !cancel.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(30) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Done::Resynced {
+                action: None,
+                summary: ResyncSummary::default(),
+                missing: 0,
+                cancelled: cancel.load(Ordering::Relaxed),
+            }
+        })
+    }
+
+    #[test]
+    fn a_job_that_can_stop_early_has_a_cancel_button_that_stops_it() {
+        let ctx = egui::Context::default();
+        let mut h = Harness::new_ui_state(|ui, job: &mut Job| job.show(ui), waiting(&ctx, true));
+        h.step();
+        assert!(h.query_by_label("Importing 3/10").is_some());
+        h.get_by_label("Cancel").click();
+        h.step();
+        h.step();
+        assert!(h.query_by_label("Cancel").is_none());
+        assert!(h.query_by_label("stopping…").is_some());
+        let started = Instant::now();
+        let done = loop {
+            if let Some(done) = h.state().poll() {
+                break done;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "never stopped");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(matches!(
+            done,
+            Done::Resynced {
+                cancelled: true,
+                ..
+            }
+        ));
+
+        // A job that cannot stop early offers nothing to click.
+        let job = waiting(&ctx, false);
+        let mut h = Harness::new_ui_state(|ui, job: &mut Job| job.show(ui), job);
+        h.step();
+        assert!(h.query_by_label("Cancel").is_none());
+    }
 }

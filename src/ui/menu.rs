@@ -201,19 +201,7 @@ impl GlossApp {
                 );
             }
             for j in &self.jobs {
-                let (done, total) = j.progress();
-                if total > 0 {
-                    crate::ui::busy::progress(
-                        ui,
-                        done,
-                        total,
-                        160.0,
-                        format!("{} {done}/{total}", j.label),
-                    );
-                } else {
-                    crate::ui::busy::spinner(ui);
-                    ui.label(&j.label);
-                }
+                j.show(ui);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (text, colour) = if self.session.is_dirty() {
