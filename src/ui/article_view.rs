@@ -10,6 +10,23 @@ use crate::model::{Action, ArticleId, Project, ReviewStatus, Timestamp};
 
 impl GlossApp {
     pub(super) fn central(&mut self, ui: &mut egui::Ui, msgs: &mut Vec<Msg>) {
+        // The first articles of a project being imported: what is left to
+        // read, and a way to stop, rather than the start screen.
+        if self.project().articles().len() == 0
+            && let Some(job) = self.jobs.iter().find(|j| j.progress().1 > 0)
+        {
+            ui.vertical_centered(|ui| {
+                ui.add_space(48.0);
+                job.show(ui, 320.0);
+                ui.label(
+                    RichText::new(
+                        "The articles appear once their files are read; Cancel keeps those read so far.",
+                    )
+                    .weak(),
+                );
+            });
+            return;
+        }
         if self.shows_start_screen() {
             self.start_screen(ui, msgs);
             return;

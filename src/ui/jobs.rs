@@ -143,17 +143,17 @@ impl Job {
             .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
-    /// Shows it on one line, for the status bar: its progress (or a
-    /// turning indicator when how much is left is unknown) and, for a job
-    /// that can stop early, a button that stops it.
-    pub fn show(&self, ui: &mut egui::Ui) {
+    /// Shows its progress (a bar at least `width` wide, or a turning
+    /// indicator when how much is left is unknown) and, for a job that can
+    /// stop early, a button that stops it.
+    pub fn show(&self, ui: &mut egui::Ui, width: f32) {
         let (done, total) = self.progress();
         if total > 0 {
             crate::ui::busy::progress(
                 ui,
                 done,
                 total,
-                160.0,
+                width,
                 format!("{} {done}/{total}", self.label),
             );
         } else {
@@ -656,7 +656,8 @@ mod tests {
     #[test]
     fn a_job_that_can_stop_early_has_a_cancel_button_that_stops_it() {
         let ctx = egui::Context::default();
-        let mut h = Harness::new_ui_state(|ui, job: &mut Job| job.show(ui), waiting(&ctx, true));
+        let mut h =
+            Harness::new_ui_state(|ui, job: &mut Job| job.show(ui, 160.0), waiting(&ctx, true));
         h.step();
         assert!(h.query_by_label("Importing 3/10").is_some());
         h.get_by_label("Cancel").click();
@@ -682,7 +683,7 @@ mod tests {
 
         // A job that cannot stop early offers nothing to click.
         let job = waiting(&ctx, false);
-        let mut h = Harness::new_ui_state(|ui, job: &mut Job| job.show(ui), job);
+        let mut h = Harness::new_ui_state(|ui, job: &mut Job| job.show(ui, 160.0), job);
         h.step();
         assert!(h.query_by_label("Cancel").is_none());
     }

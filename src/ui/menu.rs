@@ -201,7 +201,7 @@ impl GlossApp {
                 );
             }
             for j in &self.jobs {
-                j.show(ui);
+                j.show(ui, 160.0);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let (text, colour) = if self.session.is_dirty() {
