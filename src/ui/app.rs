@@ -364,7 +364,11 @@ impl GlossApp {
                             texts_read,
                             texts,
                             320.0,
-                            format!("{texts_read} of {texts} texts read"),
+                            if texts_read < texts {
+                                format!("{texts_read} of {texts} texts read")
+                            } else {
+                                format!("{texts} texts read; checking the passages…")
+                            },
                         );
                     } else {
                         super::busy::spinner(ui);
