@@ -208,6 +208,14 @@ fn a_search_without_passages_prints_what_a_search_of_the_whole_project_prints() 
         &["(?i)s\\w+", "--regex"][..],
         &["sanctions", "-i", "-w"],
         &["é", "--status", "unread"],
+        &[
+            "sanctions",
+            "-i",
+            "--from",
+            "2022-01-01",
+            "--to",
+            "2022-01-31",
+        ],
     ] {
         let fast = gloss().arg("search").arg(&p).args(args).output().unwrap();
         let whole = gloss()

@@ -298,16 +298,12 @@ fn search(
         // No passages needed: the texts are read a batch at a time, searched
         // as they are read, and the matches printed as they are found.
         let mut failed = None;
+        // Articles the status or dates leave out are not read.
         let scan = project_file::scan(
             path,
             SEARCH_BATCH,
-            |a| {
-                if filters.admits(a) {
-                    hit_lines(a, search::match_places(&re, a.text.as_str()))
-                } else {
-                    (0, String::new())
-                }
-            },
+            |status, date| filters.admits_listed(status, date),
+            |a| hit_lines(a, search::match_places(&re, a.text.as_str())),
             |batch| {
                 for (hits, lines) in batch {
                     if let Err(e) = out.write_all(lines.as_bytes()) {

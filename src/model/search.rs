@@ -140,13 +140,19 @@ impl Filters {
     /// (status and date; not the tags, which need its passages).
     #[must_use]
     pub fn admits(&self, a: &Article) -> bool {
-        self.status.is_none_or(|s| a.status == s)
+        self.admits_listed(a.status, a.meta.date)
+    }
+
+    /// [`Filters::admits`] for an article with this status and date, as a
+    /// project file lists it (before its text is read).
+    #[must_use]
+    pub fn admits_listed(&self, status: ReviewStatus, date: Option<NaiveDate>) -> bool {
+        self.status.is_none_or(|s| status == s)
             && match (self.from, self.to) {
                 (None, None) => true,
-                (from, to) => a
-                    .meta
-                    .date
-                    .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)),
+                (from, to) => {
+                    date.is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+                }
             }
     }
 }

@@ -19,7 +19,9 @@ use super::load::{load_article, parse, text_of};
 use crate::io::limits::Limits;
 use crate::io::paths::{absolute, project_dir};
 use crate::io::read::{FileError, open_regular, read_bounded};
-use crate::model::{Article, Problem};
+use chrono::NaiveDate;
+
+use crate::model::{Article, Problem, ReviewStatus};
 
 /// Where the writer's passage list starts.
 const LIST_START: &[u8] = PASSAGES_START.as_bytes();
@@ -35,8 +37,10 @@ pub struct Scan {
     pub articles: usize,
 }
 
-/// Reads the project at `path` and its articles' texts, `batch` articles at a
-/// time, calling `each` on every article (in parallel) and then `sink` with
+/// Reads the project at `path` and the texts of the articles `wanted` admits
+/// (by status and date, as the file lists them; the others are not read),
+/// `batch` articles at a time, calling `each` on every such article (in
+/// parallel) and then `sink` with
 /// the batch's results in article order (on this thread, while the next
 /// batch is read); stops early when `sink` returns `false`. Articles whose
 /// text cannot be read are skipped with a warning, as opening the project
@@ -48,6 +52,7 @@ pub struct Scan {
 pub fn scan<T: Send>(
     path: &Path,
     batch: usize,
+    wanted: impl Fn(ReviewStatus, Option<NaiveDate>) -> bool + Send,
     each: impl Fn(&Article) -> T + Sync,
     mut sink: impl FnMut(Vec<T>) -> bool,
 ) -> Result<Scan, LoadError> {
@@ -99,7 +104,11 @@ pub fn scan<T: Send>(
         let (tx, rx) = std::sync::mpsc::sync_channel(0);
         let reader = s.spawn(move || {
             loop {
-                let chunk: Vec<_> = records.by_ref().take(batch).collect();
+                let chunk: Vec<_> = records
+                    .by_ref()
+                    .filter(|r| wanted(r.status, r.date))
+                    .take(batch)
+                    .collect();
                 if chunk.is_empty() || tx.send(read(chunk)).is_err() {
                     break;
                 }
@@ -196,6 +205,7 @@ mod tests {
         let scan = scan(
             path,
             batch,
+            |_, _| true,
             |a| (a.id.0, a.title.clone(), a.text.as_str().to_owned()),
             |b| {
                 seen.extend(b);
@@ -253,6 +263,20 @@ mod tests {
         assert_eq!(seen.len(), 39);
         assert_eq!(scan.articles, 39);
         assert_eq!(scan.warnings.len(), 1, "{:?}", scan.warnings);
+        // Articles left out by status or date are not read at all: no
+        // warning for the damaged one either.
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let scan = super::scan(
+            &path,
+            3,
+            |status, _| status == crate::model::ReviewStatus::Done,
+            |_| read.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            |_| true,
+        )
+        .unwrap();
+        assert_eq!(read.into_inner(), 0);
+        assert_eq!(scan.articles, 0);
+        assert!(scan.warnings.is_empty(), "{:?}", scan.warnings);
     }
 
     #[test]
@@ -268,6 +292,7 @@ mod tests {
         let scan = scan(
             &path,
             5,
+            |_, _| true,
             |a| {
                 read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 a.id.0
