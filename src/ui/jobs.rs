@@ -165,7 +165,9 @@ impl Job {
                 ui.label(egui::RichText::new("stopping…").weak());
             } else if ui
                 .small_button("Cancel")
-                .on_hover_text("Stop after the files being read now; what was read is kept")
+                .on_hover_text(
+                    "Stop as soon as it can: an import keeps the files read so far, a re-sync changes nothing",
+                )
                 .clicked()
             {
                 self.cancel();
