@@ -211,7 +211,8 @@ fn losing_focus_autosaves_a_recovery_file_that_reopening_offers() {
         );
     let ctx = h2.ctx.clone();
     h2.state_mut().start(&ctx, vec![path.clone()]);
-    h2.run();
+    // The open job finds the autosave; nothing polls for it, so wait.
+    wait_idle(&mut h2);
     h2.get_by_label("Restore").click();
     wait_idle(&mut h2);
     assert_eq!(h2.state().project().annotations().len(), 1);
