@@ -37,6 +37,9 @@ pub struct Project {
     pub(crate) tag_counts: HashMap<TagId, usize>,
 }
 
+/// Passages [`Project::validate`] checks at once, on every core.
+const PASSAGES_AT_ONCE: usize = 1 << 16;
+
 impl PartialEq for Project {
     fn eq(&self, o: &Self) -> bool {
         self.memo == o.memo
@@ -155,13 +158,19 @@ impl Project {
             unavailable,
             ..Project::default()
         };
-        for a in articles {
-            if p.articles.contains_key(&a.id) {
-                problems.push(problem(a.id, "appears twice"));
-                continue;
+        // Built from the sorted articles in one go, which fills the map's
+        // nodes (inserting one by one leaves them about half empty). The
+        // first of two articles with one id is kept, as the file has them.
+        let mut articles = articles;
+        articles.sort_by_key(|a| a.id);
+        articles.dedup_by(|later, kept| {
+            let twice = later.id == kept.id;
+            if twice {
+                problems.push(problem(later.id, "appears twice"));
             }
-            p.articles.insert(a.id, a);
-        }
+            twice
+        });
+        p.articles = articles.into_iter().map(|a| (a.id, a)).collect();
         p.annotations = annotations;
         for o in orphans {
             let id = o.annotation.id;
@@ -177,14 +186,20 @@ impl Project {
 
     /// Rebuilds the derived indexes.
     pub(crate) fn reindex(&mut self) {
-        self.by_article.clear();
         self.tag_counts.clear();
+        // Each article's passages in id order, then each set built in one
+        // go, with full nodes.
+        let mut ids: HashMap<ArticleId, Vec<AnnotationId>> = HashMap::new();
         for a in self.annotations.values() {
-            self.by_article.entry(a.article).or_default().insert(a.id);
+            ids.entry(a.article).or_default().push(a.id);
             for t in &a.tags {
                 *self.tag_counts.entry(*t).or_insert(0) += 1;
             }
         }
+        self.by_article = ids
+            .into_iter()
+            .map(|(article, ids)| (article, ids.into_iter().collect()))
+            .collect();
         self.by_hash = self
             .articles
             .values()
@@ -263,18 +278,25 @@ impl Project {
                 ));
             }
         }
-        // A million passages at 100,000 articles: checked on every core.
-        let passages: Vec<(&Annotation, bool)> = self
+        // A million passages at 100,000 articles: checked on every core, a
+        // slice at a time (a list of them all would be a transient 15 MB
+        // at the end of an open, when its memory peaks).
+        let mut passages = self
             .annotations
             .values()
             .map(|a| (a, false))
             .chain(self.orphans.values().map(|o| (&o.annotation, true)))
-            .collect();
-        out.par_extend(
-            passages
-                .par_iter()
-                .flat_map_iter(|&(a, orphan)| self.passage_problems(a, orphan)),
-        );
+            .peekable();
+        let mut slice: Vec<(&Annotation, bool)> = Vec::with_capacity(PASSAGES_AT_ONCE);
+        while passages.peek().is_some() {
+            slice.clear();
+            slice.extend(passages.by_ref().take(PASSAGES_AT_ONCE));
+            out.par_extend(
+                slice
+                    .par_iter()
+                    .flat_map_iter(|&(a, orphan)| self.passage_problems(a, orphan)),
+            );
+        }
         out
     }
 

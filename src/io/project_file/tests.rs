@@ -623,3 +623,32 @@ fn a_passage_listed_twice_is_reported_by_its_id() {
     assert_eq!(problems[0].location, id.to_string());
     assert_eq!(problems[0].message, "appears twice");
 }
+
+#[test]
+fn an_article_listed_twice_is_reported_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let p = sample(dir.path());
+    let good = to_ron(&p, &path, TextStorage::Inline).unwrap();
+    let line = good
+        .lines()
+        .find(|l| l.trim_start().starts_with("(id: ") && l.contains(", hash: "))
+        .expect("an article line");
+    let id: u64 = line
+        .trim_start()
+        .strip_prefix("(id: ")
+        .and_then(|r| r.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the article's id");
+    let bad = good.replacen(line, &format!("{line}\n{line}"), 1);
+    let e = from_ron(&bad, &path).unwrap_err();
+    let LoadError::Invalid { problems, .. } = &e else {
+        panic!("expected Invalid, got {e}")
+    };
+    let twice: Vec<_> = problems
+        .iter()
+        .filter(|p| p.message == "appears twice")
+        .collect();
+    assert_eq!(twice.len(), 1, "{e}");
+    assert_eq!(twice[0].location, crate::model::ArticleId(id).to_string());
+}
