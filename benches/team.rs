@@ -19,7 +19,7 @@ use gloss::model::{Project, Span, Stamp, TagId, Timestamp, ops};
 fn code(p: &mut Project, who: &str, spans: &[(gloss::model::ArticleId, Span, TagId)]) {
     let stamp = Stamp {
         at: Timestamp::from_unix(1_700_000_000),
-        by: Some(who.to_owned()),
+        by: Some(who.into()),
     };
     let actions = spans
         .iter()

@@ -68,7 +68,7 @@ impl Build {
         }
         let stamp = Stamp {
             at: Timestamp::from_unix(1_700_000_100),
-            by: Some(who.to_owned()),
+            by: Some(who.into()),
         };
         let a = ops::add_annotation(
             &self.p,
@@ -166,7 +166,7 @@ fn shape(p: &Project) -> Shape {
                 a.span.end(),
                 gloss::exchange::tag_paths(p, a),
                 a.note.clone(),
-                a.author.clone(),
+                a.author.as_deref().map(str::to_owned),
             )
         })
         .collect()

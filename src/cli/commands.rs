@@ -244,7 +244,7 @@ fn export_project(
             .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
         project_path: Some(project_file::absolute(path)),
         texts_in_folder: opened.storage == project_file::TextStorage::Folder,
-        analyst: global.stamp().by.unwrap_or_default(),
+        analyst: global.stamp().by.as_deref().unwrap_or_default().to_owned(),
     };
     let format = format.format();
     for c in format.cautions(project) {

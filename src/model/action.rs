@@ -431,12 +431,12 @@ impl Project {
                 let a = self.annotation_mut(annotation)?;
                 let old = std::mem::replace(&mut a.note, note);
                 let old_mod = std::mem::replace(&mut a.modified, modified);
-                let old_by = std::mem::replace(&mut a.note_by, by);
+                let old_by = std::mem::replace(&mut a.note_by, by.map(std::sync::Arc::from));
                 Ok(Action::SetAnnotationNote {
                     annotation,
                     note: old,
                     modified: old_mod,
-                    by: old_by,
+                    by: old_by.as_deref().map(str::to_owned),
                 })
             }
             Action::AddOrphan(o) => {

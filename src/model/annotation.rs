@@ -1,5 +1,7 @@
 //! Annotations: tagged passages of an article.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -64,8 +66,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 pub struct Stamp {
     /// When.
     pub at: Timestamp,
-    /// Who, when known.
-    pub by: Option<String>,
+    /// Who, when known (shared by every passage the change makes).
+    pub by: Option<Arc<str>>,
 }
 
 impl Stamp {
@@ -74,7 +76,7 @@ impl Stamp {
     pub fn now(by: Option<String>) -> Self {
         Self {
             at: Timestamp::now(),
-            by,
+            by: by.map(Arc::from),
         }
     }
 }
@@ -131,8 +133,10 @@ pub struct Annotation {
     pub tags: TagSet,
     /// The analyst's note on the passage.
     pub note: String,
-    /// Who made it, when known.
-    pub author: Option<String>,
+    /// Who made it, when known. Shared: a project has a handful of
+    /// analysts and a million passages, and opening it gives the passages
+    /// of one analyst one name between them.
+    pub author: Option<Arc<str>>,
     /// When it was made.
     pub created: Timestamp,
     /// When it last changed.
@@ -140,8 +144,9 @@ pub struct Annotation {
     /// Set on reviewed ("gold") passages: who decided, from which passages
     /// (boxed: most passages have none, and this keeps every passage small).
     pub adjudication: Option<Box<Adjudication>>,
-    /// Who last wrote the note, when known and not the author.
-    pub note_by: Option<String>,
+    /// Who last wrote the note, when known and not the author (shared, as
+    /// the author is).
+    pub note_by: Option<Arc<str>>,
 }
 
 /// Where a reviewed ("gold") passage came from. Gold passages form their own

@@ -185,7 +185,8 @@ pub fn adjudicate(
         Decision::AcceptBoth => d.a.into_iter().chain(d.b).collect(),
     };
     let from: Vec<AnnotationId> = d.a.into_iter().chain(d.b).collect();
-    let by = stamp.by.clone().unwrap_or_else(|| GOLD.to_owned());
+    let by = stamp.by.as_deref().unwrap_or(GOLD).to_owned();
+    let author: std::sync::Arc<str> = by.as_str().into();
     let mut actions = Vec::new();
     for id in pick {
         let src = project.annotation(id)?;
@@ -203,7 +204,7 @@ pub fn adjudicate(
             tags: src.tags.clone(),
             note: src.note.clone(),
             note_by: src.note_by.clone(),
-            author: Some(by.clone()),
+            author: Some(author.clone()),
             created: stamp.at,
             modified: stamp.at,
             adjudication: Some(Box::new(Adjudication {

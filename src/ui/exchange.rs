@@ -45,7 +45,13 @@ impl GlossApp {
                 name: self.project_name(),
                 project_path: self.path.clone(),
                 texts_in_folder: self.storage == crate::io::project_file::TextStorage::Folder,
-                analyst: self.settings.stamp().by.unwrap_or_default(),
+                analyst: self
+                    .settings
+                    .stamp()
+                    .by
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_owned(),
             },
             out,
             protected: self.protected(),

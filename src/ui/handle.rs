@@ -22,7 +22,7 @@ impl GlossApp {
                     &mut a
                     && by.is_none()
                 {
-                    *by = self.settings.stamp().by;
+                    *by = self.settings.stamp().by.as_deref().map(str::to_owned);
                 }
                 self.apply(a);
             }

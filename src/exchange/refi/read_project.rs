@@ -502,7 +502,7 @@ impl Reader<'_, '_> {
                 .attr("creatingUser")
                 .and_then(|g| self.b.users.get(&g.to_ascii_lowercase()))
                 .filter(|n| n.as_str() != super::grammar::DEFAULT_USER)
-                .cloned();
+                .map(|n| std::sync::Arc::from(n.as_str()));
             let created = parse_time(sel.attr("creationDateTime")).unwrap_or_else(Timestamp::now);
             let modified = parse_time(sel.attr("modifiedDateTime")).unwrap_or(created);
             // Identical spans on the same article merge into one passage.

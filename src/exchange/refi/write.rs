@@ -148,8 +148,9 @@ pub fn shared_code_names(project: &Project) -> Vec<(String, Vec<String>)> {
 fn users(project: &Project, analyst: &str) -> Vec<String> {
     let mut v: Vec<String> = project
         .annotations()
-        .filter_map(|a| a.author.clone())
-        .filter(|a| a != analyst)
+        .filter_map(|a| a.author.as_deref())
+        .filter(|a| *a != analyst)
+        .map(str::to_owned)
         .collect();
     v.sort();
     v.dedup();

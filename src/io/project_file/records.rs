@@ -290,6 +290,31 @@ impl AnnotationRec<'_> {
     }
 }
 
+/// The analyst names this thread has given out (a few at most).
+const NAMES_KEPT: usize = 64;
+
+thread_local! {
+    static NAMES: std::cell::RefCell<Vec<std::sync::Arc<str>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An analyst's name as a passage keeps it: one shared copy per name and
+/// reading thread, not one per passage (a million passages are written by
+/// a handful of analysts). Names past the first [`NAMES_KEPT`] a thread
+/// has seen are not shared.
+fn shared_name(name: &str) -> std::sync::Arc<str> {
+    NAMES.with_borrow_mut(|names| {
+        if let Some(n) = names.iter().find(|n| ***n == *name) {
+            return n.clone();
+        }
+        let n: std::sync::Arc<str> = name.into();
+        if names.len() < NAMES_KEPT {
+            names.push(n.clone());
+        }
+        n
+    })
+}
+
 /// What a passage record says its text reads, to compare with the text
 /// once it is read (within one open; never stored): a fingerprint of the
 /// quote and of whichever of prefix and suffix the record has, whose
@@ -359,8 +384,8 @@ pub(super) fn annotation_of(r: AnnotationRec<'_>) -> Result<Annotation, Problem>
         span,
         tags: r.tags.into_iter().collect(),
         note: r.note.into_owned(),
-        note_by: r.note_by.map(Cow::into_owned),
-        author: r.author.map(Cow::into_owned),
+        note_by: r.note_by.as_deref().map(shared_name),
+        author: r.author.as_deref().map(shared_name),
         created: r.created,
         modified: r.modified.unwrap_or(r.created),
         adjudication: r.adjudicated.map(|c| Box::new(c.into_owned())),
@@ -504,6 +529,28 @@ impl Serialize for Orphans<'_> {
 mod tests {
     use super::*;
     use crate::model::Text;
+
+    #[test]
+    fn a_thread_gives_each_name_out_once_and_keeps_only_so_many() {
+        let ann = shared_name("ann");
+        assert!(std::sync::Arc::ptr_eq(&ann, &shared_name("ann")));
+        assert!(!std::sync::Arc::ptr_eq(&ann, &shared_name("bob")));
+        // A thread of its own, so what this one kept does not count.
+        std::thread::spawn(|| {
+            for i in 0..NAMES_KEPT {
+                let name = format!("analyst {i}");
+                assert!(std::sync::Arc::ptr_eq(
+                    &shared_name(&name),
+                    &shared_name(&name)
+                ));
+            }
+            let past = shared_name("one too many");
+            assert_eq!(&*past, "one too many");
+            assert!(!std::sync::Arc::ptr_eq(&past, &shared_name("one too many")));
+        })
+        .join()
+        .unwrap();
+    }
 
     proptest::proptest! {
         /// A record made from the text at a span matches it, with or
