@@ -277,7 +277,8 @@ impl GlossApp {
             None => (None, (0, 0)),
         };
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui, &mut msgs));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        let listed = listing.map(Vec::len);
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui, listed));
         egui::Panel::left("articles")
             .resizable(true)
             .default_size(330.0)

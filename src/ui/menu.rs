@@ -185,16 +185,22 @@ impl GlossApp {
         });
     }
 
-    pub(super) fn status_bar(&self, ui: &mut egui::Ui) {
+    /// The status bar; `listed`: how many articles a project being opened
+    /// has listed so far (its passages and tags are not counted yet).
+    pub(super) fn status_bar(&self, ui: &mut egui::Ui, listed: Option<usize>) {
         ui.horizontal(|ui| {
             let p = self.project();
-            ui.label(format!(
-                "{} articles · {} passages · {} tags",
-                p.articles().len(),
-                p.annotations().len(),
-                p.codebook().len()
-            ));
-            if p.orphans().len() > 0 {
+            if let Some(n) = listed {
+                ui.label(format!("{n} articles · opening…"));
+            } else {
+                ui.label(format!(
+                    "{} articles · {} passages · {} tags",
+                    p.articles().len(),
+                    p.annotations().len(),
+                    p.codebook().len()
+                ));
+            }
+            if listed.is_none() && p.orphans().len() > 0 {
                 ui.label(
                     RichText::new(format!("· {} orphaned", p.orphans().len()))
                         .color(Color32::from_rgb(200, 120, 0)),
