@@ -200,6 +200,17 @@ impl Text {
         (start, end)
     }
 
+    /// A walker that converts ascending char offsets to byte offsets in one
+    /// pass over the text, without the char index (see [`Walker`]).
+    #[must_use]
+    pub fn walker(&self) -> Walker<'_> {
+        Walker {
+            text: self,
+            char: 0,
+            byte: 0,
+        }
+    }
+
     /// Byte offset `skip` chars after the char starting at byte `from`
     /// (which must be before the end of the text, `skip` chars or more).
     fn advance(&self, from: usize, skip: usize) -> usize {
@@ -357,6 +368,55 @@ fn marks_of(bytes: &[u8]) -> (usize, Vec<usize>) {
     (count, marks)
 }
 
+/// Converts char offsets to byte offsets walking forward through a
+/// [`Text`], for a caller that has many spans of one text in order of their
+/// starts: it reads the text once and never builds the text's char index
+/// (an eighth of a non-ASCII text's size in memory, kept once built), which
+/// checking a million passages at open would otherwise build for every text.
+pub struct Walker<'a> {
+    text: &'a Text,
+    /// Where the walk is: a char offset below the text's length, and the
+    /// byte its char starts at.
+    char: usize,
+    byte: usize,
+}
+
+impl Walker<'_> {
+    /// The byte offset of char offset `c` ([`Text::byte_of`]). Fastest when
+    /// offsets come in ascending order; one that goes back starts the walk
+    /// again from the beginning.
+    pub fn byte_of(&mut self, c: usize) -> usize {
+        let t = self.text;
+        if c >= t.char_len {
+            return t.s.len();
+        }
+        if t.is_ascii() {
+            return c;
+        }
+        if c < self.char {
+            (self.char, self.byte) = (0, 0);
+        }
+        self.byte = t.advance(self.byte, c - self.char);
+        self.char = c;
+        self.byte
+    }
+
+    /// The byte range of `span` ([`Text::bytes_of`]), its end found from its
+    /// start.
+    pub fn bytes_of(&mut self, span: Span) -> std::ops::Range<usize> {
+        let t = self.text;
+        let start = self.byte_of(span.start());
+        let end = if span.end() >= t.char_len {
+            t.s.len()
+        } else if t.is_ascii() {
+            span.end()
+        } else {
+            t.advance(start, span.len())
+        };
+        start..end
+    }
+}
+
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
         self.s == other.s
@@ -468,6 +528,28 @@ mod tests {
             prop_assert_eq!(exact, &s[t.byte_of(span.start())..t.byte_of(span.end())]);
             prop_assert_eq!(before, t.before(span.start(), n));
             prop_assert_eq!(after, t.after(span.end(), n));
+        }
+
+        #[test]
+        fn a_walker_agrees_with_each_offset_found_alone(
+            s in "(a|\\PC|é|ж|😀){0,900}",
+            ends in proptest::collection::vec((0usize..1000, 0usize..1000), 0..40),
+            sorted in proptest::bool::ANY,
+        ) {
+            let t = Text::new(s.as_str());
+            let mut spans: Vec<Span> =
+                ends.iter().map(|&(a, b)| Span::new(a.min(b), a.max(b)).unwrap()).collect();
+            // In order of their starts, as the walker is meant to be used,
+            // or in any order, which it must still get right.
+            if sorted {
+                spans.sort_by_key(|s| s.start());
+            }
+            let mut w = t.walker();
+            for span in spans {
+                let (start, end) = t.bytes_of(span);
+                prop_assert_eq!(w.bytes_of(span), start..end, "{}", span);
+                prop_assert_eq!(w.byte_of(span.end()), end, "{}", span);
+            }
         }
 
         #[test]

@@ -526,19 +526,34 @@ fn check_quotes(
         .filter(|a| !unavailable.contains_key(&a.id))
         .map(|a| (a.id, &a.text))
         .collect();
-    let passages: Vec<&Annotation> = annotations.values().collect();
-    // Every quote is checked on every core without copying it; only a
-    // passage that fails is looked at again, to say what the text reads.
-    let matches: Vec<bool> = passages
-        .par_iter()
-        .zip(quotes.par_iter())
-        .map(|(a, quote)| match texts.get(&a.article) {
-            Some(text) if a.span.end() <= text.char_len() => quote.matches(text, a.span),
-            _ => true,
+    // Each article's passages in the order of their starts, so one walk
+    // through its text finds every span's bytes without the text's char
+    // index. Every article is checked on every core, without copying a
+    // quote; only a passage that fails is looked at again, to say what the
+    // text reads.
+    let mut passages: Vec<(&Annotation, QuoteCheck)> =
+        annotations.values().zip(quotes.iter().copied()).collect();
+    passages.sort_by_key(|(a, _)| (a.article, a.span.start()));
+    let mut failed: Vec<(&Annotation, QuoteCheck)> = passages
+        .par_chunk_by(|(x, _), (y, _)| x.article == y.article)
+        .flat_map_iter(|group| {
+            let text = texts.get(&group[0].0.article).copied();
+            let mut walker = text.map(Text::walker);
+            group
+                .iter()
+                .filter(move |(a, quote)| match (text, walker.as_mut()) {
+                    (Some(text), Some(w)) if a.span.end() <= text.char_len() => {
+                        !quote.matches_at(text, a.span, w.bytes_of(a.span))
+                    }
+                    _ => false,
+                })
         })
+        .map(|(a, q)| (*a, *q))
         .collect();
-    for ((a, matches), quote) in passages.into_iter().zip(matches).zip(quotes) {
-        if !matches && let Some(text) = texts.get(&a.article) {
+    drop(passages);
+    failed.sort_by_key(|(a, _)| a.id);
+    for (a, quote) in failed {
+        if let Some(text) = texts.get(&a.article) {
             problems.push(problem(
                 a.id,
                 format!(

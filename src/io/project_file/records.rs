@@ -348,12 +348,26 @@ impl QuoteCheck {
 
     /// Whether the text at `span` is what the record says: its quote, and
     /// its prefix and suffix where the record has them.
+    #[cfg(test)]
     pub(super) fn matches(self, text: &crate::model::Text, span: Span) -> bool {
+        let (start, end) = text.bytes_of(span);
+        self.matches_at(text, span, start..end)
+    }
+
+    /// [`QuoteCheck::matches`] of a span whose byte range is known (it must
+    /// be the span's, as [`crate::model::Text::bytes_of`] gives it).
+    pub(super) fn matches_at(
+        self,
+        text: &crate::model::Text,
+        span: Span,
+        bytes: std::ops::Range<usize>,
+    ) -> bool {
         let context = self.0 & CONTEXT;
         let hash = if context == 0 {
-            fingerprint(text.slice(span), "", "")
+            fingerprint(&text.as_str()[bytes], "", "")
         } else {
-            let (exact, prefix, suffix) = Quote::parts(text, span);
+            let (exact, prefix, suffix) =
+                text.around_bytes(span, bytes, crate::model::annotation::CONTEXT_CHARS);
             fingerprint(
                 exact,
                 if self.0 & HAS_PREFIX == 0 { "" } else { prefix },
