@@ -520,14 +520,19 @@ fn print_articles(out: &mut dyn Write, path: &Path, json: bool) -> Result<u8> {
 fn print_stats(out: &mut dyn Write, path: &Path, json: bool, by: TimeBucket) -> Result<u8> {
     let opened = session::read(path)?;
     let project = &opened.project;
-    let mut s = stats::stats(project);
-    if by == TimeBucket::Week {
-        s.timeline = stats::timeline(project, stats::Bucket::Week);
-    }
     if json {
+        let mut s = stats::stats(project);
+        if by == TimeBucket::Week {
+            s.timeline = stats::timeline(project, stats::Bucket::Week);
+        }
         serde_json::to_writer_pretty(&mut *out, &s)?;
         writeln!(out)?;
         return Ok(0);
+    }
+    // The table per article is written as it is made, not held whole.
+    let (mut s, per_article) = stats::summary_and_articles(project);
+    if by == TimeBucket::Week {
+        s.timeline = stats::timeline(project, stats::Bucket::Week);
     }
     writeln!(
         out,
@@ -602,9 +607,18 @@ fn print_stats(out: &mut dyn Write, path: &Path, json: bool, by: TimeBucket) -> 
             )?;
         }
     }
-    if !s.per_article.is_empty() {
+    print_per_article(out, per_article)
+}
+
+/// The passages-per-article table of `gloss stats`, written as it is made.
+fn print_per_article(
+    out: &mut dyn Write,
+    per_article: impl Iterator<Item = stats::ArticleStats>,
+) -> Result<u8> {
+    let mut per_article = per_article.peekable();
+    if per_article.peek().is_some() {
         writeln!(out, "\npassages per article")?;
-        for a in &s.per_article {
+        for a in per_article {
             let tags: Vec<String> = a.per_tag.iter().map(|(t, n)| format!("{t} {n}")).collect();
             writeln!(
                 out,
