@@ -498,7 +498,7 @@ fn a_damaged_text_fails_check_is_repaired_and_never_stops_the_project() {
             .articles()
             .find(|a| a.meta.file_name == "port.txt")
             .unwrap();
-        a.hash.0.clone()
+        a.hash.0.to_string()
     };
     let text_file = d.join("p.texts").join(format!("{port_hash}.txt"));
     let good = fs::read(&text_file).unwrap();

@@ -79,16 +79,17 @@ pub enum SourceFormat {
     Pdf,
 }
 
-/// A content hash of an article's normalised text (BLAKE3, hex).
+/// A content hash of an article's normalised text (BLAKE3, hex). Shared
+/// when cloned: the project's index by hash holds the article's own copy.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct ContentHash(pub String);
+pub struct ContentHash(pub std::sync::Arc<str>);
 
 impl ContentHash {
     /// Hashes normalised text.
     #[must_use]
     pub fn of(text: &str) -> Self {
-        Self(blake3::hash(text.as_bytes()).to_hex().to_string())
+        Self(blake3::hash(text.as_bytes()).to_hex().as_str().into())
     }
 }
 

@@ -691,7 +691,7 @@ fn not_read(rec: ArticleRec<'static>, base: &Path) -> LoadedArticle {
         Some(bytes) => resolve(base, &path_from_bytes(bytes)),
         None => resolve(base, Path::new(rec.source.as_ref())),
     };
-    let hash = ContentHash(rec.hash.clone().into_owned());
+    let hash = ContentHash(rec.hash.as_ref().into());
     let unavailable = Unavailable {
         chars: rec.chars,
         reason: "its text was not read (records only)".into(),
@@ -738,7 +738,7 @@ pub(super) fn load_article(
         Some(bytes) => resolve(base, &path_from_bytes(bytes)),
         None => resolve(base, Path::new(rec.source.as_ref())),
     };
-    let hash = ContentHash(rec.hash.to_string());
+    let hash = ContentHash(rec.hash.as_ref().into());
     let Some(Got {
         text: got,
         mut warning,

@@ -96,7 +96,8 @@ pub fn find(project: &Project, path: &Path) -> Leftovers {
         }
     }
     let texts = dir.join(texts_folder_name(&path));
-    let mut referenced: HashSet<String> = project.articles().map(|a| a.hash.0.clone()).collect();
+    let mut referenced: HashSet<String> =
+        project.articles().map(|a| a.hash.0.to_string()).collect();
     hashes_in(&backup_path(&path), &mut referenced);
     hashes_in(&recovery_path(&path), &mut referenced);
     if let Ok(entries) = std::fs::read_dir(&texts) {
