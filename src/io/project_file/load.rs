@@ -526,11 +526,9 @@ fn check_quotes(
         .filter(|a| !unavailable.contains_key(&a.id))
         .map(|a| (a.id, &a.text))
         .collect();
-    // Each article's passages in the order of their starts, so one walk
-    // through its text finds every span's bytes without the text's char
-    // index. Every article is checked on every core, without copying a
-    // quote; only a passage that fails is looked at again, to say what the
-    // text reads.
+    // Each article's passages by start: one walk through its text finds
+    // their bytes without its char index. On every core, without copying a
+    // quote; a passage that fails is looked at again to say what it reads.
     let mut passages: Vec<(&Annotation, QuoteCheck)> =
         annotations.values().zip(quotes.iter().copied()).collect();
     passages.sort_by_key(|(a, _)| (a.article, a.span.start()));
