@@ -601,54 +601,48 @@ fn articles_are_written_in_parallel_to_the_same_bytes() {
     }
 }
 
-#[test]
-fn a_passage_listed_twice_is_reported_by_its_id() {
+/// The sample project's file with its first record line that `pick` picks
+/// listed twice: that line, and the problems reading the file reports.
+fn listed_twice(pick: impl Fn(&str) -> bool) -> (String, Vec<crate::model::Problem>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.ron");
-    let p = sample(dir.path());
-    let good = to_ron(&p, &path, TextStorage::Inline).unwrap();
+    let good = to_ron(&sample(dir.path()), &path, TextStorage::Inline).unwrap();
     let line = good
         .lines()
-        .find(|l| l.trim_start().starts_with("(id: ") && l.contains(" quote: "))
-        .expect("a passage line");
+        .find(|l| l.trim_start().starts_with("(id: ") && pick(l))
+        .expect("a record line")
+        .to_owned();
+    let bad = good.replacen(&line, &format!("{line}\n{line}"), 1);
+    match from_ron(&bad, &path) {
+        Err(LoadError::Invalid { problems, .. }) => (line, problems),
+        Err(e) => panic!("expected Invalid, got {e}"),
+        Ok(_) => panic!("a file with {line} twice was read"),
+    }
+}
+
+#[test]
+fn a_passage_listed_twice_is_reported_by_its_id() {
+    let (line, problems) = listed_twice(|l| l.contains(" quote: "));
     let uuid = line.split('"').nth(1).expect("the passage's id");
     let id = AnnotationId::from_uuid_text(uuid).expect("a passage id");
-    assert!(p.annotation(id).is_some(), "{line}");
-    let bad = good.replacen(line, &format!("{line}\n{line}"), 1);
-    let e = from_ron(&bad, &path).unwrap_err();
-    let LoadError::Invalid { problems, .. } = &e else {
-        panic!("expected Invalid, got {e}")
-    };
-    assert_eq!(problems.len(), 1, "{e}");
+    assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].location, id.to_string());
     assert_eq!(problems[0].message, "appears twice");
 }
 
 #[test]
 fn an_article_listed_twice_is_reported_by_its_id() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.ron");
-    let p = sample(dir.path());
-    let good = to_ron(&p, &path, TextStorage::Inline).unwrap();
-    let line = good
-        .lines()
-        .find(|l| l.trim_start().starts_with("(id: ") && l.contains(", hash: "))
-        .expect("an article line");
+    let (line, problems) = listed_twice(|l| l.contains(", hash: "));
     let id: u64 = line
         .trim_start()
         .strip_prefix("(id: ")
         .and_then(|r| r.split(',').next())
         .and_then(|n| n.parse().ok())
         .expect("the article's id");
-    let bad = good.replacen(line, &format!("{line}\n{line}"), 1);
-    let e = from_ron(&bad, &path).unwrap_err();
-    let LoadError::Invalid { problems, .. } = &e else {
-        panic!("expected Invalid, got {e}")
-    };
     let twice: Vec<_> = problems
         .iter()
         .filter(|p| p.message == "appears twice")
         .collect();
-    assert_eq!(twice.len(), 1, "{e}");
+    assert_eq!(twice.len(), 1, "{problems:?}");
     assert_eq!(twice[0].location, crate::model::ArticleId(id).to_string());
 }
