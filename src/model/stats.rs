@@ -196,7 +196,8 @@ fn tag_paths(project: &Project) -> BTreeMap<TagId, String> {
     cb.iter().map(|t| (t.id, cb.path(t.id))).collect()
 }
 
-/// [`summary`] of the passages [`by_article`] gave.
+/// The summary of [`summary_and_articles`] (everything but the per-article
+/// figures) from the passages [`by_article`] gave.
 fn summary_of(project: &Project, tagged: &[(&Article, Vec<&Annotation>)]) -> Stats {
     use super::article::ReviewStatus;
     // Each tag's passages, articles and chars covered, counted article by
