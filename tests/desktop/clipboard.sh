@@ -28,7 +28,10 @@ xvfb=$!
 app=""
 cleanup() { [ -n "$app" ] && kill "$app" 2>/dev/null; kill "$xvfb" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-for _ in $(seq 50); do [ -e /tmp/.X11-unix/X$d ] && break; sleep 0.1; done
+# Up to 30 s: on a loaded machine Xvfb has taken more than the 5 s this
+# used to allow, and the window then failed to connect.
+for _ in $(seq 300); do [ -e /tmp/.X11-unix/X$d ] && break; sleep 0.1; done
+[ -e /tmp/.X11-unix/X$d ] || { echo "clipboard.sh: Xvfb :$d did not start in 30 s" >&2; exit 1; }
 export DISPLAY=":$d" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" HOME="$work"
 export XDG_RUNTIME_DIR="$work/run"; mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 
