@@ -160,15 +160,10 @@ impl Cover {
 /// Computes the project's figures.
 #[must_use]
 pub fn stats(project: &Project) -> Stats {
-    let tagged = by_article(project);
-    let paths = tag_paths(project);
+    let (summary, per_article) = summary_and_articles(project);
     Stats {
-        // Article by article on every core, in order.
-        per_article: tagged
-            .par_iter()
-            .map(|(a, passages)| article_stats(a, passages, &paths))
-            .collect(),
-        ..summary_of(project, &tagged)
+        per_article: per_article.collect(),
+        ..summary
     }
 }
 
