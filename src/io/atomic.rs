@@ -200,7 +200,9 @@ pub fn write_with(
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut tmp = builder.tempfile_in(&dir).map_err(io_err)?;
-    {
+    if opts.sync {
+        write_syncing_ahead(tmp.as_file_mut(), write).map_err(io_err)?;
+    } else {
         let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         write(&mut w).map_err(io_err)?;
         w.flush().map_err(io_err)?;
@@ -216,9 +218,13 @@ pub fn write_with(
     }
     if opts.backup && existing.is_some() {
         let bak = backup_path(&target);
+        let old = hold_large(&bak);
         let _ = std::fs::remove_file(&bak);
         if std::fs::hard_link(&target, &bak).is_err() {
             std::fs::copy(&target, &bak).map_err(io_err)?;
+        }
+        if let Some(old) = old {
+            std::thread::spawn(move || drop(old));
         }
     }
     tmp.persist(&target).map_err(|e| io_err(e.error))?;
@@ -226,6 +232,121 @@ pub fn write_with(
         sync_dir(&dir);
     }
     Ok(())
+}
+
+/// The file at `path` held open when it is a large regular file, so that
+/// removing it does not free it: the kernel drops a file's cached pages when
+/// its last link and handle go, about 0.15 s for a 190 MB project file's
+/// backup, which the caller then drops on a thread of its own instead of
+/// making the save wait.
+fn hold_large(path: &Path) -> Option<File> {
+    const LARGE: u64 = 16 << 20;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    (m.is_file() && m.len() >= LARGE)
+        .then(|| File::open(path).ok())
+        .flatten()
+}
+
+/// Bytes written between two flushes to disk started in the background.
+const SYNC_AHEAD_BYTES: u64 = 8 << 20;
+
+/// Writes what `write` produces into `file`, flushing it to disk in the
+/// background as it grows: every [`SYNC_AHEAD_BYTES`] a thread of its own
+/// syncs what is written so far while writing goes on, so the final sync
+/// before the rename waits only for the last few megabytes. The kernel
+/// would otherwise start writing a large file back only at that sync (on a
+/// machine with memory to spare it holds gigabytes of dirty pages first):
+/// for a 190 MB project file the sync alone took about half a second after
+/// the writing. Small files never start the thread. An error of a
+/// background sync fails the write: it is reported once per open file, so
+/// the final sync might not see it again.
+fn write_syncing_ahead(
+    file: &mut File,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    std::thread::scope(|scope| {
+        let mut ahead = SyncAhead {
+            file,
+            since: 0,
+            scope,
+            syncer: None,
+        };
+        {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut ahead);
+            write(&mut w)?;
+            w.flush()?;
+        }
+        ahead.finish()
+    })
+}
+
+/// A file that starts a background sync of itself every
+/// [`SYNC_AHEAD_BYTES`] written (see [`write_syncing_ahead`]).
+struct SyncAhead<'f, 'scope, 'env> {
+    file: &'f mut File,
+    since: u64,
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    /// The syncing thread, once started, and the way to ask it for a sync.
+    syncer: Option<(
+        std::sync::mpsc::SyncSender<()>,
+        std::thread::ScopedJoinHandle<'scope, std::io::Result<()>>,
+    )>,
+}
+
+impl SyncAhead<'_, '_, '_> {
+    /// Asks for a sync of what is written so far; one already asked for
+    /// and not yet started covers it. An error is returned when the syncing
+    /// thread stopped on one.
+    fn sync_soon(&mut self) -> std::io::Result<()> {
+        if self.syncer.is_none() {
+            // Without a second handle, the final sync does it all.
+            let Ok(clone) = self.file.try_clone() else {
+                return Ok(());
+            };
+            let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+            let handle = self.scope.spawn(move || {
+                for () in rx {
+                    clone.sync_data()?;
+                }
+                Ok(())
+            });
+            self.syncer = Some((tx, handle));
+        }
+        if let Some((tx, _)) = &self.syncer
+            && let Err(std::sync::mpsc::TrySendError::Disconnected(())) = tx.try_send(())
+        {
+            return self.finish();
+        }
+        Ok(())
+    }
+
+    /// Stops the syncing thread, with its error if it had one.
+    fn finish(&mut self) -> std::io::Result<()> {
+        match self.syncer.take() {
+            Some((tx, handle)) => {
+                drop(tx);
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("the syncing thread panicked")))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl Write for SyncAhead<'_, '_, '_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.since += n as u64;
+        if self.since >= SYNC_AHEAD_BYTES {
+            self.since = 0;
+            self.sync_soon()?;
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Writes a named pipe, terminal or device as it is (no temporary file).
@@ -277,6 +398,42 @@ mod tests {
         assert_eq!(std::fs::read(backup_path(&p)).unwrap(), b"one");
         write_atomic(&p, b"three", true).unwrap();
         assert_eq!(std::fs::read(backup_path(&p)).unwrap(), b"two");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    /// Files past [`SYNC_AHEAD_BYTES`] are synced in the background while
+    /// written, and a backup past `hold_large`'s size is freed on a thread
+    /// of its own: neither changes what ends up on disk.
+    #[test]
+    fn large_files_are_written_whole_and_backed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("p.ron");
+        let big = |fill: u8| {
+            let mut v = vec![fill; 20 << 20];
+            v[12_345] = b'!';
+            v
+        };
+        // Written in uneven pieces, so the syncs start mid-write.
+        let write = |fill: u8| {
+            let data = big(fill);
+            write_with(&p, WriteOptions::PROJECT, |w| {
+                data.chunks(777_777).try_for_each(|c| w.write_all(c))
+            })
+        };
+        for fill in [b'a', b'b', b'c'] {
+            write(fill).unwrap();
+        }
+        assert!(std::fs::read(&p).unwrap() == big(b'c'));
+        assert!(std::fs::read(backup_path(&p)).unwrap() == big(b'b'));
+        // A write that fails after a background sync started leaves the file
+        // and its backup as they were, and no temporary file.
+        let failed = write_with(&p, WriteOptions::PROJECT, |w| {
+            w.write_all(&big(b'd')[..12 << 20])?;
+            Err(std::io::Error::other("stopped"))
+        });
+        assert!(failed.is_err());
+        assert!(std::fs::read(&p).unwrap() == big(b'c'));
+        assert!(std::fs::read(backup_path(&p)).unwrap() == big(b'b'));
         assert!(leftovers(dir.path()).is_empty());
     }
 
