@@ -536,6 +536,11 @@ fn leftovers_are_reported_and_collected_but_referenced_texts_are_kept() {
     run_ok(d, &["tag", "p.ron", "--match", "port", "--tag", "Place"], 0);
     write(&d.join(".p.ron.Ab12Cd.tmp"), "x".repeat(1000));
     write(&d.join("p.texts/.abc.txt.Zz9.tmp"), "half a text");
+    // What a first save killed while writing its texts folder leaves.
+    write(
+        &d.join(".p.texts.4242.tmp/a.txt"),
+        "a text of a folder never renamed",
+    );
     let orphan = format!("{}.txt", "0".repeat(64));
     write(&d.join("p.texts").join(&orphan), "nobody names me");
     // A text only the backup names is kept.
@@ -549,16 +554,18 @@ fn leftovers_are_reported_and_collected_but_referenced_texts_are_kept() {
     let texts_before = fs::read_dir(d.join("p.texts")).unwrap().count();
     let out = run_ok(d, &["check", "p.ron"], 0);
     assert!(out.stdout.contains(".p.ron.Ab12Cd.tmp"), "{out:?}");
+    assert!(out.stdout.contains(".p.texts.4242.tmp"), "{out:?}");
     assert!(out.stdout.contains(&orphan), "{out:?}");
     assert!(!out.stdout.contains(&bak_only), "{out:?}");
     assert!(out.stdout.contains("--gc"), "{out:?}");
     let out = run_ok(d, &["check", "p.ron", "--gc"], 0);
     assert!(
         out.stdout
-            .contains("removed 2 temporary files and 1 unreferenced text"),
+            .contains("removed 3 temporary files and 1 unreferenced text"),
         "{out:?}"
     );
     assert!(!d.join(".p.ron.Ab12Cd.tmp").exists());
+    assert!(!d.join(".p.texts.4242.tmp").exists());
     assert!(!d.join("p.texts").join(&orphan).exists());
     assert!(d.join("p.texts").join(&bak_only).exists());
     assert_eq!(
@@ -896,4 +903,19 @@ fn a_kill_during_an_import_never_leaves_a_short_text_under_its_name() {
         }
     }
     assert!(kills > 0, "no run was interrupted; the test proves nothing");
+    // A first import writes its texts folder under a temporary name and
+    // renames it whole: what the kills left of those is collected.
+    let _ = std::fs::remove_dir_all(d.join("p.texts"));
+    let _ = std::fs::remove_file(d.join("p.ron"));
+    run_ok(d, &["import", "p.ron", "in"], 0);
+    assert_eq!(std::fs::read_dir(d.join("p.texts")).unwrap().count(), 300);
+    run_ok(d, &["check", "p.ron", "--gc"], 0);
+    let temp_folders: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(".p.texts.") && Path::new(n).extension().is_some_and(|e| e == "tmp")
+        })
+        .collect();
+    assert!(temp_folders.is_empty(), "{temp_folders:?}");
 }

@@ -440,9 +440,12 @@ fn write_texts(
             })
         }
     };
+    let articles: Vec<&crate::model::Article> = folder_texts(project).collect();
+    if std::fs::symlink_metadata(folder).is_err() && !articles.is_empty() {
+        return write_new_folder(&articles, folder);
+    }
     std::fs::create_dir_all(folder).map_err(io_err(folder))?;
     // Looked up on every core: one stat per text adds up at 100,000.
-    let articles: Vec<&crate::model::Article> = folder_texts(project).collect();
     let missing: Vec<_> = articles
         .into_par_iter()
         .filter_map(|a| {
@@ -513,6 +516,79 @@ fn write_texts(
 }
 
 /// Flushes everything written to the file system holding `folder` (Linux
+/// Writes the texts of `articles` into the folder `folder`, which does not
+/// exist yet (a project's first save, or a save under a new name): into a
+/// temporary folder beside it, flushed to disk together, then renamed into
+/// place at once. Renaming 100,000 texts one by one took 2.5 s of a
+/// 100,000-article import; a crash still leaves either the whole folder or
+/// only the temporary one (`.NAME.PID.tmp`, which `gloss check --gc`
+/// removes). Should the folder appear meanwhile, the texts are moved into
+/// it one by one, as [`write_texts`] does. Returns how many were written.
+pub(super) fn write_new_folder(
+    articles: &[&crate::model::Article],
+    folder: &Path,
+) -> Result<usize, SaveError> {
+    let err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| {
+            SaveError::Write(WriteError::Io {
+                path: p.clone(),
+                source,
+            })
+        }
+    };
+    let tmp = temp_name(folder, std::process::id());
+    // Left by a crashed process that had the same id.
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Some(parent) = folder.parent() {
+        std::fs::create_dir_all(parent).map_err(err(parent))?;
+    }
+    std::fs::create_dir(&tmp).map_err(err(&tmp))?;
+    let fill = || -> Result<Vec<PathBuf>, SaveError> {
+        let mut names = Vec::with_capacity(articles.len());
+        let mut seen = std::collections::HashSet::with_capacity(articles.len());
+        for a in articles.iter().filter(|a| seen.insert(&a.hash)) {
+            let name = text_file_name(&a.hash);
+            let p = tmp.join(&name);
+            std::fs::File::create(&p)
+                .and_then(|mut f| f.write_all(a.text.as_str().as_bytes()))
+                .map_err(err(&p))?;
+            names.push(PathBuf::from(name));
+        }
+        if !sync_file_system(&tmp) {
+            names.par_iter().try_for_each(|n| {
+                let p = tmp.join(n);
+                std::fs::File::open(&p)
+                    .and_then(|f| f.sync_all())
+                    .map_err(err(&p))
+            })?;
+            sync_dir(&tmp);
+        }
+        if std::fs::rename(&tmp, folder).is_err() {
+            std::fs::create_dir_all(folder).map_err(err(folder))?;
+            for n in &names {
+                let to = folder.join(n);
+                std::fs::rename(tmp.join(n), &to).map_err(err(&to))?;
+            }
+            sync_dir(folder);
+            let _ = std::fs::remove_dir(&tmp);
+        }
+        Ok(names)
+    };
+    match fill() {
+        Ok(names) => {
+            if let Some(parent) = folder.parent() {
+                sync_dir(parent);
+            }
+            Ok(names.len())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Err(e)
+        }
+    }
+}
+
 /// `syncfs`, which also reports write-back errors since Linux 5.8); `false`
 /// when that could not be done (the caller flushes file by file).
 fn sync_file_system(folder: &Path) -> bool {

@@ -646,3 +646,46 @@ fn an_article_listed_twice_is_reported_by_its_id() {
     assert_eq!(twice.len(), 1, "{problems:?}");
     assert_eq!(twice[0].location, crate::model::ArticleId(id).to_string());
 }
+
+/// A first save writes its texts folder whole under a temporary name and
+/// renames it; should the folder appear meanwhile, the texts are moved into
+/// it one by one and what was there stays.
+#[test]
+fn a_new_texts_folder_is_written_whole_or_merged_into_one_that_appeared() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = sample(dir.path());
+    let articles: Vec<_> = p.articles().collect();
+    let names = |folder: &Path| -> BTreeSet<String> {
+        std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let expected: BTreeSet<String> = articles
+        .iter()
+        .map(|a| super::text_file_name(&a.hash))
+        .collect();
+    let fresh = dir.path().join("fresh.texts");
+    assert_eq!(super::save::write_new_folder(&articles, &fresh).unwrap(), 2);
+    assert_eq!(names(&fresh), expected);
+    let appeared = dir.path().join("appeared.texts");
+    std::fs::create_dir(&appeared).unwrap();
+    std::fs::write(appeared.join("other.txt"), "kept").unwrap();
+    assert_eq!(
+        super::save::write_new_folder(&articles, &appeared).unwrap(),
+        2
+    );
+    let mut with_other = expected.clone();
+    with_other.insert("other.txt".into());
+    assert_eq!(names(&appeared), with_other);
+    for a in &articles {
+        let text = std::fs::read_to_string(appeared.join(super::text_file_name(&a.hash))).unwrap();
+        assert_eq!(text, a.text.as_str());
+    }
+    // No temporary folder is left.
+    let temp: Vec<_> = names(dir.path())
+        .into_iter()
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
+        .collect();
+    assert!(temp.is_empty(), "{temp:?}");
+}

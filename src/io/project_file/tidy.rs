@@ -29,8 +29,9 @@ pub fn mark_process_start() {
 /// Files left behind, with their sizes in bytes.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Leftovers {
-    /// Temporary files of interrupted saves (`.NAME.ron.*.tmp`, and
-    /// `.*.tmp` in the texts folder).
+    /// Temporary files of interrupted saves (`.NAME.ron.*.tmp`, `.*.tmp`
+    /// in the texts folder, and folders `.NAME.texts.*.tmp` of a first save's
+    /// texts).
     pub temp_files: Vec<(PathBuf, u64)>,
     /// Texts in the texts folder that neither the project nor its backup
     /// nor its recovery file names.
@@ -74,8 +75,21 @@ fn is_temp(name: &str) -> bool {
     Path::new(name).extension().is_some_and(|e| e == "tmp")
 }
 
+/// A file's size, or the total size of a folder's files (a temporary texts
+/// folder holds only files).
 fn size(path: &Path) -> u64 {
-    std::fs::symlink_metadata(path).map_or(0, |m| m.len())
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(path).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .filter(std::fs::Metadata::is_file)
+                .map(|m| m.len())
+                .sum()
+        }),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
 }
 
 /// Lists the leftovers beside the project at `path`, whose content is
@@ -86,11 +100,13 @@ pub fn find(project: &Project, path: &Path) -> Leftovers {
     let dir = project_dir(&path);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let prefix = format!(".{name}.");
+    // A first save writes its texts folder under a temporary name.
+    let texts_prefix = format!(".{}.", texts_folder_name(&path));
     let mut out = Leftovers::default();
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.filter_map(Result::ok) {
             let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with(&prefix) && is_temp(&n) {
+            if (n.starts_with(&prefix) || n.starts_with(&texts_prefix)) && is_temp(&n) {
                 out.temp_files.push((e.path(), size(&e.path())));
             }
         }
@@ -136,7 +152,13 @@ pub fn remove(found: &Leftovers) -> Result<Leftovers, (PathBuf, std::io::Error)>
         if !old {
             continue;
         }
-        match std::fs::remove_file(p) {
+        let is_dir = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        let gone = if is_dir {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        };
+        match gone {
             Ok(()) => removed.temp_files.push((p.clone(), *n)),
             Err(e) => {
                 first_error.get_or_insert((p.clone(), e));
