@@ -125,14 +125,14 @@ fn import(
     let opts = import::Options {
         external_sources: external.map(Path::to_path_buf),
     };
-    let imported = import::import(&opened.project, paths, &opts, &|done, total| {
+    let mut imported = import::import(&opened.project, paths, &opts, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
     bar.finish_and_clear();
     opened
         .project
-        .apply(imported.action.clone())
+        .apply(imported.take_action())
         .context("adding what was imported")?;
     opened.save(global)?;
     for (severity, line) in import::report_lines(&imported) {

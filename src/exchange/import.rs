@@ -84,6 +84,18 @@ pub struct Imported {
 }
 
 impl Imported {
+    /// The step to apply, taken out (an import of 100,000 articles is not
+    /// copied to be applied); an empty step is left in its place.
+    pub fn take_action(&mut self) -> Action {
+        std::mem::replace(
+            &mut self.action,
+            Action::Batch {
+                label: String::new(),
+                actions: Vec::new(),
+            },
+        )
+    }
+
     /// True when something could not be imported or kept (exit status 1).
     #[must_use]
     pub fn lost_something(&self) -> bool {

@@ -10,6 +10,7 @@ use super::project::{Project, check_tag_name};
 use super::span::Span;
 use super::tagset::TagSet;
 use super::text::Text;
+use rayon::prelude::*;
 
 /// One change to a project.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,9 +206,23 @@ impl Project {
     pub fn apply(&mut self, action: Action) -> Result<Action, ModelError> {
         match action {
             Action::Batch { label, actions } => {
+                // The texts of added articles are hashed on every core first:
+                // an import adds thousands (each is hashed, so that an
+                // article's hash is always its text's).
+                let hashes: Vec<Option<ContentHash>> = actions
+                    .par_iter()
+                    .map(|a| match a {
+                        Action::AddArticle(a) => Some(ContentHash::of(a.text.as_str())),
+                        _ => None,
+                    })
+                    .collect();
                 let mut inverses = Vec::with_capacity(actions.len());
-                for a in actions {
-                    match self.apply(a) {
+                for (a, hash) in actions.into_iter().zip(hashes) {
+                    let done = match (a, hash) {
+                        (Action::AddArticle(a), Some(hash)) => self.insert_article(*a, hash),
+                        (a, _) => self.apply(a),
+                    };
+                    match done {
                         Ok(inv) => inverses.push(inv),
                         Err(e) => {
                             for inv in inverses.into_iter().rev() {
@@ -484,17 +499,24 @@ impl Project {
     }
 
     fn add_article(&mut self, a: Article) -> Result<Action, ModelError> {
+        let hash = ContentHash::of(a.text.as_str());
+        self.insert_article(a, hash)
+    }
+
+    /// Adds an article whose text's hash is `hash` (whatever its `hash`
+    /// field says).
+    fn insert_article(&mut self, a: Article, hash: ContentHash) -> Result<Action, ModelError> {
         if self.articles.contains_key(&a.id) {
             return Err(ModelError::ArticleExists(a.id));
         }
         if a.id.0 >= self.next.next().article {
             return Err(ModelError::UnallocatedId(a.id.0));
         }
-        if let Some(other) = self.by_hash.get(&a.hash) {
+        if let Some(other) = self.by_hash.get(&hash) {
             return Err(ModelError::DuplicateText(*other));
         }
         let mut a = a;
-        a.hash = ContentHash::of(a.text.as_str());
+        a.hash = hash;
         let id = a.id;
         self.by_hash.insert(a.hash.clone(), id);
         self.articles.insert(id, a);

@@ -529,3 +529,47 @@ fn tagging_matches_counts_new_passages_and_numbers_them_in_article_order() {
     let again = ops::tag_matches(&p, &ids, &re, "A", &stamp, 2).unwrap();
     assert_eq!(again.passages, 0);
 }
+
+/// An added article's hash is always its text's, whatever the action says,
+/// alone or in a batch (whose texts are hashed on every core first); a
+/// batch adding a text the project has is refused whole.
+#[test]
+fn added_articles_get_their_texts_hash_alone_or_in_a_batch() {
+    let mut p = sample();
+    let article = |p: &Project, text: &str| {
+        let id = p.ids().article();
+        crate::model::Article {
+            id,
+            source: std::path::PathBuf::from(format!("/tmp/{}.txt", id.0)),
+            hash: crate::model::ContentHash::of("not this text"),
+            text: Text::new(text),
+            meta: crate::model::Metadata::default(),
+            title: format!("Article {}", id.0),
+            status: ReviewStatus::Unread,
+            note: String::new(),
+            note_by: None,
+            added: None,
+        }
+    };
+    let alone = article(&p, "One text.");
+    let alone_id = alone.id;
+    p.apply(Action::AddArticle(Box::new(alone))).unwrap();
+    let batch: Vec<_> = ["Two.", "Three, Zoë."]
+        .iter()
+        .map(|t| article(&p, t))
+        .collect();
+    let ids: Vec<_> = batch.iter().map(|a| a.id).collect();
+    p.apply(ops::add_articles(batch)).unwrap();
+    for id in ids.into_iter().chain([alone_id]) {
+        let a = p.article(id).unwrap();
+        assert_eq!(a.hash, crate::model::ContentHash::of(a.text.as_str()));
+        assert_eq!(p.article_by_hash(&a.hash), Some(id));
+    }
+    let before = p.articles().len();
+    let again = vec![article(&p, "Four."), article(&p, "Two.")];
+    assert!(matches!(
+        p.apply(ops::add_articles(again)),
+        Err(ModelError::DuplicateText(_))
+    ));
+    assert_eq!(p.articles().len(), before);
+}

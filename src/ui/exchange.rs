@@ -129,7 +129,7 @@ impl GlossApp {
                     presence,
                     restored_from,
                 } => self.finish_open(&path, result, presence, restored_from.as_deref()),
-                Done::Imported(imported) => self.finish_import(&imported),
+                Done::Imported(imported) => self.finish_import(*imported),
                 Done::Resynced {
                     action,
                     summary,
@@ -192,10 +192,10 @@ impl GlossApp {
     }
 
     /// Applies what an import job prepared and says what happened.
-    fn finish_import(&mut self, imported: &Imported) {
+    fn finish_import(&mut self, mut imported: Imported) {
         let before = self.project().articles().len();
         let first_new = imported.articles.imported.first().copied();
-        if let Err(e) = self.session.apply(imported.action.clone()) {
+        if let Err(e) = self.session.apply(imported.take_action()) {
             self.toast(
                 format!("The project changed while importing, so nothing was imported ({e}); import again"),
                 true,
@@ -230,7 +230,7 @@ impl GlossApp {
         } else {
             self.dialog = Some(Dialog::ImportReport {
                 summary,
-                lines: import::report_lines(imported),
+                lines: import::report_lines(&imported),
             });
         }
     }
