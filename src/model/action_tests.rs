@@ -22,6 +22,23 @@ fn t0() -> Timestamp {
     Timestamp::from_unix(1_700_000_000)
 }
 
+/// A new article of `p` with `text`, whose record says its hash is `hash`.
+fn new_article(p: &Project, text: &str, hash: crate::model::ContentHash) -> crate::model::Article {
+    let id = p.ids().article();
+    crate::model::Article {
+        id,
+        source: std::path::PathBuf::from(format!("/tmp/{}.txt", id.0)),
+        hash,
+        text: Text::new(text),
+        meta: crate::model::Metadata::default(),
+        title: format!("Article {}", id.0),
+        status: ReviewStatus::Unread,
+        note: String::new(),
+        note_by: None,
+        added: None,
+    }
+}
+
 fn sample() -> Project {
     project(&[
         "Putin warned of [“military measures”]{Threat/Military} if [NATO]{Actor} expands. [Kraków]{Place} reacted.",
@@ -352,20 +369,8 @@ fn build(p: &Project, op: &Op) -> Option<Action> {
             text: Text::new(text),
         }),
         Op::AddArticle(text) => {
-            let id = p.ids().article();
-            let text = Text::new(text);
-            Some(Action::AddArticle(Box::new(crate::model::Article {
-                id,
-                source: std::path::PathBuf::from(format!("/tmp/{}.txt", id.0)),
-                hash: crate::model::ContentHash::of(text.as_str()),
-                text,
-                meta: crate::model::Metadata::default(),
-                title: format!("Article {}", id.0),
-                status: ReviewStatus::Unread,
-                note: String::new(),
-                note_by: None,
-                added: None,
-            })))
+            let hash = crate::model::ContentHash::of(&text);
+            Some(Action::AddArticle(Box::new(new_article(p, &text, hash))))
         }
         Op::Orphan(i) => {
             let a = p.annotation(pick(&anns, i)?)?.clone();
@@ -536,21 +541,8 @@ fn tagging_matches_counts_new_passages_and_numbers_them_in_article_order() {
 #[test]
 fn added_articles_get_their_texts_hash_alone_or_in_a_batch() {
     let mut p = sample();
-    let article = |p: &Project, text: &str| {
-        let id = p.ids().article();
-        crate::model::Article {
-            id,
-            source: std::path::PathBuf::from(format!("/tmp/{}.txt", id.0)),
-            hash: crate::model::ContentHash::of("not this text"),
-            text: Text::new(text),
-            meta: crate::model::Metadata::default(),
-            title: format!("Article {}", id.0),
-            status: ReviewStatus::Unread,
-            note: String::new(),
-            note_by: None,
-            added: None,
-        }
-    };
+    let article =
+        |p: &Project, text: &str| new_article(p, text, crate::model::ContentHash::of("not this"));
     let alone = article(&p, "One text.");
     let alone_id = alone.id;
     p.apply(Action::AddArticle(Box::new(alone))).unwrap();

@@ -431,15 +431,6 @@ fn write_texts(
     repair: &[ContentHash],
     known: Option<Known<'_>>,
 ) -> Result<usize, SaveError> {
-    let io_err = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| {
-            SaveError::Write(WriteError::Io {
-                path: p.clone(),
-                source,
-            })
-        }
-    };
     let articles: Vec<&crate::model::Article> = folder_texts(project).collect();
     if std::fs::symlink_metadata(folder).is_err() && !articles.is_empty() {
         return write_new_folder(&articles, folder);
@@ -509,22 +500,13 @@ pub(super) fn write_new_folder(
     articles: &[&crate::model::Article],
     folder: &Path,
 ) -> Result<usize, SaveError> {
-    let err = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| {
-            SaveError::Write(WriteError::Io {
-                path: p.clone(),
-                source,
-            })
-        }
-    };
     let tmp = temp_name(folder, std::process::id());
     // Left by a crashed process that had the same id.
     let _ = std::fs::remove_dir_all(&tmp);
     if let Some(parent) = folder.parent() {
-        std::fs::create_dir_all(parent).map_err(err(parent))?;
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
-    std::fs::create_dir(&tmp).map_err(err(&tmp))?;
+    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
     let fill = || -> Result<Vec<PathBuf>, SaveError> {
         let mut seen = std::collections::HashSet::with_capacity(articles.len());
         let files: Vec<(PathBuf, &str)> = articles
@@ -532,17 +514,17 @@ pub(super) fn write_new_folder(
             .filter(|a| seen.insert(&a.hash))
             .map(|a| (tmp.join(text_file_name(&a.hash)), a.text.as_str()))
             .collect();
-        create_durably(&tmp, &files).map_err(|(p, e)| err(&p)(e))?;
+        create_durably(&tmp, &files).map_err(|(p, e)| io_err(&p)(e))?;
         sync_dir(&tmp);
         let names: Vec<PathBuf> = files
             .iter()
             .filter_map(|(p, _)| p.file_name().map(PathBuf::from))
             .collect();
         if std::fs::rename(&tmp, folder).is_err() {
-            std::fs::create_dir_all(folder).map_err(err(folder))?;
+            std::fs::create_dir_all(folder).map_err(io_err(folder))?;
             for n in &names {
                 let to = folder.join(n);
-                std::fs::rename(tmp.join(n), &to).map_err(err(&to))?;
+                std::fs::rename(tmp.join(n), &to).map_err(io_err(&to))?;
             }
             sync_dir(folder);
             let _ = std::fs::remove_dir(&tmp);
@@ -560,6 +542,17 @@ pub(super) fn write_new_folder(
             let _ = std::fs::remove_dir_all(&tmp);
             Err(e)
         }
+    }
+}
+
+/// The error of a file operation on `p` in a save.
+fn io_err(p: &Path) -> impl Fn(std::io::Error) -> SaveError + use<> {
+    let p = p.to_path_buf();
+    move |source| {
+        SaveError::Write(WriteError::Io {
+            path: p.clone(),
+            source,
+        })
     }
 }
 
