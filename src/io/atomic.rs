@@ -280,41 +280,71 @@ fn write_syncing_ahead(
     })
 }
 
+/// A thread of its own that flushes something to disk whenever asked,
+/// while the asker goes on writing; a request made while one waits is
+/// covered by it. The first error stops the thread and is returned by
+/// [`Flusher::finish`]: a write-back error is reported once per open file,
+/// so a later flush might not see it again.
+pub(crate) struct Flusher<'scope> {
+    tx: std::sync::mpsc::SyncSender<()>,
+    handle: std::thread::ScopedJoinHandle<'scope, std::io::Result<()>>,
+}
+
+impl<'scope> Flusher<'scope> {
+    /// Starts the thread in `scope`, running `flush` on each request.
+    pub(crate) fn start(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        mut flush: impl FnMut() -> std::io::Result<()> + Send + 'scope,
+    ) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
+        let handle = scope.spawn(move || {
+            for () in rx {
+                flush()?;
+            }
+            Ok(())
+        });
+        Self { tx, handle }
+    }
+
+    /// Asks for a flush; `false` when the thread stopped on an error.
+    pub(crate) fn ask(&self) -> bool {
+        !matches!(
+            self.tx.try_send(()),
+            Err(std::sync::mpsc::TrySendError::Disconnected(()))
+        )
+    }
+
+    /// Stops the thread, with its error if it had one.
+    pub(crate) fn finish(self) -> std::io::Result<()> {
+        drop(self.tx);
+        self.handle
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the flushing thread panicked")))
+    }
+}
+
 /// A file that starts a background sync of itself every
 /// [`SYNC_AHEAD_BYTES`] written (see [`write_syncing_ahead`]).
 struct SyncAhead<'f, 'scope, 'env> {
     file: &'f mut File,
     since: u64,
     scope: &'scope std::thread::Scope<'scope, 'env>,
-    /// The syncing thread, once started, and the way to ask it for a sync.
-    syncer: Option<(
-        std::sync::mpsc::SyncSender<()>,
-        std::thread::ScopedJoinHandle<'scope, std::io::Result<()>>,
-    )>,
+    /// Started at the first request.
+    syncer: Option<Flusher<'scope>>,
 }
 
 impl SyncAhead<'_, '_, '_> {
-    /// Asks for a sync of what is written so far; one already asked for
-    /// and not yet started covers it. An error is returned when the syncing
-    /// thread stopped on one.
+    /// Asks for a sync of what is written so far. An error is returned when
+    /// the syncing thread stopped on one.
     fn sync_soon(&mut self) -> std::io::Result<()> {
         if self.syncer.is_none() {
             // Without a second handle, the final sync does it all.
             let Ok(clone) = self.file.try_clone() else {
                 return Ok(());
             };
-            let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
-            let handle = self.scope.spawn(move || {
-                for () in rx {
-                    clone.sync_data()?;
-                }
-                Ok(())
-            });
-            self.syncer = Some((tx, handle));
+            self.syncer = Some(Flusher::start(self.scope, move || clone.sync_data()));
         }
-        if let Some((tx, _)) = &self.syncer
-            && let Err(std::sync::mpsc::TrySendError::Disconnected(())) = tx.try_send(())
-        {
+        if self.syncer.as_ref().is_some_and(|f| !f.ask()) {
             return self.finish();
         }
         Ok(())
@@ -322,15 +352,7 @@ impl SyncAhead<'_, '_, '_> {
 
     /// Stops the syncing thread, with its error if it had one.
     fn finish(&mut self) -> std::io::Result<()> {
-        match self.syncer.take() {
-            Some((tx, handle)) => {
-                drop(tx);
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("the syncing thread panicked")))
-            }
-            None => Ok(()),
-        }
+        self.syncer.take().map_or(Ok(()), Flusher::finish)
     }
 }
 

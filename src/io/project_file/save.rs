@@ -15,7 +15,7 @@ use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, SaveError, TextStorage,
     text_file_name, texts_folder_name,
 };
-use crate::io::atomic::{WriteError, WriteOptions, sync_dir, write_with};
+use crate::io::atomic::{Flusher, WriteError, WriteOptions, sync_dir, write_with};
 use crate::io::lock::WriteLock;
 use crate::io::paths::{absolute, project_dir, shown};
 use crate::model::{ContentHash, Project};
@@ -507,7 +507,7 @@ pub(super) fn write_new_folder(
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
     std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    let fill = || -> Result<Vec<PathBuf>, SaveError> {
+    let fill = || -> Result<usize, SaveError> {
         let mut seen = std::collections::HashSet::with_capacity(articles.len());
         let files: Vec<(PathBuf, &str)> = articles
             .iter()
@@ -516,27 +516,23 @@ pub(super) fn write_new_folder(
             .collect();
         create_durably(&tmp, &files).map_err(|(p, e)| io_err(&p)(e))?;
         sync_dir(&tmp);
-        let names: Vec<PathBuf> = files
-            .iter()
-            .filter_map(|(p, _)| p.file_name().map(PathBuf::from))
-            .collect();
         if std::fs::rename(&tmp, folder).is_err() {
             std::fs::create_dir_all(folder).map_err(io_err(folder))?;
-            for n in &names {
-                let to = folder.join(n);
-                std::fs::rename(tmp.join(n), &to).map_err(io_err(&to))?;
+            for (p, _) in &files {
+                let to = folder.join(p.file_name().unwrap_or_default());
+                std::fs::rename(p, &to).map_err(io_err(&to))?;
             }
             sync_dir(folder);
             let _ = std::fs::remove_dir(&tmp);
         }
-        Ok(names)
+        Ok(files.len())
     };
     match fill() {
-        Ok(names) => {
+        Ok(written) => {
             if let Some(parent) = folder.parent() {
                 sync_dir(parent);
             }
-            Ok(names.len())
+            Ok(written)
         }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -576,35 +572,23 @@ fn create_durably(dir: &Path, files: &[(PathBuf, &str)]) -> Result<(), (PathBuf,
     #[cfg(not(target_os = "linux"))]
     let fs: Option<std::fs::File> = None;
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<()>(1);
         let flusher = fs.as_ref().filter(|_| files.len() > FLUSH_EVERY).map(|d| {
-            scope.spawn(move || {
-                for () in rx {
-                    match flush_file_system(d) {
-                        Err(e) if e.kind() != std::io::ErrorKind::Unsupported => return Err(e),
-                        _ => {}
-                    }
-                }
-                Ok::<(), std::io::Error>(())
+            Flusher::start(scope, move || match flush_file_system(d) {
+                Err(e) if e.kind() != std::io::ErrorKind::Unsupported => Err(e),
+                _ => Ok(()),
             })
         });
         for (i, (p, text)) in files.iter().enumerate() {
             std::fs::File::create(p)
                 .and_then(|mut f| f.write_all(text.as_bytes()))
                 .map_err(|e| (p.clone(), e))?;
-            if (i + 1) % FLUSH_EVERY == 0 {
-                let _ = tx.try_send(());
+            if (i + 1) % FLUSH_EVERY == 0 && flusher.as_ref().is_some_and(|f| !f.ask()) {
+                break;
             }
         }
-        drop(tx);
-        match flusher.map(std::thread::ScopedJoinHandle::join) {
-            Some(Ok(Err(e))) => Err((dir.to_path_buf(), e)),
-            Some(Err(_)) => Err((
-                dir.to_path_buf(),
-                std::io::Error::other("the flushing thread panicked"),
-            )),
-            _ => Ok(()),
-        }
+        flusher
+            .map_or(Ok(()), Flusher::finish)
+            .map_err(|e| (dir.to_path_buf(), e))
     })?;
     // A flush that fails is reported: its error is not reported again.
     match fs.as_ref().map(flush_file_system) {
