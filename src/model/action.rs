@@ -10,7 +10,6 @@ use super::project::{Project, check_tag_name};
 use super::span::Span;
 use super::tagset::TagSet;
 use super::text::Text;
-use rayon::prelude::*;
 
 /// One change to a project.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,40 +204,7 @@ impl Project {
     )]
     pub fn apply(&mut self, action: Action) -> Result<Action, ModelError> {
         match action {
-            Action::Batch { label, actions } => {
-                // The texts of added articles are hashed on every core first:
-                // an import adds thousands (each is hashed, so that an
-                // article's hash is always its text's).
-                let hashes: Vec<Option<ContentHash>> = actions
-                    .par_iter()
-                    .map(|a| match a {
-                        Action::AddArticle(a) => Some(ContentHash::of(a.text.as_str())),
-                        _ => None,
-                    })
-                    .collect();
-                let mut inverses = Vec::with_capacity(actions.len());
-                for (a, hash) in actions.into_iter().zip(hashes) {
-                    let done = match (a, hash) {
-                        (Action::AddArticle(a), Some(hash)) => self.insert_article(*a, hash),
-                        (a, _) => self.apply(a),
-                    };
-                    match done {
-                        Ok(inv) => inverses.push(inv),
-                        Err(e) => {
-                            for inv in inverses.into_iter().rev() {
-                                // Undoing what was just applied cannot fail.
-                                let _ = self.apply(inv);
-                            }
-                            return Err(e);
-                        }
-                    }
-                }
-                inverses.reverse();
-                Ok(Action::Batch {
-                    label,
-                    actions: inverses,
-                })
-            }
+            Action::Batch { label, actions } => self.apply_batch(label, actions),
             Action::AddArticle(a) => self.add_article(*a),
             Action::RemoveArticle(id) => {
                 self.check_available(id)?;
@@ -359,22 +325,8 @@ impl Project {
                 Ok(Action::SetTagProps { tag, props: old })
             }
             Action::AddAnnotation(a) => {
-                if self.annotations.contains_key(&a.id) || self.orphans.contains_key(&a.id) {
-                    return Err(ModelError::AnnotationExists(a.id));
-                }
-                self.check_tags(&a.tags)?;
-                let art = self
-                    .articles
-                    .get(&a.article)
-                    .ok_or(ModelError::NoSuchArticle(a.article))?;
-                self.check_available(a.article)?;
-                check_span(&art.text, a.span)?;
-                let a = *a;
-                let id = a.id;
-                self.by_article.entry(a.article).or_default().insert(id);
-                self.count_tags(&a.tags, true);
-                self.annotations.insert(id, a);
-                Ok(Action::RemoveAnnotation(id))
+                self.check_new_annotation(&a)?;
+                Ok(self.insert_annotation(*a))
             }
             Action::RemoveAnnotation(id) => {
                 self.check_annotation_available(id)?;
@@ -503,9 +455,37 @@ impl Project {
         self.insert_article(a, hash)
     }
 
+    /// Why passage `a` cannot be added, if it cannot.
+    pub(super) fn check_new_annotation(&self, a: &Annotation) -> Result<(), ModelError> {
+        if self.annotations.contains_key(&a.id) || self.orphans.contains_key(&a.id) {
+            return Err(ModelError::AnnotationExists(a.id));
+        }
+        self.check_tags(&a.tags)?;
+        let art = self
+            .articles
+            .get(&a.article)
+            .ok_or(ModelError::NoSuchArticle(a.article))?;
+        self.check_available(a.article)?;
+        check_span(&art.text, a.span)
+    }
+
+    /// Adds passage `a`, which [`Self::check_new_annotation`] allowed;
+    /// returns the action that removes it.
+    pub(super) fn insert_annotation(&mut self, a: Annotation) -> Action {
+        let id = a.id;
+        self.by_article.entry(a.article).or_default().insert(id);
+        self.count_tags(&a.tags, true);
+        self.annotations.insert(id, a);
+        Action::RemoveAnnotation(id)
+    }
+
     /// Adds an article whose text's hash is `hash` (whatever its `hash`
     /// field says).
-    fn insert_article(&mut self, a: Article, hash: ContentHash) -> Result<Action, ModelError> {
+    pub(super) fn insert_article(
+        &mut self,
+        a: Article,
+        hash: ContentHash,
+    ) -> Result<Action, ModelError> {
         if self.articles.contains_key(&a.id) {
             return Err(ModelError::ArticleExists(a.id));
         }

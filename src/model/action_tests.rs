@@ -565,3 +565,103 @@ fn added_articles_get_their_texts_hash_alone_or_in_a_batch() {
     ));
     assert_eq!(p.articles().len(), before);
 }
+
+/// A long run of added passages in a batch is checked at once: it ends as
+/// adding them one by one does, undoes the same, and one bad passage
+/// anywhere refuses the whole batch with that passage's error.
+#[test]
+fn a_long_run_of_added_passages_is_all_or_nothing() {
+    let (p, ids) = project(&["one two three four five six seven eight nine ten"]);
+    let tag = p.codebook().iter().next().map(|t| t.id);
+    let mut p = p;
+    let tag = tag.unwrap_or_else(|| {
+        let (t, acts) = ops::ensure_tag_path(&p, "T").unwrap();
+        for a in acts {
+            p.apply(a).unwrap();
+        }
+        t
+    });
+    let stamp: super::annotation::Stamp = t0().into();
+    let spans: Vec<Span> = (0..200)
+        .map(|i| Span::new(i % 40, i % 40 + 1 + i / 40).unwrap())
+        .collect();
+    let adds = |p: &Project| -> Vec<Action> {
+        spans
+            .iter()
+            .map(|&s| ops::add_annotation(p, ids[0], s, TagSet::from([tag]), String::new(), &stamp))
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let before = p.clone();
+
+    // One by one, and as one batch: the same project.
+    let actions = adds(&p);
+    let mut one_by_one = p.clone();
+    for a in actions.clone() {
+        one_by_one.apply(a).unwrap();
+    }
+    let mut batched = p.clone();
+    let undo = batched
+        .apply(Action::Batch {
+            label: "run".into(),
+            actions,
+        })
+        .unwrap();
+    assert_eq!(batched, one_by_one);
+    assert_eq!(
+        batched.annotations().len(),
+        before.annotations().len() + 200
+    );
+    assert_eq!(batched.validate(), Vec::new());
+    batched.apply(undo).unwrap();
+    assert_eq!(batched, before);
+
+    // A passage past the text's end, a tag that does not exist, an id
+    // the run used before: the batch is refused with that error, nothing
+    // added.
+    for bad in 0..3 {
+        let mut actions = adds(&p);
+        let Action::AddAnnotation(earlier) = &actions[10] else {
+            unreachable!()
+        };
+        let used = earlier.id;
+        let Action::AddAnnotation(a) = &mut actions[150] else {
+            unreachable!()
+        };
+        let expected = match bad {
+            0 => {
+                a.span = Span::new(5, 500).unwrap();
+                ModelError::SpanOutOfRange {
+                    span: a.span,
+                    len: 48,
+                }
+            }
+            1 => {
+                a.tags = TagSet::from([TagId(999)]);
+                ModelError::NoSuchTag(TagId(999))
+            }
+            _ => {
+                // Ids no longer ascend: the run is applied one by one.
+                a.id = used;
+                ModelError::AnnotationExists(used)
+            }
+        };
+        let mut q = p.clone();
+        let got = q.apply(Action::Batch {
+            label: "run".into(),
+            actions,
+        });
+        assert_eq!(got, Err(expected));
+        assert_eq!(q, before);
+    }
+}
+
+#[test]
+fn a_block_of_passage_ids_follows_every_id_before_it() {
+    let p = sample();
+    let a = p.ids().annotation();
+    let first = p.ids().annotations(1000);
+    let after = p.ids().annotation();
+    assert!(first.0 > a.0);
+    assert!(after.0 >= first.0 + 1000, "the block's last is first + 999");
+}

@@ -2,19 +2,16 @@
 //! and return one action (often a batch) that [`Project::apply`] then applies,
 //! so every user-level change is a single undo step.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use rayon::prelude::*;
-
 use super::action::Action;
 use super::annotation::{Annotation, Orphan, Quote, Stamp, Timestamp};
 use super::article::{Article, ReviewStatus};
-use super::codebook::{Tag, TagProps};
 use super::error::ModelError;
 use super::ids::{AnnotationId, ArticleId, TagId};
-use super::project::{Project, check_tag_name};
+use super::project::Project;
 use super::span::Span;
 use super::tagset::TagSet;
+
+pub use super::tagging::{TagMatches, TagMatchesError, ensure_tag_path, tag_matches, tag_spans};
 
 /// A new annotation on `article` over `span` with `tags`.
 ///
@@ -44,107 +41,6 @@ pub fn add_annotation(
         modified: stamp.at,
         adjudication: None,
     })))
-}
-
-/// Finds the tag at `path` (`Parent/Child`), or builds the actions that create
-/// the missing tags along it. Returns the tag id and the actions (empty when
-/// the tag exists).
-///
-/// # Errors
-/// [`ModelError::BadTagName`] when a path segment is not a valid name.
-pub fn ensure_tag_path(project: &Project, path: &str) -> Result<(TagId, Vec<Action>), ModelError> {
-    let mut parent: Option<TagId> = None;
-    let mut actions = Vec::new();
-    let mut created = 0;
-    for name in path.split('/') {
-        let name = name.trim();
-        check_tag_name(name)?;
-        let existing = if actions.is_empty() {
-            project
-                .codebook()
-                .children(parent)
-                .into_iter()
-                .find(|t| t.props.name == name)
-                .map(|t| t.id)
-        } else {
-            None
-        };
-        let id = if let Some(id) = existing {
-            id
-        } else {
-            let id = project.ids().tag();
-            let colour = super::codebook::PALETTE
-                [(project.codebook().len() + created) % super::codebook::PALETTE.len()];
-            created += 1;
-            actions.push(Action::AddTag(Tag {
-                id,
-                props: TagProps {
-                    name: name.to_owned(),
-                    colour,
-                    parent,
-                    shortcut: None,
-                    description: String::new(),
-                },
-            }));
-            id
-        };
-        parent = Some(id);
-    }
-    parent
-        .map(|p| (p, actions))
-        .ok_or_else(|| ModelError::BadTagName(path.to_owned()))
-}
-
-/// Tags every span in `spans` of `article` with `tag`: spans that already have
-/// an annotation with exactly that span get the tag added (or are skipped if
-/// they have it); the others get a new annotation. Returns the action and the
-/// number of passages newly tagged.
-///
-/// # Errors
-/// When the article does not exist.
-pub fn tag_spans(
-    project: &Project,
-    article: ArticleId,
-    spans: &[Span],
-    tag: TagId,
-    stamp: &Stamp,
-) -> Result<(Vec<Action>, usize), ModelError> {
-    if project.article(article).is_none() {
-        return Err(ModelError::NoSuchArticle(article));
-    }
-    let existing: std::collections::HashMap<Span, &crate::model::Annotation> = project
-        .annotations_of(article)
-        .map(|a| (a.span, a))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut actions = Vec::new();
-    for &span in spans {
-        if span.is_empty() || !seen.insert(span) {
-            continue;
-        }
-        match existing.get(&span) {
-            Some(a) if a.tags.contains(&tag) => {}
-            Some(a) => {
-                let mut tags = a.tags.clone();
-                tags.insert(tag);
-                actions.push(Action::SetAnnotationTags {
-                    annotation: a.id,
-                    tags,
-                    modified: stamp.at,
-                });
-            }
-            None => actions.push(add_annotation(
-                project,
-                article,
-                span,
-                TagSet::from([tag]),
-                String::new(),
-                stamp,
-            )?),
-        }
-    }
-    let n = actions.len();
-    Ok((actions, n))
 }
 
 /// Adds `tag` to an annotation, or removes it; removing the last tag deletes
@@ -484,104 +380,6 @@ pub fn replace_text(
         },
         report,
     ))
-}
-
-/// Why tagging the matches of a pattern was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TagMatchesError {
-    /// More matches than allowed in one command.
-    #[error(
-        "the pattern matches more than {max} passages; nothing was tagged. Narrow the pattern, or raise the limit (gloss tag --max N)"
-    )]
-    TooMany {
-        /// The limit.
-        max: usize,
-    },
-    /// The model refused.
-    #[error(transparent)]
-    Model(#[from] ModelError),
-}
-
-/// What [`tag_matches`] prepared.
-#[derive(Debug)]
-pub struct TagMatches {
-    /// One undoable step: the new tags, then the new passages.
-    pub action: Action,
-    /// Passages newly tagged (new ones and existing ones that got the tag).
-    pub passages: usize,
-    /// Articles with at least one of them.
-    pub articles: usize,
-}
-
-/// Tags every non-empty match of `re` in `articles` with the tag at
-/// `tag_path` (created if missing), as one step: a passage with exactly a
-/// match's span gets the tag added, other matches become new passages.
-/// Matches are counted as they are found, and the whole command is refused
-/// as soon as more than `max` would be tagged, so a pattern that matches
-/// everywhere never exhausts memory.
-///
-/// # Errors
-/// [`TagMatchesError`]; the project is unchanged (ids may be used up).
-pub fn tag_matches(
-    project: &Project,
-    articles: &[ArticleId],
-    re: &regex::Regex,
-    tag_path: &str,
-    stamp: &Stamp,
-    max: usize,
-) -> Result<TagMatches, TagMatchesError> {
-    let (tag, mut actions) = ensure_tag_path(project, tag_path)?;
-    let label = format!("tag matches with {tag_path}");
-    let mut total = 0;
-    let mut with = 0;
-    let targets = articles
-        .iter()
-        .map(|&id| project.article(id).ok_or(ModelError::NoSuchArticle(id)))
-        .collect::<Result<Vec<_>, _>>()?;
-    // The texts are searched on every core; the passages are then made in
-    // article order, so their ids follow it. Matches of passages that
-    // already have the tag make none, so more matches than `max` plus every
-    // passage there is means too many: the search stops there rather than
-    // holding them all.
-    let cap = max.saturating_add(project.annotations().len());
-    let seen = AtomicUsize::new(0);
-    let found: Option<Vec<(ArticleId, Vec<Span>)>> = targets
-        .par_iter()
-        .map(|a| {
-            let id = a.id;
-            if project.unavailable(id).is_some() {
-                return Some((id, Vec::new()));
-            }
-            let mut spans = Vec::new();
-            for span in super::search::match_spans(re, &a.text) {
-                if seen.fetch_add(1, Ordering::Relaxed) >= cap {
-                    return None;
-                }
-                spans.push(span);
-            }
-            Some((id, spans))
-        })
-        .collect();
-    let Some(found) = found else {
-        return Err(TagMatchesError::TooMany { max });
-    };
-    for (id, spans) in found {
-        if spans.is_empty() {
-            continue;
-        }
-        if total + spans.len() > max {
-            return Err(TagMatchesError::TooMany { max });
-        }
-        let (mut acts, n) = tag_spans(project, id, &spans, tag, stamp)?;
-        total += n;
-        with += usize::from(n > 0);
-        actions.append(&mut acts);
-    }
-    Ok(TagMatches {
-        action: Action::Batch { label, actions },
-        passages: total,
-        articles: with,
-    })
 }
 
 /// What [`tag_selection`] prepared.
