@@ -9,13 +9,13 @@
 use std::time::Duration;
 
 /// Frames a second the turning indicator asks for.
-const FPS: f64 = 10.0;
+const FPS: f64 = 5.0;
 /// How often a progress bar is brought up to date.
-const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+const PROGRESS_EVERY: Duration = Duration::from_millis(400);
 
 /// A progress bar of `done` out of `total` (not 0) with `text` on it, at
-/// least `width` wide and wide enough for its text, brought up to date five
-/// times a second while shown.
+/// least `width` wide and wide enough for its text, brought up to date a
+/// few times a second while shown.
 pub fn progress(ui: &mut egui::Ui, done: usize, total: usize, width: f32, text: String) {
     let fraction = (done as f64 / total.max(1) as f64).clamp(0.0, 1.0);
     let font = egui::TextStyle::Button.resolve(ui.style());
@@ -95,13 +95,13 @@ mod tests {
         for d in delays(&times, |ui| {
             super::spinner(ui);
         }) {
-            assert!(d >= Duration::from_millis(90), "spinner asked after {d:?}");
+            assert!(d >= Duration::from_millis(190), "spinner asked after {d:?}");
         }
         for d in delays(&times, |ui| {
             super::progress(ui, 3, 10, 100.0, "3/10".into());
         }) {
             assert!(
-                d >= Duration::from_millis(190),
+                d >= Duration::from_millis(390),
                 "progress asked after {d:?}"
             );
         }

@@ -483,6 +483,13 @@ pub fn show(
     let mut sort_clicked = None;
     let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.4;
     let current_row = current.and_then(|c| list.rows.iter().position(|r| *r == c));
+    // A list longer than the panel shows its scroll bar from the first
+    // frame, not faded in over a dozen (each painted in full).
+    let bar = if list.rows.len() as f32 * row_h > ui.available_height() {
+        egui::scroll_area::ScrollBarVisibility::AlwaysVisible
+    } else {
+        egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
+    };
     let mut table = TableBuilder::new(ui)
         .striped(true)
         .sense(Sense::click())
@@ -497,7 +504,8 @@ pub fn show(
             list.shown_columns.len(),
         )
         .column(Column::auto().at_least(28.0))
-        .min_scrolled_height(0.0);
+        .min_scrolled_height(0.0)
+        .scroll_bar_visibility(bar);
     if let Some(how) = list.scroll_to_current
         && let Some(r) = current_row
     {

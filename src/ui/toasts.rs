@@ -55,6 +55,8 @@ impl Toasts {
             .anchor(egui::Align2::CENTER_BOTTOM, [0.0, -36.0])
             .order(egui::Order::Foreground)
             .interactable(false)
+            // Shown at once: a fade is a dozen frames more to paint.
+            .fade_in(false)
             .show(ctx, |ui| {
                 for t in &self.shown {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
