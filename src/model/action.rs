@@ -471,12 +471,26 @@ impl Project {
 
     /// Adds passage `a`, which [`Self::check_new_annotation`] allowed;
     /// returns the action that removes it.
-    pub(super) fn insert_annotation(&mut self, a: Annotation) -> Action {
+    fn insert_annotation(&mut self, a: Annotation) -> Action {
         let id = a.id;
-        self.by_article.entry(a.article).or_default().insert(id);
-        self.count_tags(&a.tags, true);
+        self.index_passages(std::slice::from_ref(&a));
         self.annotations.insert(id, a);
         Action::RemoveAnnotation(id)
+    }
+
+    /// Adds new passages to the per-article sets and the tag counts, one
+    /// look-up of an article's set for each run of its passages.
+    pub(super) fn index_passages<A: std::borrow::Borrow<Annotation>>(&mut self, passages: &[A]) {
+        for run in passages.chunk_by(|x, y| x.borrow().article == y.borrow().article) {
+            let article = run[0].borrow().article;
+            self.by_article
+                .entry(article)
+                .or_default()
+                .extend(run.iter().map(|a| a.borrow().id));
+            for a in run {
+                self.count_tags(&a.borrow().tags, true);
+            }
+        }
     }
 
     /// Adds an article whose text's hash is `hash` (whatever its `hash`

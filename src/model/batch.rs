@@ -96,9 +96,14 @@ impl Project {
         {
             return Err(e);
         }
+        // Indexed a run of one article at a time (one look-up of its set),
+        // then put in the map.
+        self.index_passages(&run);
         inverses.reserve(run.len());
         for a in run {
-            inverses.push(self.insert_annotation(*a));
+            let id = a.id;
+            self.annotations.insert(id, *a);
+            inverses.push(Action::RemoveAnnotation(id));
         }
         Ok(())
     }
