@@ -334,10 +334,7 @@ impl Project {
                     .annotations
                     .remove(&id)
                     .ok_or(ModelError::NoSuchAnnotation(id))?;
-                if let Some(set) = self.by_article.get_mut(&a.article) {
-                    set.remove(&id);
-                }
-                self.count_tags(&a.tags, false);
+                self.unindex_passages(std::slice::from_ref(&a));
                 Ok(Action::AddAnnotation(Box::new(a)))
             }
             Action::SetAnnotationTags {
@@ -478,6 +475,22 @@ impl Project {
         Action::RemoveAnnotation(id)
     }
 
+    /// Takes removed passages out of the per-article sets and the tag
+    /// counts, one look-up of an article's set for each run of its
+    /// passages.
+    pub(super) fn unindex_passages<A: std::borrow::Borrow<Annotation>>(&mut self, passages: &[A]) {
+        for run in passages.chunk_by(|x, y| x.borrow().article == y.borrow().article) {
+            if let Some(set) = self.by_article.get_mut(&run[0].borrow().article) {
+                for a in run {
+                    set.remove(&a.borrow().id);
+                }
+            }
+            for a in run {
+                self.count_tags(&a.borrow().tags, false);
+            }
+        }
+    }
+
     /// Adds new passages to the per-article sets and the tag counts, one
     /// look-up of an article's set for each run of its passages.
     pub(super) fn index_passages<A: std::borrow::Borrow<Annotation>>(&mut self, passages: &[A]) {
@@ -517,7 +530,7 @@ impl Project {
         Ok(Action::RemoveArticle(id))
     }
 
-    fn check_annotation_available(&self, id: AnnotationId) -> Result<(), ModelError> {
+    pub(super) fn check_annotation_available(&self, id: AnnotationId) -> Result<(), ModelError> {
         match self.annotations.get(&id) {
             Some(a) => self.check_available(a.article),
             None => Ok(()),

@@ -566,76 +566,67 @@ fn added_articles_get_their_texts_hash_alone_or_in_a_batch() {
     assert_eq!(p.articles().len(), before);
 }
 
+/// A project with one article and a tag, and the actions adding 200
+/// passages to it (some with the same span), their ids ascending.
+fn long_run() -> (Project, Vec<Action>) {
+    let (mut p, ids) = project(&["one two three four five six seven eight nine ten"]);
+    let (tag, acts) = ops::ensure_tag_path(&p, "T").unwrap();
+    for a in acts {
+        p.apply(a).unwrap();
+    }
+    let stamp: super::annotation::Stamp = t0().into();
+    let adds = (0..200)
+        .map(|i| {
+            let span = Span::new(i % 40, i % 40 + 1 + i / 40).unwrap();
+            ops::add_annotation(&p, ids[0], span, TagSet::from([tag]), String::new(), &stamp)
+        })
+        .collect::<Result<_, _>>()
+        .unwrap();
+    (p, adds)
+}
+
+/// Checks that the per-article sets and tag counts `p` kept are the ones
+/// rebuilt from its passages (removing an article's last passage may leave
+/// its set empty).
+fn indexes_kept(p: &Project) {
+    let mut rebuilt = p.clone();
+    rebuilt.reindex();
+    let sets = |p: &Project| {
+        let mut sets = p.by_article.clone();
+        sets.retain(|_, s| !s.is_empty());
+        sets
+    };
+    assert_eq!(sets(p), sets(&rebuilt));
+    assert_eq!(p.tag_counts, rebuilt.tag_counts);
+}
+
 /// A long run of added passages in a batch is checked at once: it ends as
-/// adding them one by one does, undoes the same, and one bad passage
+/// adding them one by one does, with the same indexes, and one bad passage
 /// anywhere refuses the whole batch with that passage's error.
 #[test]
 fn a_long_run_of_added_passages_is_all_or_nothing() {
-    let (p, ids) = project(&["one two three four five six seven eight nine ten"]);
-    let tag = p.codebook().iter().next().map(|t| t.id);
-    let mut p = p;
-    let tag = tag.unwrap_or_else(|| {
-        let (t, acts) = ops::ensure_tag_path(&p, "T").unwrap();
-        for a in acts {
-            p.apply(a).unwrap();
-        }
-        t
-    });
-    let stamp: super::annotation::Stamp = t0().into();
-    let spans: Vec<Span> = (0..200)
-        .map(|i| Span::new(i % 40, i % 40 + 1 + i / 40).unwrap())
-        .collect();
-    let adds = |p: &Project| -> Vec<Action> {
-        spans
-            .iter()
-            .map(|&s| ops::add_annotation(p, ids[0], s, TagSet::from([tag]), String::new(), &stamp))
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    let before = p.clone();
-
-    // One by one, and as one batch: the same project.
-    let actions = adds(&p);
+    let (p, actions) = long_run();
     let mut one_by_one = p.clone();
     for a in actions.clone() {
         one_by_one.apply(a).unwrap();
     }
     let mut batched = p.clone();
-    let undo = batched
+    batched
         .apply(Action::Batch {
             label: "run".into(),
             actions,
         })
         .unwrap();
     assert_eq!(batched, one_by_one);
-    assert_eq!(
-        batched.annotations().len(),
-        before.annotations().len() + 200
-    );
+    assert_eq!(batched.annotations().len(), p.annotations().len() + 200);
     assert_eq!(batched.validate(), Vec::new());
-    // The indexes the run keeps are the ones rebuilt from the passages.
-    // (Removing an article's last passage may leave its set empty.)
-    let indexes_kept = |p: &Project| {
-        let mut rebuilt = p.clone();
-        rebuilt.reindex();
-        let sets = |p: &Project| {
-            let mut sets = p.by_article.clone();
-            sets.retain(|_, s| !s.is_empty());
-            sets
-        };
-        assert_eq!(sets(p), sets(&rebuilt));
-        assert_eq!(p.tag_counts, rebuilt.tag_counts);
-    };
-    indexes_kept(&batched);
-    batched.apply(undo).unwrap();
-    assert_eq!(batched, before);
     indexes_kept(&batched);
 
     // A passage past the text's end, a tag that does not exist, an id
     // the run used before: the batch is refused with that error, nothing
     // added.
     for bad in 0..3 {
-        let mut actions = adds(&p);
+        let (p, mut actions) = long_run();
         let Action::AddAnnotation(earlier) = &actions[10] else {
             unreachable!()
         };
@@ -667,8 +658,59 @@ fn a_long_run_of_added_passages_is_all_or_nothing() {
             actions,
         });
         assert_eq!(got, Err(expected));
-        assert_eq!(q, before);
+        assert_eq!(q, p);
+        indexes_kept(&q);
     }
+}
+
+/// A long run of removed passages (undoing a run of added ones) is checked
+/// before any is removed: undoing restores the project and its indexes,
+/// and a passage that does not exist refuses the whole batch with its
+/// error, whether the run is in order or not (then removed one by one).
+#[test]
+fn a_long_run_of_removed_passages_is_all_or_nothing() {
+    let (before, actions) = long_run();
+    let mut p = before.clone();
+    let undo = p
+        .apply(Action::Batch {
+            label: "run".into(),
+            actions,
+        })
+        .unwrap();
+    let Action::Batch {
+        actions: removals, ..
+    } = &undo
+    else {
+        unreachable!()
+    };
+    let Action::RemoveAnnotation(newest) = removals[0] else {
+        unreachable!()
+    };
+    let tagged = p.clone();
+    let in_order = {
+        let mut bad = removals.clone();
+        bad.insert(0, Action::RemoveAnnotation(AnnotationId(newest.0 + 1)));
+        (bad, AnnotationId(newest.0 + 1))
+    };
+    let out_of_order = {
+        let mut bad = removals.clone();
+        bad[100] = Action::RemoveAnnotation(AnnotationId(u128::MAX));
+        (bad, AnnotationId(u128::MAX))
+    };
+    for (bad, missing) in [in_order, out_of_order] {
+        assert_eq!(
+            p.apply(Action::Batch {
+                label: "bad".into(),
+                actions: bad,
+            }),
+            Err(ModelError::NoSuchAnnotation(missing))
+        );
+        assert_eq!(p, tagged);
+        indexes_kept(&p);
+    }
+    p.apply(undo).unwrap();
+    assert_eq!(p, before);
+    indexes_kept(&p);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::annotation::Annotation;
 use super::article::ContentHash;
 use super::error::ModelError;
+use super::ids::AnnotationId;
 use super::project::Project;
 
 /// Runs of added passages shorter than this are applied one by one.
@@ -48,6 +49,15 @@ impl Project {
                         }
                     }
                     self.add_annotations(run, &mut inverses)
+                }
+                (Action::RemoveAnnotation(first), _) => {
+                    let mut run = vec![first];
+                    while let Some((Action::RemoveAnnotation(_), _)) = rest.peek() {
+                        if let Some((Action::RemoveAnnotation(id), _)) = rest.next() {
+                            run.push(id);
+                        }
+                    }
+                    self.remove_annotations(&run, &mut inverses)
                 }
                 (a, _) => self.apply(a).map(|inv| inverses.push(inv)),
             };
@@ -105,6 +115,39 @@ impl Project {
             self.annotations.insert(id, *a);
             inverses.push(Action::RemoveAnnotation(id));
         }
+        Ok(())
+    }
+
+    /// Removes a run of passages as removing each in turn would (undoing a
+    /// run of added ones), pushing the inverse of each one removed. In a
+    /// long run whose ids ascend or descend (so none is another), each is
+    /// checked before any is removed, and each article's set is looked up
+    /// once per run of its passages.
+    fn remove_annotations(
+        &mut self,
+        run: &[AnnotationId],
+        inverses: &mut Vec<Action>,
+    ) -> Result<(), ModelError> {
+        let one_way = run.windows(2).all(|w| w[0] < w[1]) || run.windows(2).all(|w| w[0] > w[1]);
+        if run.len() < RUN_AT_ONCE || !one_way {
+            for &id in run {
+                inverses.push(self.apply(Action::RemoveAnnotation(id))?);
+            }
+            return Ok(());
+        }
+        for &id in run {
+            self.check_annotation_available(id)?;
+            if !self.annotations.contains_key(&id) {
+                return Err(ModelError::NoSuchAnnotation(id));
+            }
+        }
+        let removed: Vec<_> = run
+            .iter()
+            .filter_map(|id| self.annotations.remove(id).map(Box::new))
+            .collect();
+        self.unindex_passages(&removed);
+        inverses.reserve(removed.len());
+        inverses.extend(removed.into_iter().map(Action::AddAnnotation));
         Ok(())
     }
 }
