@@ -329,7 +329,7 @@ impl Project {
                 Ok(self.insert_annotation(*a))
             }
             Action::RemoveAnnotation(id) => {
-                self.check_annotation_available(id)?;
+                self.check_removable(id)?;
                 let a = self
                     .annotations
                     .remove(&id)
@@ -530,7 +530,17 @@ impl Project {
         Ok(Action::RemoveArticle(id))
     }
 
-    pub(super) fn check_annotation_available(&self, id: AnnotationId) -> Result<(), ModelError> {
+    /// Why passage `id` cannot be removed, if it cannot.
+    pub(super) fn check_removable(&self, id: AnnotationId) -> Result<(), ModelError> {
+        self.check_annotation_available(id)?;
+        if self.annotations.contains_key(&id) {
+            Ok(())
+        } else {
+            Err(ModelError::NoSuchAnnotation(id))
+        }
+    }
+
+    fn check_annotation_available(&self, id: AnnotationId) -> Result<(), ModelError> {
         match self.annotations.get(&id) {
             Some(a) => self.check_available(a.article),
             None => Ok(()),

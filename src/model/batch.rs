@@ -1,7 +1,8 @@
 //! Applying [`Action::Batch`]: its actions in order, all or nothing. What
-//! does not depend on the order is done on every core first: the hashes of
-//! added articles' texts, and the checks of a run of added passages (tagging
-//! every match of a pattern adds hundreds of thousands at once).
+//! does not depend on the order is done first, on every core where it
+//! pays: the hashes of added articles' texts, and the checks of a run of
+//! added or removed passages (tagging every match of a pattern, or undoing
+//! it, adds or removes hundreds of thousands at once).
 
 use rayon::prelude::*;
 
@@ -12,7 +13,8 @@ use super::error::ModelError;
 use super::ids::AnnotationId;
 use super::project::Project;
 
-/// Runs of added passages shorter than this are applied one by one.
+/// Runs of added or removed passages shorter than this are applied one by
+/// one.
 const RUN_AT_ONCE: usize = 64;
 
 impl Project {
@@ -43,19 +45,19 @@ impl Project {
                 }
                 (Action::AddAnnotation(first), _) => {
                     let mut run = vec![first];
-                    while let Some((Action::AddAnnotation(_), _)) = rest.peek() {
-                        if let Some((Action::AddAnnotation(a), _)) = rest.next() {
-                            run.push(a);
-                        }
+                    while let Some((Action::AddAnnotation(a), _)) =
+                        rest.next_if(|(a, _)| matches!(a, Action::AddAnnotation(_)))
+                    {
+                        run.push(a);
                     }
                     self.add_annotations(run, &mut inverses)
                 }
                 (Action::RemoveAnnotation(first), _) => {
                     let mut run = vec![first];
-                    while let Some((Action::RemoveAnnotation(_), _)) = rest.peek() {
-                        if let Some((Action::RemoveAnnotation(id), _)) = rest.next() {
-                            run.push(id);
-                        }
+                    while let Some((Action::RemoveAnnotation(id), _)) =
+                        rest.next_if(|(a, _)| matches!(a, Action::RemoveAnnotation(_)))
+                    {
+                        run.push(id);
                     }
                     self.remove_annotations(&run, &mut inverses)
                 }
@@ -136,10 +138,7 @@ impl Project {
             return Ok(());
         }
         for &id in run {
-            self.check_annotation_available(id)?;
-            if !self.annotations.contains_key(&id) {
-                return Err(ModelError::NoSuchAnnotation(id));
-            }
+            self.check_removable(id)?;
         }
         let removed: Vec<_> = run
             .iter()

@@ -572,12 +572,10 @@ fn create_durably(dir: &Path, files: &[(PathBuf, &str)]) -> Result<(), (PathBuf,
     #[cfg(not(target_os = "linux"))]
     let fs: Option<std::fs::File> = None;
     std::thread::scope(|scope| {
-        let flusher = fs.as_ref().filter(|_| files.len() > FLUSH_EVERY).map(|d| {
-            Flusher::start(scope, move || match flush_file_system(d) {
-                Err(e) if e.kind() != std::io::ErrorKind::Unsupported => Err(e),
-                _ => Ok(()),
-            })
-        });
+        let flusher = fs
+            .as_ref()
+            .filter(|_| files.len() > FLUSH_EVERY)
+            .map(|d| Flusher::start(scope, move || flush_file_system(d).map(|_| ())));
         for (i, (p, text)) in files.iter().enumerate() {
             std::fs::File::create(p)
                 .and_then(|mut f| f.write_all(text.as_bytes()))
@@ -592,11 +590,9 @@ fn create_durably(dir: &Path, files: &[(PathBuf, &str)]) -> Result<(), (PathBuf,
     })?;
     // A flush that fails is reported: its error is not reported again.
     match fs.as_ref().map(flush_file_system) {
-        Some(Ok(())) => return Ok(()),
-        Some(Err(e)) if e.kind() != std::io::ErrorKind::Unsupported => {
-            return Err((dir.to_path_buf(), e));
-        }
-        _ => {}
+        Some(Ok(true)) => return Ok(()),
+        Some(Err(e)) => return Err((dir.to_path_buf(), e)),
+        Some(Ok(false)) | None => {}
     }
     files.par_iter().try_for_each(|(p, _)| {
         std::fs::File::open(p)
@@ -605,16 +601,23 @@ fn create_durably(dir: &Path, files: &[(PathBuf, &str)]) -> Result<(), (PathBuf,
     })
 }
 
-/// Flushes the file system `dir` is on (Linux's `syncfs`).
-fn flush_file_system(dir: &std::fs::File) -> std::io::Result<()> {
+/// Flushes the file system `dir` is on (Linux's `syncfs`); `false` where
+/// that cannot be done (the caller flushes file by file).
+fn flush_file_system(dir: &std::fs::File) -> std::io::Result<bool> {
     #[cfg(target_os = "linux")]
     {
-        rustix::fs::syncfs(dir).map_err(std::io::Error::from)
+        match rustix::fs::syncfs(dir) {
+            Ok(()) => Ok(true),
+            Err(e) if std::io::Error::from(e).kind() == std::io::ErrorKind::Unsupported => {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
     #[cfg(not(target_os = "linux"))]
     {
         let _ = dir;
-        Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+        Ok(false)
     }
 }
 
