@@ -2,11 +2,9 @@
 //! versions, and validation of everything, with every problem reported with
 //! its place. Nothing is written while loading.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::path::Path;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 
@@ -14,6 +12,7 @@ use rayon::prelude::*;
 use regex::Regex;
 use serde::Deserialize;
 
+use super::article_texts;
 use super::lines;
 use super::records::{
     AnnotationRec, ArticleRec, FileIn, QuoteCheck, QuotedAnnotation, QuotesIn, TagRec,
@@ -22,14 +21,14 @@ use super::records::{
 use super::texts_seen::{FolderState, TextsSeen};
 use super::{
     Baseline, CURRENT_VERSION, FORMAT_NAME, FileStamp, Fingerprint, LoadError, Loaded,
-    OLDEST_VERSION, TextStorage, text_file_name,
+    OLDEST_VERSION, TextStorage,
 };
 use crate::io::limits::Limits;
-use crate::io::paths::{absolute, path_from_bytes, project_dir, resolve, shown};
+use crate::io::paths::{absolute, project_dir, shown};
 use crate::io::read::read_bounded;
 use crate::model::{
-    Annotation, AnnotationId, Article, ArticleId, Codebook, ContentHash, Metadata, Orphan, Problem,
-    Project, Quote, ReviewStatus, Tag, TagProps, Text, Unavailable,
+    Annotation, AnnotationId, Article, ArticleId, Codebook, Orphan, Problem, Project, Quote,
+    ReviewStatus, Tag, TagProps, Text, Unavailable,
 };
 
 /// The header every project file starts with.
@@ -336,15 +335,6 @@ pub(super) fn parse_records<T: for<'de> Deserialize<'de>>(
     Ok((value, unknown))
 }
 
-/// One article as loaded.
-pub(super) struct LoadedArticle {
-    pub article: Article,
-    pub unavailable: Option<Unavailable>,
-    pub warning: Option<String>,
-    /// The texts-folder file was bad but the text was recovered.
-    pub damaged: bool,
-}
-
 fn from_file(
     file: FileIn,
     path: &Path,
@@ -354,7 +344,6 @@ fn from_file(
 ) -> Result<Loaded, LoadError> {
     let base = project_dir(path);
     let folder = file.texts.as_ref().map(|f| base.join(f));
-    let skip = (!read_folder).then_some(());
     let storage = if folder.is_some() {
         TextStorage::Folder
     } else {
@@ -368,22 +357,13 @@ fn from_file(
         .filter(|_| read_folder)
         .and_then(FolderState::settled);
     let (annotations, quotes) = passages_of(file.annotations, &mut problems);
-    // Texts are read and hashed in parallel.
-    let (read, total) = (AtomicUsize::new(0), file.articles.len());
-    texts_read(0, total);
-    let results: Vec<(bool, Result<LoadedArticle, Problem>)> = file
-        .articles
-        .into_par_iter()
-        .map(|rec| {
-            let in_folder = rec.text.is_none();
-            let loaded = match skip {
-                Some(()) if in_folder => Ok(not_read(rec, &base)),
-                _ => load_article(rec, &base, folder.as_deref()),
-            };
-            texts_read(read.fetch_add(1, Ordering::Relaxed) + 1, total);
-            (in_folder, loaded)
-        })
-        .collect();
+    let results = article_texts::read_all(
+        file.articles,
+        &base,
+        folder.as_deref(),
+        read_folder,
+        texts_read,
+    );
     let mut articles = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
     let mut unavailable = BTreeMap::new();
@@ -590,201 +570,6 @@ fn short(s: &str) -> String {
     } else {
         s.to_owned()
     }
-}
-
-/// Reads a stored text from the texts folder, checking its hash.
-fn read_stored(p: &Path, hash: &ContentHash) -> Result<Arc<str>, String> {
-    match read_bounded(p, Limits::get().file_bytes) {
-        Ok(bytes) => match crate::io::read::utf8(&bytes) {
-            // Copied once, into the text's shared string.
-            Some(t) if ContentHash::of(t) == *hash => Ok(Arc::from(t)),
-            _ => Err(format!(
-                "text file {} does not match its hash (it was changed or damaged)",
-                shown(p)
-            )),
-        },
-        Err(e) => Err(format!("text file {} cannot be read ({e})", shown(p))),
-    }
-}
-
-/// An article's text as found, or why it is unavailable (with the damaged
-/// inline text, kept to be written back).
-struct Got {
-    text: Result<Arc<str>, (String, Option<String>)>,
-    warning: Option<String>,
-    damaged: bool,
-}
-
-/// Finds an article's text: inline, in the texts folder, or (when the
-/// folder's copy is missing or damaged) in its source file if that still has
-/// the same text. `None` when the file gives no place for the text at all.
-fn obtain_text(
-    inline: Option<Cow<'static, str>>,
-    hash: &ContentHash,
-    folder: Option<&Path>,
-    source: &Path,
-    id: ArticleId,
-) -> Option<Got> {
-    let mut warning = None;
-    let mut damaged = false;
-    let text = match (inline, folder) {
-        (Some(t), _) => {
-            let t = t.into_owned();
-            if ContentHash::of(&t) == *hash {
-                Ok(Arc::from(t))
-            } else {
-                Err((
-                    "its text in the project file does not match its recorded hash (edited by hand?)"
-                        .to_owned(),
-                    Some(t),
-                ))
-            }
-        }
-        (None, Some(folder)) => {
-            let p = folder.join(text_file_name(hash));
-            match read_stored(&p, hash) {
-                Ok(t) => Ok(t),
-                Err(why) if crate::io::article::own_file(source).is_none() => Err((
-                    format!("{why}, and it has no source file of its own to recover it from"),
-                    None,
-                )),
-                Err(why) => match crate::io::article::read_article(source) {
-                    Ok(r) if ContentHash::of(&r.text) == *hash => {
-                        warning = Some(format!(
-                            "{id}: {why}; recovered the text from its source {}; saving writes it back",
-                            shown(source)
-                        ));
-                        damaged = true;
-                        Ok(Arc::from(r.text))
-                    }
-                    Ok(_) => Err((
-                        format!(
-                            "{why}, and its source {} no longer has the same text",
-                            shown(source)
-                        ),
-                        None,
-                    )),
-                    Err(e) => Err((
-                        format!(
-                            "{why}, and its source {} cannot be read ({e})",
-                            shown(source)
-                        ),
-                        None,
-                    )),
-                },
-            }
-        }
-        (None, None) => return None,
-    };
-    Some(Got {
-        text,
-        warning,
-        damaged,
-    })
-}
-
-/// An article whose text is not read ([`records_only`]).
-fn not_read(rec: ArticleRec<'static>, base: &Path) -> LoadedArticle {
-    let source: PathBuf = match &rec.source_bytes {
-        Some(bytes) => resolve(base, &path_from_bytes(bytes)),
-        None => resolve(base, Path::new(rec.source.as_ref())),
-    };
-    let hash = ContentHash(rec.hash.as_ref().into());
-    let unavailable = Unavailable {
-        chars: rec.chars,
-        reason: "its text was not read (records only)".into(),
-        quotes: BTreeMap::new(),
-        kept_text: None,
-    };
-    LoadedArticle {
-        article: article_of(rec, source, hash, Text::new("")),
-        unavailable: Some(unavailable),
-        warning: None,
-        damaged: false,
-    }
-}
-
-fn article_of(rec: ArticleRec<'static>, source: PathBuf, hash: ContentHash, text: Text) -> Article {
-    Article {
-        id: rec.id,
-        source,
-        hash,
-        text,
-        meta: Metadata {
-            date: rec.date,
-            posted: rec.posted,
-            credit: rec.credit.map(Cow::into_owned),
-            file_name: rec.file_name.into_owned(),
-            format: rec.format,
-            encoding: rec.encoding.into_owned(),
-            attributes: rec.attributes.into_owned(),
-        },
-        title: rec.title.into_owned(),
-        status: rec.status,
-        note: rec.note.into_owned(),
-        note_by: rec.note_by.map(Cow::into_owned),
-        added: rec.added,
-    }
-}
-
-pub(super) fn load_article(
-    mut rec: ArticleRec<'static>,
-    base: &Path,
-    folder: Option<&Path>,
-) -> Result<LoadedArticle, Problem> {
-    let source: PathBuf = match &rec.source_bytes {
-        Some(bytes) => resolve(base, &path_from_bytes(bytes)),
-        None => resolve(base, Path::new(rec.source.as_ref())),
-    };
-    let hash = ContentHash(rec.hash.as_ref().into());
-    let Some(Got {
-        text: got,
-        mut warning,
-        damaged,
-    }) = obtain_text(rec.text.take(), &hash, folder, &source, rec.id)
-    else {
-        return Err(problem(
-            rec.id,
-            "has no text (the file names no texts folder and no inline text)",
-        ));
-    };
-    let (text, unavailable) = match got {
-        Ok(t) => {
-            let text = Text::new(t);
-            if text.char_len() != rec.chars {
-                return Err(problem(
-                    rec.id,
-                    format!(
-                        "text has {} chars, the file says {}",
-                        text.char_len(),
-                        rec.chars
-                    ),
-                ));
-            }
-            (text, None)
-        }
-        Err((reason, kept_text)) => {
-            warning = Some(format!(
-                "{} ({:?}): {reason}; its text is unavailable and its passages are read-only until the text is restored",
-                rec.id, rec.title
-            ));
-            (
-                Text::new(""),
-                Some(Unavailable {
-                    chars: rec.chars,
-                    reason,
-                    quotes: BTreeMap::new(),
-                    kept_text,
-                }),
-            )
-        }
-    };
-    Ok(LoadedArticle {
-        article: article_of(rec, source, hash, text),
-        unavailable,
-        warning,
-        damaged,
-    })
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! See `docs/project-format.md` for the format field by field.
 
 mod article_line;
+mod article_texts;
 mod lines;
 mod load;
 mod passage_line;

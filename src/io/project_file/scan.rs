@@ -14,8 +14,9 @@ use rayon::prelude::*;
 use serde::de::IgnoredAny;
 
 use super::LoadError;
+use super::article_texts::load_article;
 use super::lines::PASSAGES_START;
-use super::load::{load_article, parse, text_of};
+use super::load::{parse, text_of};
 use crate::io::limits::Limits;
 use crate::io::paths::{absolute, project_dir};
 use crate::io::read::{FileError, open_regular, read_bounded};
