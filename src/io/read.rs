@@ -87,18 +87,37 @@ pub fn open_regular(path: &Path) -> Result<(File, std::fs::Metadata), FileError>
 
 /// Reads a whole regular file of at most `limit` bytes.
 ///
+/// A file that gives back, in one read, exactly the size it had when it
+/// was opened is taken as read: the read asked for one byte more, so the
+/// file ended there. That saves the read that would only confirm the end,
+/// one system call per file, which is felt at 100,000 article texts.
+/// Anything else (a short read, a file that grew, a file whose size the
+/// system does not know) is read on to its end.
+///
 /// # Errors
 /// [`FileError`]: not a regular file, too large (before reading, from its
 /// size, or while reading, if it grows), or an I/O error.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let (file, meta) = open_regular(path)?;
+    let (mut file, meta) = open_regular(path)?;
     if meta.len() > limit {
         return Err(FileError::TooLarge { limit });
     }
-    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
-    if buf.len() as u64 > limit {
-        return Err(FileError::TooLarge { limit });
+    let size = usize::try_from(meta.len()).map_err(|_| FileError::TooLarge { limit })?;
+    let mut buf = vec![0; size + 1];
+    let got = loop {
+        match file.read(&mut buf) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    };
+    buf.truncate(got);
+    if got != size {
+        file.take(limit.saturating_add(1).saturating_sub(got as u64))
+            .read_to_end(&mut buf)?;
+        if buf.len() as u64 > limit {
+            return Err(FileError::TooLarge { limit });
+        }
     }
     Ok(buf)
 }
@@ -138,6 +157,32 @@ mod tests {
             read_bounded(dir.path(), 100),
             Err(FileError::NotRegular("a folder"))
         ));
+    }
+
+    #[test]
+    fn files_that_grow_or_whose_size_is_unknown_are_read_to_their_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, b"").unwrap();
+        assert_eq!(read_bounded(&p, 5).unwrap(), b"");
+        let big = vec![b'x'; 100_000];
+        std::fs::write(&p, &big).unwrap();
+        assert_eq!(read_bounded(&p, 100_000).unwrap(), big);
+        assert!(matches!(
+            read_bounded(&p, 99_999),
+            Err(FileError::TooLarge { limit: 99_999 })
+        ));
+        // The system's own files give their size as 0 and their content
+        // when read.
+        #[cfg(target_os = "linux")]
+        {
+            let status = read_bounded(Path::new("/proc/self/status"), 1 << 20).unwrap();
+            assert!(status.starts_with(b"Name:"));
+            assert!(matches!(
+                read_bounded(Path::new("/proc/self/status"), 4),
+                Err(FileError::TooLarge { limit: 4 })
+            ));
+        }
     }
 
     #[cfg(unix)]
