@@ -186,20 +186,41 @@ impl Project {
 
     /// Rebuilds the derived indexes.
     pub(crate) fn reindex(&mut self) {
-        self.tag_counts.clear();
-        // Each article's passages in id order, then each set built in one
-        // go, with full nodes.
-        let mut ids: HashMap<ArticleId, Vec<AnnotationId>> = HashMap::new();
+        // Passages come in id order, and an article's passages mostly in
+        // runs (an analyst tags one article, then the next): each run's
+        // article is looked up once, and a first run makes the article's
+        // set in one go, with full nodes. Tags are counted in a small
+        // ordered map: a project has few tags and a million passages.
+        let mut by_article: HashMap<ArticleId, BTreeSet<AnnotationId>> =
+            HashMap::with_capacity(self.articles.len());
+        let mut tag_counts: BTreeMap<TagId, usize> = BTreeMap::new();
+        let mut run: Vec<AnnotationId> = Vec::new();
+        let mut add_run = |article: ArticleId, run: &mut Vec<AnnotationId>| match by_article
+            .entry(article)
+        {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(run.drain(..).collect());
+            }
+            std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().extend(run.drain(..)),
+        };
+        let mut current = None;
         for a in self.annotations.values() {
-            ids.entry(a.article).or_default().push(a.id);
+            if current != Some(a.article) {
+                if let Some(article) = current {
+                    add_run(article, &mut run);
+                }
+                current = Some(a.article);
+            }
+            run.push(a.id);
             for t in &a.tags {
-                *self.tag_counts.entry(*t).or_insert(0) += 1;
+                *tag_counts.entry(*t).or_insert(0) += 1;
             }
         }
-        self.by_article = ids
-            .into_iter()
-            .map(|(article, ids)| (article, ids.into_iter().collect()))
-            .collect();
+        if let Some(article) = current {
+            add_run(article, &mut run);
+        }
+        self.by_article = by_article;
+        self.tag_counts = tag_counts.into_iter().collect();
         self.by_hash = self
             .articles
             .values()
