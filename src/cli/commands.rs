@@ -619,15 +619,12 @@ fn print_per_article(
     if per_article.peek().is_some() {
         writeln!(out, "\npassages per article")?;
         for a in per_article {
-            let tags: Vec<String> = a.per_tag.iter().map(|(t, n)| format!("{t} {n}")).collect();
-            writeln!(
-                out,
-                "  {:>6}  {:>4}  {}  [{}]",
-                a.id,
-                a.passages,
-                a.title,
-                tags.join(", ")
-            )?;
+            write!(out, "  {:>6}  {:>4}  {}  [", a.id, a.passages, a.title)?;
+            for (i, (t, n)) in a.per_tag.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(out, "{sep}{t} {n}")?;
+            }
+            writeln!(out, "]")?;
         }
     }
     Ok(0)

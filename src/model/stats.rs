@@ -343,8 +343,19 @@ fn by_article(project: &Project) -> Vec<(&Article, Vec<&Annotation>)> {
             tagged.push((a, Vec::with_capacity(n)));
         }
     }
+    // Passages come in id order, an article's mostly in runs: each run's
+    // article is looked up once.
+    let mut last: Option<(ArticleId, Option<usize>)> = None;
     for x in project.annotations() {
-        if let Some(&i) = slot.get(&x.article) {
+        let i = match last {
+            Some((article, i)) if article == x.article => i,
+            _ => {
+                let i = slot.get(&x.article).copied();
+                last = Some((x.article, i));
+                i
+            }
+        };
+        if let Some(i) = i {
             tagged[i].1.push(x);
         }
     }
@@ -389,24 +400,21 @@ fn timeline_of(
     tagged: &[(&Article, Vec<&Annotation>)],
     bucket: Bucket,
 ) -> Timeline {
-    let mut undated = 0;
+    // Counted article by article on every core, then added up.
+    let TimelineCounts {
+        undated,
+        counts: per_bucket,
+        range,
+    } = tagged
+        .par_iter()
+        .fold(TimelineCounts::default, |mut c, (article, passages)| {
+            c.add(article, passages, bucket);
+            c
+        })
+        .reduce(TimelineCounts::default, TimelineCounts::merge);
     let mut counts: BTreeMap<TagId, BTreeMap<(i32, u32), usize>> = BTreeMap::new();
-    let mut range: Option<((i32, u32), (i32, u32))> = None;
-    for (article, passages) in tagged {
-        let Some(date) = article.meta.date else {
-            undated += passages.len();
-            continue;
-        };
-        let b = bucket_of(date, bucket);
-        range = Some(match range {
-            None => (b, b),
-            Some((lo, hi)) => (lo.min(b), hi.max(b)),
-        });
-        for a in passages {
-            for t in &a.tags {
-                *counts.entry(*t).or_default().entry(b).or_insert(0) += 1;
-            }
-        }
+    for ((t, b), n) in per_bucket {
+        counts.entry(t).or_default().insert(b, n);
     }
     let mut keys = Vec::new();
     if let Some((lo, hi)) = range {
@@ -434,6 +442,48 @@ fn timeline_of(
         labels: keys.into_iter().map(|k| label(k, bucket)).collect(),
         series,
         undated,
+    }
+}
+
+/// The passages per tag and bucket of some articles, for [`timeline_of`].
+#[derive(Default)]
+struct TimelineCounts {
+    undated: usize,
+    counts: BTreeMap<(TagId, (i32, u32)), usize>,
+    range: Option<((i32, u32), (i32, u32))>,
+}
+
+impl TimelineCounts {
+    fn add(&mut self, article: &Article, passages: &[&Annotation], bucket: Bucket) {
+        let Some(date) = article.meta.date else {
+            self.undated += passages.len();
+            return;
+        };
+        let b = bucket_of(date, bucket);
+        self.widen(b, b);
+        for a in passages {
+            for t in &a.tags {
+                *self.counts.entry((*t, b)).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn widen(&mut self, lo: (i32, u32), hi: (i32, u32)) {
+        self.range = Some(match self.range {
+            None => (lo, hi),
+            Some((l, h)) => (l.min(lo), h.max(hi)),
+        });
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.undated += other.undated;
+        if let Some((lo, hi)) = other.range {
+            self.widen(lo, hi);
+        }
+        for (k, n) in other.counts {
+            *self.counts.entry(k).or_insert(0) += n;
+        }
+        self
     }
 }
 
