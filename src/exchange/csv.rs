@@ -1,12 +1,13 @@
 //! CSV export: one row per annotation (RFC 4180, UTF-8).
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 pub use super::tables::{split_tags_field, tags_field};
-use crate::model::{ArticleId, Project, TagId};
+use crate::model::{Annotation, ArticleId, Project, TagId};
 
 /// The header row, in this order.
 pub const COLUMNS: [&str; 9] = [
@@ -21,16 +22,34 @@ pub const COLUMNS: [&str; 9] = [
     "note",
 ];
 
-/// Writes every annotation as a CSV row. Tags are full paths (see
+/// Every annotation as a CSV row, in memory ([`write_csv`] into a buffer).
+///
+/// # Errors
+/// Only if writing to memory fails, which it does not.
+pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::Error> {
+    let mut out = Vec::new();
+    write_csv(project, base, &mut out)?;
+    Ok(out)
+}
+
+/// Writes every annotation as a CSV row to `out`. Tags are full paths (see
 /// [`tags_field`]);
 /// `start`/`end` are char offsets into the article's normalised text; paths
 /// are relative to `base` when given. When articles have attributes
 /// (outlet, byline…), each is one more column, after [`COLUMNS`], with the
 /// article's date first.
 ///
+/// Rows are made on every core, a few pieces at a time, while the pieces
+/// made before are written: the export is never held whole, and writing
+/// it to disk goes on while it is made.
+///
 /// # Errors
-/// Only if writing to memory fails, which it does not.
-pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::Error> {
+/// The error of writing to `out`.
+pub fn write_csv(
+    project: &Project,
+    base: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), ::csv::Error> {
     let own: Vec<String> = crate::model::attributes::names(project.articles())
         .into_iter()
         .filter(|n| !crate::model::attributes::BUILT_IN.contains(&n.as_str()))
@@ -68,59 +87,109 @@ pub fn to_csv(project: &Project, base: Option<&Path>) -> Result<Vec<u8>, ::csv::
         })
         .collect();
     let cb = project.codebook();
-    let paths: HashMap<TagId, String> = cb.iter().map(|t| (t.id, cb.path(t.id))).collect();
+    let rows = Rows {
+        project,
+        articles,
+        paths: cb
+            .iter()
+            .map(|t| {
+                let path = cb.path(t.id);
+                let escaped = tags_field(&[&path]);
+                (t.id, TagPath { path, escaped })
+            })
+            .collect(),
+        extra: extra.len(),
+    };
     let passages = super::ordered(project);
-    let mut out = Vec::new();
     {
-        let mut w = writer(&mut out);
+        let mut w = writer(&mut *out);
         w.write_record(&header)?;
         w.flush()?;
     }
-    // Rows are written on every core, a few pieces at a time, each piece
-    // by its own writer with the same settings; the pieces are joined in
-    // order, so the bytes are those one writer would write.
+    // Each piece is written by its own writer with the same settings; the
+    // pieces are written in order, so the bytes are those one writer would
+    // write. A wave is made while the one before it is written.
     let threads = rayon::current_num_threads().max(1);
     let piece = passages.len().div_ceil(threads * 8).max(1024);
-    for wave in passages.chunks(piece * threads) {
-        let pieces: Vec<Result<Vec<u8>, ::csv::Error>> = wave
-            .par_chunks(piece)
-            .map(|rows| {
-                let mut bytes = Vec::new();
-                let mut w = writer(&mut bytes);
-                let mut tags: Vec<&str> = Vec::new();
-                for a in rows {
-                    let art = articles.get(&a.article);
-                    tags.clear();
-                    tags.extend(
-                        a.tags
-                            .iter()
-                            .map(|t| paths.get(t).map_or("", String::as_str)),
-                    );
-                    tags.sort_unstable();
-                    w.write_field(a.article.0.to_string())?;
-                    w.write_field(art.map_or("", |c| c.path.as_str()))?;
-                    w.write_field(art.map_or("", |c| c.title))?;
-                    w.write_field(a.id.key())?;
-                    w.write_field(tags_field(&tags))?;
-                    w.write_field(a.span.start().to_string())?;
-                    w.write_field(a.span.end().to_string())?;
-                    w.write_field(project.passage(a))?;
-                    w.write_field(&a.note)?;
-                    for k in 0..extra.len() {
-                        w.write_field(art.map_or("", |c| c.attributes[k].as_str()))?;
+    let (made, pieces) = std::sync::mpsc::sync_channel(threads);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for wave in passages.chunks(piece * threads) {
+                let wave: Vec<Result<Vec<u8>, ::csv::Error>> =
+                    wave.par_chunks(piece).map(|p| rows.bytes(p)).collect();
+                for p in wave {
+                    if made.send(p).is_err() {
+                        // The writing stopped (an error).
+                        return;
                     }
-                    w.write_record(None::<&[u8]>)?;
                 }
-                w.flush()?;
-                drop(w);
-                Ok(bytes)
-            })
-            .collect();
+            }
+            drop(made);
+        });
         for p in pieces {
-            out.extend_from_slice(&p?);
+            out.write_all(&p?)?;
         }
+        Ok(())
+    })
+}
+
+/// What the rows of passages are made of.
+struct Rows<'p> {
+    project: &'p Project,
+    articles: HashMap<ArticleId, Cells<'p>>,
+    paths: HashMap<TagId, TagPath>,
+    /// How many extra columns.
+    extra: usize,
+}
+
+impl Rows<'_> {
+    /// The rows of `passages`, as CSV.
+    fn bytes(&self, passages: &[&Annotation]) -> Result<Vec<u8>, ::csv::Error> {
+        let mut bytes = Vec::new();
+        let mut w = writer(&mut bytes);
+        // Numbers, ids and tags are formatted into buffers kept from row to
+        // row, not into new strings.
+        let mut number = itoa::Buffer::new();
+        let (mut key, mut field) = (String::new(), String::new());
+        let mut tags: Vec<&TagPath> = Vec::new();
+        for a in passages {
+            let art = self.articles.get(&a.article);
+            tags.clear();
+            tags.extend(a.tags.iter().filter_map(|t| self.paths.get(t)));
+            tags.sort_unstable_by(|x, y| x.path.cmp(&y.path));
+            field.clear();
+            for (i, t) in tags.iter().enumerate() {
+                if i > 0 {
+                    field.push(';');
+                }
+                field.push_str(&t.escaped);
+            }
+            key.clear();
+            a.id.write_key(&mut key);
+            w.write_field(number.format(a.article.0))?;
+            w.write_field(art.map_or("", |c| c.path.as_str()))?;
+            w.write_field(art.map_or("", |c| c.title))?;
+            w.write_field(&key)?;
+            w.write_field(&field)?;
+            w.write_field(number.format(a.span.start()))?;
+            w.write_field(number.format(a.span.end()))?;
+            w.write_field(self.project.passage(a))?;
+            w.write_field(&a.note)?;
+            for k in 0..self.extra {
+                w.write_field(art.map_or("", |c| c.attributes[k].as_str()))?;
+            }
+            w.write_record(None::<&[u8]>)?;
+        }
+        w.flush()?;
+        drop(w);
+        Ok(bytes)
     }
-    Ok(out)
+}
+
+/// A tag's path, and as a `tags` field has it (see [`tags_field`]).
+struct TagPath {
+    path: String,
+    escaped: String,
 }
 
 /// What an article contributes to each of its passages' rows.
@@ -132,7 +201,7 @@ struct Cells<'p> {
 }
 
 /// A CSV writer with the export's settings (RFC 4180 with CRLF).
-fn writer(out: &mut Vec<u8>) -> ::csv::Writer<&mut Vec<u8>> {
+fn writer<W: Write>(out: W) -> ::csv::Writer<W> {
     ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(out)
@@ -152,6 +221,21 @@ mod tests {
         assert_eq!(split_tags_field(&field), tags);
         assert_eq!(split_tags_field(""), Vec::<String>::new());
         assert_eq!(split_tags_field("x"), ["x"]);
+    }
+
+    /// A writer that fails once it has taken `.0` more bytes (a full disk).
+    struct Full(usize);
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0 < buf.len() {
+                return Err(std::io::Error::other("disk full"));
+            }
+            self.0 -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
 
     /// Rows written in pieces on several cores join to the bytes one writer
@@ -194,5 +278,9 @@ mod tests {
             String::from_utf8(to_csv(&p, None).unwrap()).unwrap(),
             String::from_utf8(expected).unwrap()
         );
+        // A writer that fails ends the export with its error, while rows
+        // are still being made.
+        let e = write_csv(&p, None, &mut Full(1000)).unwrap_err();
+        assert!(e.to_string().contains("disk full"), "{e}");
     }
 }

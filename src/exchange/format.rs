@@ -221,6 +221,14 @@ impl Format {
             return crate::exchange::brat::write_folder(project, out, protected);
         }
         protected.check(out)?;
+        if self == Self::Csv {
+            // Written as it is made, not held whole.
+            let base = ctx.base();
+            write_with(out, WriteOptions::EXPORT, |w| {
+                super::csv::write_csv(project, base.as_deref(), w).map_err(std::io::Error::from)
+            })?;
+            return Ok(1);
+        }
         let bytes = self.render(project, ctx)?;
         write_with(out, WriteOptions::EXPORT, |w| w.write_all(&bytes))?;
         Ok(1)

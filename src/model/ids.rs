@@ -52,10 +52,23 @@ impl AnnotationId {
     /// The id as written in files and exports: the number, or the UUID.
     #[must_use]
     pub fn key(self) -> String {
+        let mut s = String::new();
+        self.write_key(&mut s);
+        s
+    }
+
+    /// Appends [`AnnotationId::key`] to `out` (without making a string of
+    /// its own: an export writes a million of them).
+    pub fn write_key(self, out: &mut String) {
         if self.is_legacy() {
-            self.0.to_string()
+            out.push_str(itoa::Buffer::new().format(self.0));
         } else {
-            uuid::Uuid::from_u128(self.0).hyphenated().to_string()
+            let mut buf = [0; uuid::fmt::Hyphenated::LENGTH];
+            out.push_str(
+                uuid::Uuid::from_u128(self.0)
+                    .hyphenated()
+                    .encode_lower(&mut buf),
+            );
         }
     }
 
