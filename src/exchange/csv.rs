@@ -152,6 +152,8 @@ impl Rows<'_> {
         let mut number = itoa::Buffer::new();
         let (mut key, mut field) = (String::new(), String::new());
         let mut tags: Vec<&TagPath> = Vec::new();
+        // The rows come in order of article and start.
+        let mut quotes = crate::model::project::PassageReader::new(self.project);
         for a in passages {
             let art = self.articles.get(&a.article);
             tags.clear();
@@ -173,7 +175,7 @@ impl Rows<'_> {
             w.write_field(&field)?;
             w.write_field(number.format(a.span.start()))?;
             w.write_field(number.format(a.span.end()))?;
-            w.write_field(self.project.passage(a))?;
+            w.write_field(quotes.passage(a))?;
             w.write_field(&a.note)?;
             for k in 0..self.extra {
                 w.write_field(art.map_or("", |c| c.attributes[k].as_str()))?;

@@ -748,3 +748,28 @@ fn rebuilt_indexes_follow_interleaved_articles() {
     assert_eq!(rebuilt.tag_counts.get(&a), Some(&4));
     assert_eq!(rebuilt.tag_counts.get(&b), Some(&6));
 }
+
+/// Passages read in order of article and start, in reverse, or in id
+/// order read as `Project::passage` reads each one, in every script.
+#[test]
+fn a_passage_reader_reads_what_each_passage_reads() {
+    let (p, _) = project(&[
+        "[Zoë]{A} and [санкции]{B} in [Kraków]{A}, [مرحبا بالعالم]{B} [日本語のテキスト]{A,B}",
+        "[plain]{A} ascii [text]{B} [here]{A}",
+        "[Ελλάδα]{B} και [Κύπρος]{A}",
+    ]);
+    let mut ordered: Vec<&super::Annotation> = p.annotations().collect();
+    ordered.sort_by_key(|a| (a.article, a.span.start(), a.span.end()));
+    assert!(ordered.len() >= 10);
+    for _ in 0..2 {
+        let mut reader = super::project::PassageReader::new(&p);
+        for a in &ordered {
+            assert_eq!(reader.passage(a), p.passage(a), "{:?}", a.span);
+        }
+        ordered.reverse();
+    }
+    let mut reader = super::project::PassageReader::new(&p);
+    for a in p.annotations() {
+        assert_eq!(reader.passage(a), p.passage(a));
+    }
+}

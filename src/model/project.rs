@@ -37,6 +37,44 @@ pub struct Project {
     pub(crate) tag_counts: HashMap<TagId, usize>,
 }
 
+/// Reads the text of passages given in order of article and start, as
+/// exports list them: each article's text is walked once, and its char
+/// index is never built (see [`super::text::Walker`]). Passages in another
+/// order are read right, only more slowly; [`Project::passage`] reads one.
+pub struct PassageReader<'p> {
+    project: &'p Project,
+    /// The article read last, and a walk through its text (`None` when
+    /// it has no text).
+    at: Option<(ArticleId, Option<super::text::Walker<'p>>)>,
+}
+
+impl<'p> PassageReader<'p> {
+    /// A reader of `project`'s passages.
+    #[must_use]
+    pub fn new(project: &'p Project) -> Self {
+        Self { project, at: None }
+    }
+
+    /// The text of `a`, as [`Project::passage`] gives it.
+    pub fn passage(&mut self, a: &Annotation) -> &'p str {
+        let project = self.project;
+        if project.unavailable.contains_key(&a.article) {
+            return project.passage(a);
+        }
+        if self.at.as_ref().is_none_or(|(id, _)| *id != a.article) {
+            let walker = project
+                .articles
+                .get(&a.article)
+                .map(|art| art.text.walker());
+            self.at = Some((a.article, walker));
+        }
+        match &mut self.at {
+            Some((_, Some(walker))) => walker.slice(a.span),
+            _ => "",
+        }
+    }
+}
+
 /// Passages [`Project::validate`] checks at once, on every core.
 const PASSAGES_AT_ONCE: usize = 1 << 16;
 

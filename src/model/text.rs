@@ -381,7 +381,7 @@ pub struct Walker<'a> {
     byte: usize,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
     /// The byte offset of char offset `c` ([`Text::byte_of`]). Fastest when
     /// offsets come in ascending order; one that goes back starts the walk
     /// again from the beginning.
@@ -414,6 +414,13 @@ impl Walker<'_> {
             t.advance(start, span.len())
         };
         start..end
+    }
+
+    /// The text of `span` ([`Text::slice`], clamped to the text likewise).
+    pub fn slice(&mut self, span: Span) -> &'a str {
+        let range = self.bytes_of(span);
+        let text: &'a Text = self.text;
+        &text.s[range]
     }
 }
 
