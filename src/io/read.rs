@@ -160,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn files_that_grow_or_whose_size_is_unknown_are_read_to_their_end() {
+    fn empty_large_and_sizeless_files_are_read_whole() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.txt");
         std::fs::write(&p, b"").unwrap();
