@@ -507,6 +507,43 @@ impl Project {
             .filter_map(|id| self.annotations.get(id))
     }
 
+    /// Each article that has passages, in article order, with its passages in
+    /// id order: one pass over the passages, instead of looking each one up
+    /// again for every figure (statistics, tagging).
+    ///
+    /// Each list is made at its final size, from the project's index: at a
+    /// million passages, lists grown one passage at a time would hold a third
+    /// more than they need.
+    #[must_use]
+    pub fn passages_by_article(&self) -> Vec<(&Article, Vec<&Annotation>)> {
+        let mut slot: HashMap<ArticleId, usize> = HashMap::new();
+        let mut tagged: Vec<(&Article, Vec<&Annotation>)> = Vec::new();
+        for a in self.articles.values() {
+            let n = self.annotation_count(a.id);
+            if n > 0 {
+                slot.insert(a.id, tagged.len());
+                tagged.push((a, Vec::with_capacity(n)));
+            }
+        }
+        // Passages come in id order, an article's mostly in runs: each run's
+        // article is looked up once.
+        let mut last: Option<(ArticleId, Option<usize>)> = None;
+        for x in self.annotations.values() {
+            let i = match last {
+                Some((article, i)) if article == x.article => i,
+                _ => {
+                    let i = slot.get(&x.article).copied();
+                    last = Some((x.article, i));
+                    i
+                }
+            };
+            if let Some(i) = i {
+                tagged[i].1.push(x);
+            }
+        }
+        tagged
+    }
+
     /// Number of annotations on one article.
     #[must_use]
     pub fn annotation_count(&self, article: ArticleId) -> usize {

@@ -1,6 +1,6 @@
 //! Counts over a project, shared by the window and `gloss stats`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -173,7 +173,7 @@ pub fn stats(project: &Project) -> Stats {
 /// once are tens of megabytes, for a caller that writes them one by one.
 pub fn summary_and_articles(project: &Project) -> (Stats, impl Iterator<Item = ArticleStats> + '_) {
     const AT_ONCE: usize = 4096;
-    let tagged = by_article(project);
+    let tagged = project.passages_by_article();
     let summary = summary_of(project, &tagged);
     let paths = tag_paths(project);
     let articles = (0..tagged.len()).step_by(AT_ONCE).flat_map(move |i| {
@@ -277,7 +277,7 @@ fn summary_of(project: &Project, tagged: &[(&Article, Vec<&Annotation>)]) -> Sta
 /// taken one from each.
 #[must_use]
 pub fn cooccurrence(project: &Project) -> BTreeMap<(TagId, TagId), usize> {
-    cooccurrence_of(&by_article(project))
+    cooccurrence_of(&project.passages_by_article())
 }
 
 /// [`cooccurrence`] of the passages [`by_article`] gave.
@@ -326,42 +326,6 @@ fn cooccurrence_in(passages: &[&Annotation], m: &mut BTreeMap<(TagId, TagId), us
     }
 }
 
-/// Each article that has passages, in article order, with its passages in
-/// id order: one pass over the passages, instead of looking each one up
-/// again for every figure.
-///
-/// Each list is made at its final size, from the project's index: at a
-/// million passages, lists grown one passage at a time would hold a third
-/// more than they need.
-fn by_article(project: &Project) -> Vec<(&Article, Vec<&Annotation>)> {
-    let mut slot: HashMap<ArticleId, usize> = HashMap::new();
-    let mut tagged: Vec<(&Article, Vec<&Annotation>)> = Vec::new();
-    for a in project.articles() {
-        let n = project.annotation_count(a.id);
-        if n > 0 {
-            slot.insert(a.id, tagged.len());
-            tagged.push((a, Vec::with_capacity(n)));
-        }
-    }
-    // Passages come in id order, an article's mostly in runs: each run's
-    // article is looked up once.
-    let mut last: Option<(ArticleId, Option<usize>)> = None;
-    for x in project.annotations() {
-        let i = match last {
-            Some((article, i)) if article == x.article => i,
-            _ => {
-                let i = slot.get(&x.article).copied();
-                last = Some((x.article, i));
-                i
-            }
-        };
-        if let Some(i) = i {
-            tagged[i].1.push(x);
-        }
-    }
-    tagged
-}
-
 fn bucket_of(d: NaiveDate, bucket: Bucket) -> (i32, u32) {
     match bucket {
         Bucket::Month => (d.year(), d.month()),
@@ -391,7 +355,7 @@ fn next_bucket((y, n): (i32, u32), bucket: Bucket) -> (i32, u32) {
 /// run without gaps from the earliest to the latest dated passage.
 #[must_use]
 pub fn timeline(project: &Project, bucket: Bucket) -> Timeline {
-    timeline_of(project, &by_article(project), bucket)
+    timeline_of(project, &project.passages_by_article(), bucket)
 }
 
 /// [`timeline`] of the passages [`by_article`] gave.

@@ -147,12 +147,15 @@ pub fn tag_matches(
     };
     // Each article's passages, from one walk through them all (looking
     // each up by id, article by article, costs far more).
-    let mut existing: HashMap<ArticleId, Vec<&Annotation>> = HashMap::new();
-    if found.iter().any(|(_, spans)| !spans.is_empty()) {
-        for a in project.annotations() {
-            existing.entry(a.article).or_default().push(a);
-        }
-    }
+    let grouped = if found.iter().any(|(_, spans)| !spans.is_empty()) {
+        project.passages_by_article()
+    } else {
+        Vec::new()
+    };
+    let existing: HashMap<ArticleId, &[&Annotation]> = grouped
+        .iter()
+        .map(|(a, passages)| (a.id, passages.as_slice()))
+        .collect();
     // What each article's matches make is worked out on every core, a few
     // thousand articles at a time, then made in article order.
     for wave in found.chunks(PLANNED_AT_ONCE) {
@@ -160,7 +163,7 @@ pub fn tag_matches(
             .par_iter()
             .filter(|(_, spans)| !spans.is_empty())
             .map(|(id, spans)| {
-                let here = existing.get(id).map_or(&[][..], Vec::as_slice);
+                let here = existing.get(id).copied().unwrap_or_default();
                 (*id, spans.len(), plan_spans(here, spans, tag))
             })
             .collect();
