@@ -192,7 +192,7 @@ fn tag_paths(project: &Project) -> BTreeMap<TagId, String> {
 }
 
 /// The summary of [`summary_and_articles`] (everything but the per-article
-/// figures) from the passages [`by_article`] gave.
+/// figures) from the passages [`Project::passages_by_article`] gave.
 fn summary_of(project: &Project, tagged: &[(&Article, Vec<&Annotation>)]) -> Stats {
     use super::article::ReviewStatus;
     // Each tag's passages, articles and chars covered, counted article by
@@ -280,7 +280,7 @@ pub fn cooccurrence(project: &Project) -> BTreeMap<(TagId, TagId), usize> {
     cooccurrence_of(&project.passages_by_article())
 }
 
-/// [`cooccurrence`] of the passages [`by_article`] gave.
+/// [`cooccurrence`] of the passages [`Project::passages_by_article`] gave.
 fn cooccurrence_of(tagged: &[(&Article, Vec<&Annotation>)]) -> BTreeMap<(TagId, TagId), usize> {
     // Counted per article on every core, then added up.
     tagged
@@ -358,7 +358,7 @@ pub fn timeline(project: &Project, bucket: Bucket) -> Timeline {
     timeline_of(project, &project.passages_by_article(), bucket)
 }
 
-/// [`timeline`] of the passages [`by_article`] gave.
+/// [`timeline`] of the passages [`Project::passages_by_article`] gave.
 fn timeline_of(
     project: &Project,
     tagged: &[(&Article, Vec<&Annotation>)],
