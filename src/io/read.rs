@@ -122,6 +122,71 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     Ok(buf)
 }
 
+/// The whole of a file read by [`read_large`].
+pub enum Whole {
+    /// Read into an ordinary buffer.
+    Buffer(Vec<u8>),
+    /// Read into mapped memory: the file's length, and the mapping.
+    Mapped(usize, memmap2::MmapMut),
+}
+
+impl std::ops::Deref for Whole {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Buffer(b) => b,
+            Self::Mapped(len, m) => &m[..*len],
+        }
+    }
+}
+
+/// Files from this size on are read by [`read_large`] into mapped memory.
+#[cfg(target_os = "linux")]
+const LARGE: u64 = 16 << 20;
+
+/// [`read_bounded`] for one large file read whole and let go soon after (a
+/// project file). On Linux its buffer is memory the system is asked to
+/// back with huge pages: filling a fresh buffer page by page of 4 KB cost a
+/// page fault each, 0.25-0.3 s of the 0.34 s it took to read the 189 MB
+/// file of a 100,000-article project (`cat` reads it in 0.05 s). Smaller
+/// files, other systems, a mapping that fails and a file that does not give
+/// back exactly its size in one read are read by [`read_bounded`].
+///
+/// # Errors
+/// As [`read_bounded`].
+pub fn read_large(path: &Path, limit: u64) -> Result<Whole, FileError> {
+    #[cfg(target_os = "linux")]
+    {
+        let (mut file, meta) = open_regular(path)?;
+        if meta.len() > limit {
+            return Err(FileError::TooLarge { limit });
+        }
+        if meta.len() >= LARGE
+            && let Ok(size) = usize::try_from(meta.len())
+            && let Ok(mut map) = memmap2::MmapMut::map_anon(size + 1)
+        {
+            // Only advice: without huge pages the read is as before.
+            let _ = map.advise(memmap2::Advice::HugePage);
+            let mut got = 0;
+            loop {
+                match file.read(&mut map[got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e.into()),
+                }
+                if got > size {
+                    break;
+                }
+            }
+            if got == size {
+                return Ok(Whole::Mapped(size, map));
+            }
+        }
+    }
+    read_bounded(path, limit).map(Whole::Buffer)
+}
+
 /// `bytes` as text when they are valid UTF-8 (checked with SIMD: several
 /// times faster than `std::str::from_utf8` on text that is not all ASCII,
 /// which matters for the hundreds of megabytes a large project opens).
@@ -183,6 +248,28 @@ mod tests {
                 Err(FileError::TooLarge { limit: 4 })
             ));
         }
+    }
+
+    #[test]
+    fn large_files_read_whole_as_small_ones_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.ron");
+        let big: Vec<u8> = (0..(16u32 << 20) + 12_345).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&p, &big).unwrap();
+        let whole = read_large(&p, 1 << 30).unwrap();
+        assert_eq!(&*whole, &big[..]);
+        #[cfg(target_os = "linux")]
+        assert!(matches!(whole, Whole::Mapped(..)));
+        assert!(matches!(
+            read_large(&p, 1 << 20),
+            Err(FileError::TooLarge { limit: 1_048_576 })
+        ));
+        std::fs::write(&p, b"small").unwrap();
+        assert_eq!(&*read_large(&p, 5).unwrap(), b"small");
+        assert!(matches!(
+            read_large(dir.path(), 100),
+            Err(FileError::NotRegular("a folder"))
+        ));
     }
 
     #[cfg(unix)]

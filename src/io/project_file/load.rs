@@ -25,7 +25,7 @@ use super::{
 };
 use crate::io::limits::Limits;
 use crate::io::paths::{absolute, project_dir, shown};
-use crate::io::read::read_bounded;
+use crate::io::read::{read_bounded, read_large};
 use crate::model::{
     Annotation, AnnotationId, Article, ArticleId, Codebook, Orphan, Problem, Project, Quote,
     ReviewStatus, Tag, TagProps, Text, Unavailable,
@@ -127,11 +127,10 @@ pub fn load_listing(
         }
     };
     let path = absolute(path);
-    let bytes =
-        read_bounded(&path, Limits::get().project_bytes).map_err(|source| LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
+    let bytes = read_large(&path, Limits::get().project_bytes).map_err(|source| LoadError::Io {
+        path: path.clone(),
+        source,
+    })?;
     let meta = std::fs::metadata(&path).map_err(|e| LoadError::Io {
         path: path.clone(),
         source: e.into(),
