@@ -254,7 +254,9 @@ mod tests {
     fn large_files_read_whole_as_small_ones_are() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big.ron");
-        let big: Vec<u8> = (0..(16u32 << 20) + 12_345).map(|i| (i % 251) as u8).collect();
+        let big: Vec<u8> = (0..(16u32 << 20) + 12_345)
+            .map(|i| (i % 251) as u8)
+            .collect();
         std::fs::write(&p, &big).unwrap();
         let whole = read_large(&p, 1 << 30).unwrap();
         assert_eq!(&*whole, &big[..]);
