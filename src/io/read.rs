@@ -98,28 +98,54 @@ pub fn open_regular(path: &Path) -> Result<(File, std::fs::Metadata), FileError>
 /// [`FileError`]: not a regular file, too large (before reading, from its
 /// size, or while reading, if it grows), or an I/O error.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let (mut file, meta) = open_regular(path)?;
+    let (mut file, size) = open_within(path, limit)?;
+    read_whole(&mut file, size, limit)
+}
+
+/// Reads an opened file of `size` bytes (when opened) as [`read_bounded`]
+/// describes, within `limit`.
+fn read_whole(file: &mut File, size: usize, limit: u64) -> Result<Vec<u8>, FileError> {
+    let mut buf = vec![0; size + 1];
+    let got = read_once(file, &mut buf)?;
+    buf.truncate(got);
+    if got != size {
+        read_on(file, &mut buf, limit)?;
+    }
+    Ok(buf)
+}
+
+/// Opens `path` if it is a regular file of at most `limit` bytes; with its
+/// size when opened.
+fn open_within(path: &Path, limit: u64) -> Result<(File, usize), FileError> {
+    let (file, meta) = open_regular(path)?;
     if meta.len() > limit {
         return Err(FileError::TooLarge { limit });
     }
     let size = usize::try_from(meta.len()).map_err(|_| FileError::TooLarge { limit })?;
-    let mut buf = vec![0; size + 1];
-    let got = loop {
-        match file.read(&mut buf) {
-            Ok(n) => break n,
+    Ok((file, size))
+}
+
+/// One read into `buf` (a file one byte larger than its size: see
+/// [`read_bounded`]); how many bytes came.
+fn read_once(file: &mut File, buf: &mut [u8]) -> Result<usize, FileError> {
+    loop {
+        match file.read(buf) {
+            Ok(n) => return Ok(n),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
         }
-    };
-    buf.truncate(got);
-    if got != size {
-        file.take(limit.saturating_add(1).saturating_sub(got as u64))
-            .read_to_end(&mut buf)?;
-        if buf.len() as u64 > limit {
-            return Err(FileError::TooLarge { limit });
-        }
     }
-    Ok(buf)
+}
+
+/// Reads the rest of `file` after the `buf.len()` bytes read so far, within
+/// `limit` in all.
+fn read_on(file: &mut File, buf: &mut Vec<u8>, limit: u64) -> Result<(), FileError> {
+    file.take(limit.saturating_add(1).saturating_sub(buf.len() as u64))
+        .read_to_end(buf)?;
+    if buf.len() as u64 > limit {
+        return Err(FileError::TooLarge { limit });
+    }
+    Ok(())
 }
 
 /// The whole of a file read by [`read_large`].
@@ -142,49 +168,35 @@ impl std::ops::Deref for Whole {
 
 /// Files from this size on are read by [`read_large`] into mapped memory.
 #[cfg(target_os = "linux")]
-const LARGE: u64 = 16 << 20;
+const LARGE: usize = 16 << 20;
 
 /// [`read_bounded`] for one large file read whole and let go soon after (a
 /// project file). On Linux its buffer is memory the system is asked to
 /// back with huge pages: filling a fresh buffer page by page of 4 KB cost a
 /// page fault each, 0.25-0.3 s of the 0.34 s it took to read the 189 MB
 /// file of a 100,000-article project (`cat` reads it in 0.05 s). Smaller
-/// files, other systems, a mapping that fails and a file that does not give
-/// back exactly its size in one read are read by [`read_bounded`].
+/// files, other systems and a mapping that fails are read into an ordinary
+/// buffer; the file is read as [`read_bounded`] reads it either way.
 ///
 /// # Errors
 /// As [`read_bounded`].
 pub fn read_large(path: &Path, limit: u64) -> Result<Whole, FileError> {
+    let (mut file, size) = open_within(path, limit)?;
     #[cfg(target_os = "linux")]
+    if size >= LARGE
+        && let Ok(mut map) = memmap2::MmapMut::map_anon(size + 1)
     {
-        let (mut file, meta) = open_regular(path)?;
-        if meta.len() > limit {
-            return Err(FileError::TooLarge { limit });
+        // Only advice: without huge pages the read is as before.
+        let _ = map.advise(memmap2::Advice::HugePage);
+        let got = read_once(&mut file, &mut map)?;
+        if got == size {
+            return Ok(Whole::Mapped(size, map));
         }
-        if meta.len() >= LARGE
-            && let Ok(size) = usize::try_from(meta.len())
-            && let Ok(mut map) = memmap2::MmapMut::map_anon(size + 1)
-        {
-            // Only advice: without huge pages the read is as before.
-            let _ = map.advise(memmap2::Advice::HugePage);
-            let mut got = 0;
-            loop {
-                match file.read(&mut map[got..]) {
-                    Ok(0) => break,
-                    Ok(n) => got += n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e.into()),
-                }
-                if got > size {
-                    break;
-                }
-            }
-            if got == size {
-                return Ok(Whole::Mapped(size, map));
-            }
-        }
+        let mut buf = map[..got].to_vec();
+        read_on(&mut file, &mut buf, limit)?;
+        return Ok(Whole::Buffer(buf));
     }
-    read_bounded(path, limit).map(Whole::Buffer)
+    read_whole(&mut file, size, limit).map(Whole::Buffer)
 }
 
 /// `bytes` as text when they are valid UTF-8 (checked with SIMD: several
